@@ -1,0 +1,79 @@
+import { useEffect, type FormEvent } from 'react';
+import { useApp, useConfig } from '../store/context';
+import type { DtypeOffer, Dtype } from '../../workers/protocol';
+import { formatBytes } from '../format';
+
+function sizeSummary(offers: DtypeOffer[] | undefined, fallback: Partial<Record<Dtype, number>> | undefined): string {
+  const entries: [string, number][] = offers?.length
+    ? offers.map((offer) => [offer.dtype, offer.bytes])
+    : Object.entries(fallback ?? {});
+  return entries.map(([dtype, bytes]) => `${dtype} ${formatBytes(bytes)}`).join(' · ');
+}
+
+/** Choose a model from the catalog or type any repository id, then load it. */
+export function ModelPicker() {
+  const { catalog } = useConfig();
+  const modelId = useApp((state) => state.modelId);
+  const setModelId = useApp((state) => state.setModelId);
+  const inspections = useApp((state) => state.inspections);
+  const inspect = useApp((state) => state.inspect);
+  const loadModel = useApp((state) => state.loadModel);
+  const loading = useApp((state) => state.loadStatus === 'loading');
+
+  // Ask the hub for exact sizes of the catalog's models once; failures just leave the catalog's figures.
+  useEffect(() => {
+    for (const entry of catalog) void inspect(entry.id);
+  }, [catalog, inspect]);
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void loadModel();
+  };
+  const typedInspection = inspections[modelId.trim()];
+  const inCatalog = catalog.some((entry) => entry.id === modelId.trim());
+
+  return (
+    <form className="model-picker" onSubmit={onSubmit} aria-label="Choose a model">
+      {catalog.length > 0 && (
+        <fieldset>
+          <legend>Models</legend>
+          {catalog.map((entry) => {
+            const sizes = sizeSummary(inspections[entry.id]?.offers, entry.sizes);
+            return (
+              <label key={entry.id} className="catalog-entry">
+                <input
+                  type="radio"
+                  name="catalog"
+                  value={entry.id}
+                  checked={modelId.trim() === entry.id}
+                  onChange={() => setModelId(entry.id)}
+                />
+                <span>
+                  <strong>{entry.label}</strong>
+                  {entry.description && <span className="muted"> — {entry.description}</span>}
+                  {sizes && <span className="sizes">{sizes}</span>}
+                </span>
+              </label>
+            );
+          })}
+        </fieldset>
+      )}
+      <label htmlFor="model-id">Hugging Face model id</label>
+      <input
+        id="model-id"
+        type="text"
+        value={modelId}
+        placeholder="owner/name"
+        autoComplete="off"
+        spellCheck={false}
+        onChange={(event) => setModelId(event.target.value)}
+      />
+      {!inCatalog && typedInspection?.status === 'ready' && (
+        <p className="sizes">{sizeSummary(typedInspection.offers, undefined)}</p>
+      )}
+      <button type="submit" disabled={loading}>
+        Load model
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,111 @@
+import { useId } from 'react';
+import { useApp } from '../store/context';
+import { DEVICES, DTYPES, type Device, type Dtype, type GenerationSettings, type Preference } from '../../workers/protocol';
+import { FALLBACK_MAX_NEW_TOKENS } from '../store/settings-slice';
+
+type NumericSetting = Exclude<keyof GenerationSettings, 'doSample'>;
+
+const NUMERIC_SETTINGS: { key: NumericSetting; label: string; min: number; max?: number; step: number }[] = [
+  { key: 'maxNewTokens', label: 'Max new tokens', min: 1, step: 1 },
+  { key: 'temperature', label: 'Temperature', min: 0, max: 2, step: 0.05 },
+  { key: 'topP', label: 'Top-p', min: 0, max: 1, step: 0.05 },
+  { key: 'topK', label: 'Top-k', min: 0, step: 1 },
+  { key: 'repetitionPenalty', label: 'Repetition penalty', min: 0.5, max: 2, step: 0.05 },
+];
+
+const DEVICE_LABELS: Record<Device, string> = { webgpu: 'WebGPU', wasm: 'WASM (CPU)' };
+
+function NumberSetting({ setting, modelDefault }: { setting: (typeof NUMERIC_SETTINGS)[number]; modelDefault?: number }) {
+  const id = useId();
+  const value = useApp((state) => state.overrides[setting.key]);
+  const setOverride = useApp((state) => state.setOverride);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{setting.label}</label>
+      <input
+        id={id}
+        type="number"
+        inputMode="decimal"
+        min={setting.min}
+        max={setting.max}
+        step={setting.step}
+        value={value ?? ''}
+        placeholder={modelDefault === undefined ? 'model default' : String(modelDefault)}
+        onChange={(event) => {
+          const parsed = event.target.valueAsNumber;
+          setOverride(setting.key, Number.isFinite(parsed) ? parsed : undefined);
+        }}
+      />
+    </div>
+  );
+}
+
+/** Device and weights for the next load, the system prompt, and sampling. Empty fields use the model's defaults. */
+export function SettingsPanel() {
+  const ids = { device: useId(), dtype: useId(), system: useId() };
+  const devicePreference = useApp((state) => state.devicePreference);
+  const dtypePreference = useApp((state) => state.dtypePreference);
+  const systemPrompt = useApp((state) => state.systemPrompt);
+  const defaults = useApp((state) => state.model?.generationDefaults ?? {});
+  const setDevicePreference = useApp((state) => state.setDevicePreference);
+  const setDtypePreference = useApp((state) => state.setDtypePreference);
+  const setSystemPrompt = useApp((state) => state.setSystemPrompt);
+  const resetToModelDefaults = useApp((state) => state.resetToModelDefaults);
+
+  return (
+    <details className="settings">
+      <summary>Settings</summary>
+      <div className="field">
+        <label htmlFor={ids.device}>Device</label>
+        <select
+          id={ids.device}
+          value={devicePreference}
+          onChange={(event) => setDevicePreference(event.target.value as Preference<Device>)}
+        >
+          <option value="auto">Auto (WebGPU if available)</option>
+          {DEVICES.map((device) => (
+            <option key={device} value={device}>
+              {DEVICE_LABELS[device]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.dtype}>Weights (dtype)</label>
+        <select
+          id={ids.dtype}
+          value={dtypePreference}
+          onChange={(event) => setDtypePreference(event.target.value as Preference<Dtype>)}
+        >
+          <option value="auto">Auto (best for the device)</option>
+          {DTYPES.map((dtype) => (
+            <option key={dtype} value={dtype}>
+              {dtype}
+            </option>
+          ))}
+        </select>
+      </div>
+      <p className="muted">Device and weights apply the next time a model is loaded.</p>
+      <div className="field">
+        <label htmlFor={ids.system}>System prompt</label>
+        <textarea
+          id={ids.system}
+          rows={3}
+          value={systemPrompt}
+          placeholder="None"
+          onChange={(event) => setSystemPrompt(event.target.value)}
+        />
+      </div>
+      {NUMERIC_SETTINGS.map((setting) => (
+        <NumberSetting
+          key={setting.key}
+          setting={setting}
+          modelDefault={setting.key === 'maxNewTokens' ? (defaults.maxNewTokens ?? FALLBACK_MAX_NEW_TOKENS) : defaults[setting.key]}
+        />
+      ))}
+      <button type="button" onClick={resetToModelDefaults}>
+        Reset to model defaults
+      </button>
+    </details>
+  );
+}

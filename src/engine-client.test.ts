@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { WorkerEngineClient } from './engine-client';
+import { EngineError, type WorkerRequest, type WorkerResponse } from '../workers/protocol';
+
+/** Stands in for the browser's Worker: records what the page posts and lets the test answer. */
+class ScriptedWorker {
+  readonly posted: WorkerRequest[] = [];
+  terminated = false;
+  onmessage: ((event: MessageEvent<WorkerResponse>) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  onmessageerror: (() => void) | null = null;
+  postMessage(request: WorkerRequest) {
+    this.posted.push(structuredClone(request));
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  answer(response: WorkerResponse) {
+    this.onmessage?.({ data: structuredClone(response) } as MessageEvent<WorkerResponse>);
+  }
+  crash(message: string) {
+    this.onerror?.({ message, preventDefault() {} } as ErrorEvent);
+  }
+}
+
+function setUp() {
+  const workers: ScriptedWorker[] = [];
+  let restarts = 0;
+  const client = new WorkerEngineClient(
+    () => {
+      const worker = new ScriptedWorker();
+      workers.push(worker);
+      return worker as unknown as Worker;
+    },
+    () => restarts++,
+  );
+  return { client, workers, restarts: () => restarts };
+}
+
+const ref = { hubUrl: 'https://hub.test', repo: 'a/b', revision: 'main' };
+
+describe('WorkerEngineClient', () => {
+  it('gives every call its own id and routes progress and results back to it', async () => {
+    const { client, workers } = setUp();
+    const progress: number[] = [];
+    const load = client.call('load', { ...ref, device: 'auto', dtype: 'auto' }, { onProgress: (p) => progress.push(p.loaded) });
+    const inspect = client.call('inspect', ref);
+    const [loadRequest, inspectRequest] = workers[0].posted;
+    expect(loadRequest.id).not.toBe(inspectRequest.id);
+
+    workers[0].answer({ type: 'progress', id: loadRequest.id, call: 'load', progress: { file: 'f', loaded: 5, total: 9, done: false } });
+    workers[0].answer({ type: 'result', id: inspectRequest.id, call: 'inspect', result: { repo: 'a/b', commit: null, offers: [] } });
+    workers[0].answer({ type: 'error', id: loadRequest.id, error: { name: 'EngineError', code: 'repo-not-found', message: 'gone' } });
+
+    await expect(inspect).resolves.toEqual({ repo: 'a/b', commit: null, offers: [] });
+    await expect(load).rejects.toMatchObject({ name: 'EngineError', code: 'repo-not-found', message: 'gone' });
+    expect(progress).toEqual([5]);
+  });
+
+  it('sends a cancel for the call when its signal aborts', async () => {
+    const { client, workers } = setUp();
+    const controller = new AbortController();
+    const generate = client.call('generate', { messages: [], settings: { maxNewTokens: 5 } }, { signal: controller.signal });
+    controller.abort();
+    const [request, cancel] = workers[0].posted;
+    expect(cancel).toMatchObject({ type: 'cancel', target: request.id });
+    workers[0].answer({ type: 'error', id: request.id, error: new EngineError('cancelled', 'Cancelled.').toWire() });
+    await expect(generate).rejects.toMatchObject({ code: 'cancelled', name: 'AbortError' });
+  });
+
+  it('rejects a call whose signal is already aborted without posting it', async () => {
+    const { client, workers } = setUp();
+    await expect(client.call('inspect', ref, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(workers[0].posted).toEqual([]);
+  });
+
+  it('fails every pending call when the worker crashes, and starts a fresh worker', async () => {
+    const { client, workers, restarts } = setUp();
+    const pending = client.call('inspect', ref);
+    workers[0].crash('out of memory');
+    await expect(pending).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('out of memory') });
+    expect(workers[0].terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(restarts()).toBe(1);
+    void client.call('inspect', ref);
+    expect(workers[1].posted).toHaveLength(1);
+  });
+});

@@ -1,0 +1,118 @@
+import { EngineError, type CallName, type Calls, type WorkerRequest, type WorkerResponse } from '../workers/protocol';
+
+export interface CallOptions<Progress> {
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** What the page needs of the engine. The worker proxy implements it; unit tests may pass their own. */
+export interface EngineApi {
+  call<K extends CallName>(
+    type: K,
+    params: Calls[K]['params'],
+    options?: CallOptions<Calls[K]['progress']>,
+  ): Promise<Calls[K]['result']>;
+}
+
+interface Pending {
+  resolve: (result: never) => void;
+  reject: (error: EngineError) => void;
+  onProgress?: (progress: never) => void;
+}
+
+/** Talks to the engine worker: one id per call, a map of pending promises, cancellation through AbortSignal. */
+export class WorkerEngineClient implements EngineApi {
+  private worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(
+    private readonly createWorker: () => Worker,
+    /** Called after a crashed worker was replaced: the model it held is gone. */
+    private readonly onRestart: () => void = () => {},
+  ) {
+    this.worker = this.spawn();
+  }
+
+  call<K extends CallName>(
+    type: K,
+    params: Calls[K]['params'],
+    options: CallOptions<Calls[K]['progress']> = {},
+  ): Promise<Calls[K]['result']> {
+    const { signal, onProgress } = options;
+    if (signal?.aborted) return Promise.reject(new EngineError('cancelled', 'Cancelled.'));
+    const id = this.nextId++;
+    return new Promise<Calls[K]['result']>((resolve, reject) => {
+      const onAbort = () => this.post({ type: 'cancel', id: this.nextId++, target: id });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, {
+        resolve: ((result: Calls[K]['result']) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(result);
+        }) as Pending['resolve'],
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+        onProgress: onProgress as Pending['onProgress'],
+      });
+      this.post({ type, id, params } as WorkerRequest);
+    });
+  }
+
+  dispose(): void {
+    this.worker.terminate();
+    this.failAll(new EngineError('cancelled', 'The engine was shut down.'));
+  }
+
+  private post(request: WorkerRequest): void {
+    this.worker.postMessage(request);
+  }
+
+  private spawn(): Worker {
+    const worker = this.createWorker();
+    worker.onmessage = (event: MessageEvent<WorkerResponse>) => this.receive(event.data);
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      this.restart(`The engine stopped unexpectedly (${event.message || 'worker error'}). Load the model again.`);
+    };
+    worker.onmessageerror = () => this.restart('The engine sent a message that could not be read. Load the model again.');
+    return worker;
+  }
+
+  /** A crashed worker loses its model; every pending call fails, and a fresh worker takes the next call. */
+  private restart(message: string): void {
+    this.worker.terminate();
+    this.failAll(new EngineError('internal', message));
+    this.worker = this.spawn();
+    this.onRestart();
+  }
+
+  private failAll(error: EngineError): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const call of pending) call.reject(error);
+  }
+
+  private receive(message: WorkerResponse): void {
+    const call = this.pending.get(message.id);
+    if (!call) return;
+    switch (message.type) {
+      case 'progress':
+        call.onProgress?.(message.progress as never);
+        return;
+      case 'result':
+        this.pending.delete(message.id);
+        call.resolve(message.result as never);
+        return;
+      case 'error':
+        this.pending.delete(message.id);
+        call.reject(EngineError.fromWire(message.error));
+        return;
+      default: {
+        const unknown: never = message;
+        throw new Error(`Unknown engine message ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+}

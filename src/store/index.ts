@@ -1,0 +1,20 @@
+import { createStore } from 'zustand/vanilla';
+import { createChatSlice } from './chat-slice';
+import { createModelSlice } from './model-slice';
+import { createNoticeSlice } from './notice-slice';
+import { createSettingsSlice } from './settings-slice';
+import type { AppState, StoreDeps } from './types';
+
+export type { AppState, StoreDeps } from './types';
+
+/** One store for all UI state, built from slices that each own their state and actions. */
+export function createAppStore(deps: StoreDeps) {
+  return createStore<AppState>()((...args) => ({
+    ...createModelSlice(deps)(...args),
+    ...createChatSlice(deps)(...args),
+    ...createSettingsSlice(deps)(...args),
+    ...createNoticeSlice(deps)(...args),
+  }));
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;

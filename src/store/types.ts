@@ -1,0 +1,17 @@
+import type { StateCreator } from 'zustand';
+import type { AppConfig } from '../config';
+import type { EngineApi } from '../engine-client';
+import type { ChatSlice } from './chat-slice';
+import type { ModelSlice } from './model-slice';
+import type { NoticeSlice } from './notice-slice';
+import type { SettingsSlice } from './settings-slice';
+
+export type AppState = ModelSlice & ChatSlice & SettingsSlice & NoticeSlice;
+
+export interface StoreDeps {
+  engine: EngineApi;
+  config: AppConfig;
+}
+
+/** A slice creator that sees the whole store and the dependencies it was built with. */
+export type SliceCreator<Slice> = (deps: StoreDeps) => StateCreator<AppState, [], [], Slice>;

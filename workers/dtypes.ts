@@ -1,0 +1,57 @@
+import { DTYPES, type Dtype, type DtypeOffer } from './protocol';
+
+/** File-name suffix transformers.js appends to `onnx/<model>` for each dtype. */
+export const DTYPE_SUFFIX: Record<Dtype, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  int8: '_int8',
+  uint8: '_uint8',
+  q4: '_q4',
+  q4f16: '_q4f16',
+  bnb4: '_bnb4',
+};
+
+/** Base names a causal LM export may use; older exports call the merged decoder `decoder_model_merged`. */
+const MODEL_FILE_NAMES = ['model', 'decoder_model_merged'] as const;
+export type ModelFileName = (typeof MODEL_FILE_NAMES)[number];
+
+export interface RepoFile {
+  path: string;
+  size: number;
+}
+
+export interface WeightLayout {
+  modelFileName: ModelFileName;
+  offers: DtypeOffer[];
+}
+
+/**
+ * Works out which dtypes a repository offers from its file list: `onnx/<name><suffix>.onnx` plus any external-data
+ * files `onnx/<name><suffix>.onnx_data`, `…onnx_data_1`, ….
+ */
+export function findWeightLayout(files: readonly RepoFile[]): WeightLayout | null {
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  for (const modelFileName of MODEL_FILE_NAMES) {
+    const offers: DtypeOffer[] = [];
+    for (const dtype of DTYPES) {
+      const graphPath = `onnx/${modelFileName}${DTYPE_SUFFIX[dtype]}.onnx`;
+      const graph = byPath.get(graphPath);
+      if (!graph) continue;
+      const dataFiles = files.filter((file) => isExternalDataOf(file.path, graphPath));
+      const parts = [graph, ...dataFiles];
+      offers.push({
+        dtype,
+        bytes: parts.reduce((sum, file) => sum + file.size, 0),
+        files: parts.map((file) => file.path),
+      });
+    }
+    if (offers.length > 0) return { modelFileName, offers };
+  }
+  return null;
+}
+
+function isExternalDataOf(path: string, graphPath: string): boolean {
+  const prefix = `${graphPath}_data`;
+  return path === prefix || (path.startsWith(`${prefix}_`) && /^\d+$/.test(path.slice(prefix.length + 1)));
+}

@@ -1,0 +1,302 @@
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  InterruptableStoppingCriteria,
+  type PreTrainedTokenizer,
+  type ProgressInfo,
+  type Tensor,
+} from '@huggingface/transformers';
+import { probeCapabilities } from './capabilities';
+import { planBackends, wasmThreadCount, type BackendCandidate } from './device';
+import { findWeightLayout } from './dtypes';
+import { describeLoadFailure } from './load-errors';
+import { readGenerationDefaults, toGenerateOptions } from './generation-config';
+import { listRepoFiles, resolveUrl } from './hub';
+import { ProgressThrottle, type ProgressUpdate } from './progress-throttle';
+import {
+  EngineError,
+  type FileProgress,
+  type GenerateParams,
+  type GenerationResult,
+  type LoadedModel,
+  type LoadParams,
+  type RepoInspection,
+  type RepoRef,
+  type StopReason,
+  type TokenDelta,
+} from './protocol';
+import { configureRuntime } from './runtime-env';
+import { DeltaStreamer } from './token-streamer';
+
+type CausalLM = Awaited<ReturnType<typeof AutoModelForCausalLM.from_pretrained>>;
+
+interface Session {
+  model: CausalLM;
+  tokenizer: PreTrainedTokenizer;
+  info: LoadedModel;
+}
+
+function cancelled(): EngineError {
+  return new EngineError('cancelled', 'Cancelled.');
+}
+
+/** Loads one chat model at a time and generates with it. Runs inside the worker; knows nothing of the page. */
+export class ChatEngine {
+  private session: Session | null = null;
+  private busy: 'loading' | 'generating' | null = null;
+
+  async inspect(ref: RepoRef, signal: AbortSignal): Promise<RepoInspection> {
+    const listing = await listRepoFiles(ref, signal);
+    const layout = findWeightLayout(listing.files);
+    return { repo: ref.repo, commit: listing.commit, offers: layout?.offers ?? [] };
+  }
+
+  async load(params: LoadParams, onProgress: (progress: FileProgress) => void, signal: AbortSignal): Promise<LoadedModel> {
+    this.claim('loading');
+    try {
+      return await this.loadUnclaimed(params, onProgress, signal);
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  private async loadUnclaimed(
+    params: LoadParams,
+    onProgress: (progress: FileProgress) => void,
+    signal: AbortSignal,
+  ): Promise<LoadedModel> {
+    const started = performance.now();
+    const listing = await listRepoFiles(params, signal);
+    const layout = findWeightLayout(listing.files);
+    if (!layout) {
+      throw new EngineError(
+        'no-onnx-weights',
+        `“${params.repo}” has no ONNX weights (no onnx/model*.onnx files), so it cannot run in the browser. ` +
+          'Look for an ONNX export of this model, for example under onnx-community.',
+      );
+    }
+    const capabilities = await probeCapabilities();
+    if (params.device === 'webgpu' && !capabilities.webgpu) {
+      throw new EngineError(
+        'webgpu-unavailable',
+        'This browser offers no WebGPU adapter. Choose “Auto” or “WASM” as the device in Settings.',
+      );
+    }
+    const offered = layout.offers.map((offer) => offer.dtype);
+    const candidates = planBackends(capabilities, offered, params);
+    if (candidates.length === 0) {
+      throw new EngineError(
+        'dtype-not-offered',
+        `“${params.repo}” has no ${params.dtype} weights. It offers: ${offered.join(', ')}. Choose one of those in Settings.`,
+      );
+    }
+    const threads = wasmThreadCount(capabilities);
+    configureRuntime({ hubUrl: params.hubUrl, threads, signal });
+    // Pin every file to the commit the hub reported, so a model is never mixed from two revisions.
+    const pinned: RepoRef = { ...params, revision: listing.commit ?? params.revision };
+    await this.unload();
+
+    const progress = new ProgressThrottle(onProgress);
+    const progressCallback = (info: ProgressInfo) => progress.report(toProgressUpdate(info));
+    const tokenizer = await this.guard(signal, () =>
+      AutoTokenizer.from_pretrained(params.repo, { revision: pinned.revision, progress_callback: progressCallback }),
+    );
+    const generationDefaults = listing.files.some((file) => file.path === 'generation_config.json')
+      ? await readGenerationDefaults(resolveUrl(pinned, 'generation_config.json'), signal)
+      : {};
+
+    const fallbacks: string[] = [];
+    let webgpuFailed = false;
+    for (const candidate of candidates) {
+      if (candidate.device === 'webgpu' && webgpuFailed) continue;
+      try {
+        const model = await this.guard(signal, () =>
+          AutoModelForCausalLM.from_pretrained(params.repo, {
+            revision: pinned.revision,
+            device: candidate.device,
+            dtype: candidate.dtype,
+            ...(layout.modelFileName === 'model' ? {} : { model_file_name: layout.modelFileName }),
+            progress_callback: progressCallback,
+          }),
+        );
+        progress.flush();
+        await this.warmUp(model, tokenizer, signal);
+        const info: LoadedModel = {
+          repo: params.repo,
+          revision: pinned.revision,
+          device: candidate.device,
+          dtype: candidate.dtype,
+          threads: candidate.device === 'wasm' ? threads : 1,
+          fallbacks,
+          generationDefaults,
+          contextLength: contextLengthOf(model, tokenizer),
+          loadMs: Math.round(performance.now() - started),
+        };
+        this.session = { model, tokenizer, info };
+        return info;
+      } catch (error) {
+        if (signal.aborted) throw cancelled();
+        const failure = describeLoadFailure(error, candidate, params);
+        if (failure.fatal) throw failure.error;
+        fallbacks.push(`${label(candidate)}: ${failure.error.message}`);
+        if (candidate.device === 'webgpu' && failure.deviceBroken) webgpuFailed = true;
+      }
+    }
+    throw new EngineError(
+      'model-load-failed',
+      `“${params.repo}” could not be loaded on any backend. ${fallbacks.join(' ')}`,
+    );
+  }
+
+  async generate(params: GenerateParams, onDelta: (delta: TokenDelta) => void, signal: AbortSignal): Promise<GenerationResult> {
+    if (!this.session) throw new EngineError('not-loaded', 'No model is loaded. Load a model first.');
+    this.claim('generating');
+    try {
+      return await this.generateUnclaimed(this.session, params, onDelta, signal);
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  private async generateUnclaimed(
+    { model, tokenizer, info }: Session,
+    params: GenerateParams,
+    onDelta: (delta: TokenDelta) => void,
+    signal: AbortSignal,
+  ): Promise<GenerationResult> {
+    const started = performance.now();
+    let inputs: { input_ids: Tensor; attention_mask: Tensor };
+    try {
+      inputs = tokenizer.apply_chat_template(params.messages, { add_generation_prompt: true, return_dict: true }) as {
+        input_ids: Tensor;
+        attention_mask: Tensor;
+      };
+    } catch (error) {
+      throw new EngineError(
+        'generation-failed',
+        `The model's chat template could not format this conversation: ${messageOf(error)}`,
+        { cause: error },
+      );
+    }
+    const promptTokens = inputs.input_ids.dims.at(-1) ?? 0;
+    let maxNewTokens = params.settings.maxNewTokens;
+    if (info.contextLength !== null) {
+      const room = info.contextLength - promptTokens;
+      if (room < 1) {
+        throw new EngineError(
+          'generation-failed',
+          `The conversation is ${promptTokens} tokens long, more than this model's context of ${info.contextLength}. ` +
+            'Start a new chat or shorten the message.',
+        );
+      }
+      maxNewTokens = Math.min(maxNewTokens, room);
+    }
+
+    const stopping = new InterruptableStoppingCriteria();
+    const interrupt = () => stopping.interrupt();
+    signal.addEventListener('abort', interrupt);
+    const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onDelta({ text, generatedTokens }));
+    try {
+      await model.generate({
+        ...inputs,
+        ...toGenerateOptions(params.settings),
+        max_new_tokens: maxNewTokens,
+        streamer,
+        stopping_criteria: stopping,
+      });
+    } catch (error) {
+      throw new EngineError('generation-failed', `Generation failed: ${messageOf(error)}`, { cause: error });
+    } finally {
+      signal.removeEventListener('abort', interrupt);
+    }
+
+    const finished = performance.now();
+    const generatedTokens = streamer.generatedIds.length;
+    const firstTokenAt = streamer.firstTokenAt ?? finished;
+    const decodeSeconds = (finished - firstTokenAt) / 1000;
+    return {
+      text: streamer.text,
+      stats: {
+        promptTokens,
+        generatedTokens,
+        ttftMs: Math.round(firstTokenAt - started),
+        tokensPerSecond: generatedTokens > 1 && decodeSeconds > 0 ? (generatedTokens - 1) / decodeSeconds : 0,
+        totalMs: Math.round(finished - started),
+        stopReason: stopReasonOf(signal.aborted, streamer.generatedIds.at(-1), eosIds(model, tokenizer)),
+      },
+    };
+  }
+
+  async unload(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    await session?.model.dispose();
+  }
+
+  private claim(task: 'loading' | 'generating'): void {
+    if (this.busy) {
+      throw new EngineError(
+        'busy',
+        this.busy === 'loading' ? 'A model is still loading. Wait for it or cancel it.' : 'A reply is still being written. Stop it first.',
+      );
+    }
+    this.busy = task;
+  }
+
+  /** Runs a transformers.js step and turns an abort of its downloads into our cancellation error. */
+  private async guard<T>(signal: AbortSignal, step: () => Promise<T>): Promise<T> {
+    if (signal.aborted) throw cancelled();
+    try {
+      return await step();
+    } catch (error) {
+      if (signal.aborted) throw cancelled();
+      throw error;
+    }
+  }
+
+  /** One token through the graph compiles WebGPU shaders and warms WASM, so the first real reply is not slowed. */
+  private async warmUp(model: CausalLM, tokenizer: PreTrainedTokenizer, signal: AbortSignal): Promise<void> {
+    const inputs = tokenizer('a');
+    await this.guard(signal, () => model.generate({ ...inputs, max_new_tokens: 1, do_sample: false }));
+  }
+}
+
+function label(candidate: BackendCandidate): string {
+  return `${candidate.device === 'webgpu' ? 'WebGPU' : 'WASM'}/${candidate.dtype}`;
+}
+
+function toProgressUpdate(info: ProgressInfo): ProgressUpdate | null {
+  switch (info.status) {
+    case 'initiate':
+      return { file: info.file, done: false };
+    case 'progress':
+      return { file: info.file, loaded: info.loaded, total: info.total, done: false };
+    case 'done':
+      return { file: info.file, done: true };
+    default:
+      return null;
+  }
+}
+
+function contextLengthOf(model: CausalLM, tokenizer: PreTrainedTokenizer): number | null {
+  const fromConfig = (model.config as { max_position_embeddings?: unknown }).max_position_embeddings;
+  if (typeof fromConfig === 'number' && fromConfig > 0) return fromConfig;
+  const fromTokenizer = tokenizer.model_max_length as unknown;
+  // Tokenizers without a limit report a huge sentinel (1e30).
+  return typeof fromTokenizer === 'number' && fromTokenizer > 0 && fromTokenizer < 1e7 ? fromTokenizer : null;
+}
+
+function eosIds(model: CausalLM, tokenizer: PreTrainedTokenizer): number[] {
+  const fromConfig = (model.generation_config as { eos_token_id?: unknown } | null)?.eos_token_id;
+  const ids = Array.isArray(fromConfig) ? fromConfig : [fromConfig];
+  return [...ids, tokenizer.eos_token_id].filter((id): id is number => typeof id === 'number');
+}
+
+function stopReasonOf(interrupted: boolean, lastToken: number | undefined, eos: number[]): StopReason {
+  if (interrupted) return 'user';
+  return lastToken !== undefined && eos.includes(lastToken) ? 'eos' : 'length';
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

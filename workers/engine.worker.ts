@@ -1,0 +1,57 @@
+/// <reference lib="webworker" />
+import { ChatEngine, messageOf } from './engine';
+import {
+  EngineError,
+  type CallRequest,
+  type Calls,
+  type CallName,
+  type WorkerRequest,
+  type WorkerResponse,
+} from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const engine = new ChatEngine();
+const running = new Map<number, AbortController>();
+
+function post(message: WorkerResponse): void {
+  self.postMessage(message);
+}
+
+function progressOf<K extends CallName>(call: K, id: number): (progress: Calls[K]['progress']) => void {
+  return (progress) => post({ type: 'progress', id, call, progress } as WorkerResponse);
+}
+
+function serve(request: CallRequest, signal: AbortSignal): Promise<Calls[CallName]['result']> {
+  switch (request.type) {
+    case 'inspect':
+      return engine.inspect(request.params, signal);
+    case 'load':
+      return engine.load(request.params, progressOf('load', request.id), signal);
+    case 'generate':
+      return engine.generate(request.params, progressOf('generate', request.id), signal);
+    default: {
+      const unknown: never = request;
+      throw new EngineError('internal', `Unknown request ${JSON.stringify(unknown)}.`);
+    }
+  }
+}
+
+function toEngineError(error: unknown): EngineError {
+  if (error instanceof EngineError) return error;
+  return new EngineError('internal', `Something went wrong in the engine: ${messageOf(error)}`, { cause: error });
+}
+
+self.onmessage = (event: MessageEvent<WorkerRequest>) => {
+  const request = event.data;
+  if (request.type === 'cancel') {
+    running.get(request.target)?.abort();
+    return;
+  }
+  const controller = new AbortController();
+  running.set(request.id, controller);
+  serve(request, controller.signal)
+    .then((result) => post({ type: 'result', id: request.id, call: request.type, result } as WorkerResponse))
+    .catch((error: unknown) => post({ type: 'error', id: request.id, error: toEngineError(error).toWire() }))
+    .finally(() => running.delete(request.id));
+};

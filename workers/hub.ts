@@ -1,0 +1,124 @@
+import { EngineError, type RepoRef } from './protocol';
+import type { RepoFile } from './dtypes';
+
+/** `owner/name` with the characters the Hub allows. */
+const REPO_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
+
+export function validateRepoId(repo: string): void {
+  if (!REPO_ID.test(repo) || repo.includes('..')) {
+    throw new EngineError(
+      'invalid-repo-id',
+      `“${repo}” is not a Hugging Face model id. Use the form owner/name, for example onnx-community/Qwen3-0.6B-ONNX.`,
+    );
+  }
+}
+
+function hubBase(hubUrl: string): string {
+  return hubUrl.replace(/\/+$/, '');
+}
+
+export function resolveUrl(ref: RepoRef, path: string): string {
+  return `${hubBase(ref.hubUrl)}/${ref.repo}/resolve/${encodeURIComponent(ref.revision)}/${path}`;
+}
+
+/**
+ * Fetches a Hub API document and turns every way it can go wrong into an EngineError a person can act on: the hub
+ * is unreachable, the repository or revision does not exist, or the server is not a hub at all (an HTML page).
+ */
+async function fetchHubJson(url: string, ref: RepoRef, signal: AbortSignal): Promise<{ body: unknown; response: Response }> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+  } catch (error) {
+    if (signal.aborted) throw new EngineError('cancelled', 'Cancelled.');
+    throw new EngineError(
+      'network',
+      `Could not reach the model hub at ${ref.hubUrl}. Check your connection or the hub URL in Settings.`,
+      { cause: error },
+    );
+  }
+  if (!response.ok) throw await hubStatusError(response, ref);
+  const text = await response.text();
+  try {
+    return { body: JSON.parse(text), response };
+  } catch {
+    throw notAHub(ref);
+  }
+}
+
+function notAHub(ref: RepoRef): EngineError {
+  return new EngineError(
+    'hub-not-json',
+    `The hub at ${ref.hubUrl} answered with a web page instead of model data. Check the hub URL: it must point to ` +
+      'the Hugging Face Hub or a mirror of it.',
+  );
+}
+
+async function hubStatusError(response: Response, ref: RepoRef): Promise<EngineError> {
+  const errorCode = response.headers.get('X-Error-Code');
+  const isJson = (response.headers.get('Content-Type') ?? '').includes('json');
+  if (errorCode === 'RepoNotFound' || (!errorCode && (response.status === 401 || response.status === 404) && isJson)) {
+    return new EngineError(
+      'repo-not-found',
+      `The model “${ref.repo}” was not found on ${ref.hubUrl}. Check the id (owner/name); private and gated models are not supported.`,
+    );
+  }
+  if (errorCode === 'RevisionNotFound') {
+    return new EngineError('revision-not-found', `The model “${ref.repo}” has no revision “${ref.revision}”.`);
+  }
+  if (!isJson && (response.headers.get('Content-Type') ?? '').includes('html') && response.status < 500) {
+    return notAHub(ref);
+  }
+  return new EngineError(
+    'hub-error',
+    `The hub at ${ref.hubUrl} answered ${response.status} ${response.statusText} for “${ref.repo}”. Try again later.`,
+  );
+}
+
+interface TreeEntry {
+  type: string;
+  path: string;
+  size: number;
+}
+
+function isTreeEntry(value: unknown): value is TreeEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  return typeof entry.type === 'string' && typeof entry.path === 'string' && typeof entry.size === 'number';
+}
+
+/** Follows the Hub's `Link: <…>; rel="next"` pagination of tree listings. */
+function nextPage(response: Response): string | null {
+  const link = response.headers.get('Link');
+  const match = link?.match(/<([^>]+)>;\s*rel="next"/);
+  return match ? match[1] : null;
+}
+
+export interface RepoListing {
+  /** The commit the revision points to, so every file can be pinned to it. */
+  commit: string | null;
+  files: RepoFile[];
+}
+
+/** Lists a repository's files with their sizes at one revision. */
+export async function listRepoFiles(ref: RepoRef, signal: AbortSignal): Promise<RepoListing> {
+  validateRepoId(ref.repo);
+  const base = hubBase(ref.hubUrl);
+  const revisionUrl = `${base}/api/models/${ref.repo}/revision/${encodeURIComponent(ref.revision)}`;
+  const { body: info } = await fetchHubJson(revisionUrl, ref, signal);
+  const sha = (info as { sha?: unknown }).sha;
+  const commit = typeof sha === 'string' && /^[0-9a-f]{40}$/.test(sha) ? sha : null;
+
+  const files: RepoFile[] = [];
+  let url: string | null =
+    `${base}/api/models/${ref.repo}/tree/${encodeURIComponent(commit ?? ref.revision)}?recursive=true`;
+  while (url) {
+    const { body, response } = await fetchHubJson(url, ref, signal);
+    if (!Array.isArray(body)) throw notAHub(ref);
+    for (const entry of body) {
+      if (isTreeEntry(entry) && entry.type === 'file') files.push({ path: entry.path, size: entry.size });
+    }
+    url = nextPage(response);
+  }
+  return { commit, files };
+}

@@ -1,0 +1,185 @@
+/**
+ * The typed message protocol between the page and the engine worker. Both sides import this module and nothing else
+ * of each other. Every call carries a request id; the worker answers with any number of `progress` messages and then
+ * exactly one `result` or `error`. Adding a call here is a compile error on both sides until each handles it.
+ */
+
+export const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+export type Dtype = (typeof DTYPES)[number];
+export const DEVICES = ['webgpu', 'wasm'] as const;
+export type Device = (typeof DEVICES)[number];
+
+export function isDtype(value: string): value is Dtype {
+  return (DTYPES as readonly string[]).includes(value);
+}
+export type Preference<T> = T | 'auto';
+
+export interface RepoRef {
+  /** Base URL of a Hugging Face Hub or a mirror in its URL layout, e.g. `https://huggingface.co`. */
+  hubUrl: string;
+  /** Repository id, `owner/name`. */
+  repo: string;
+  /** Branch, tag or commit. */
+  revision: string;
+}
+
+/** One dtype a repository offers, with the bytes its weight files take. */
+export interface DtypeOffer {
+  dtype: Dtype;
+  bytes: number;
+  files: string[];
+}
+
+export interface RepoInspection {
+  repo: string;
+  /** The commit the hub resolved the revision to, when it said. */
+  commit: string | null;
+  offers: DtypeOffer[];
+}
+
+export interface LoadParams extends RepoRef {
+  device: Preference<Device>;
+  dtype: Preference<Dtype>;
+}
+
+export interface FileProgress {
+  file: string;
+  loaded: number;
+  /** 0 until the size is known. */
+  total: number;
+  done: boolean;
+}
+
+/** Sampling settings; `undefined` means "use the model's generation_config.json". */
+export interface GenerationSettings {
+  maxNewTokens: number;
+  doSample?: boolean;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  repetitionPenalty?: number;
+}
+
+export interface LoadedModel {
+  repo: string;
+  revision: string;
+  device: Device;
+  dtype: Dtype;
+  /** WASM threads in use; 1 on WebGPU and without cross-origin isolation. */
+  threads: number;
+  /** Attempts that failed before this one worked, in words, e.g. "webgpu/q4f16: not offered by the repository". */
+  fallbacks: string[];
+  /** Sampling defaults read from generation_config.json. */
+  generationDefaults: Partial<GenerationSettings>;
+  contextLength: number | null;
+  loadMs: number;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface GenerateParams {
+  messages: ChatMessage[];
+  settings: GenerationSettings;
+}
+
+export interface TokenDelta {
+  /** Text to append to what was streamed so far. */
+  text: string;
+  generatedTokens: number;
+}
+
+export type StopReason = 'eos' | 'length' | 'user';
+
+export interface GenerationStats {
+  promptTokens: number;
+  generatedTokens: number;
+  /** Time to first token, from the request to the first generated token. */
+  ttftMs: number;
+  /** Decode speed: tokens after the first, divided by the time after the first. */
+  tokensPerSecond: number;
+  totalMs: number;
+  stopReason: StopReason;
+}
+
+export interface GenerationResult {
+  text: string;
+  stats: GenerationStats;
+}
+
+/** The calls the worker serves: what each takes, what it streams while running, and what it returns. */
+export interface Calls {
+  inspect: { params: RepoRef; progress: never; result: RepoInspection };
+  load: { params: LoadParams; progress: FileProgress; result: LoadedModel };
+  generate: { params: GenerateParams; progress: TokenDelta; result: GenerationResult };
+}
+export type CallName = keyof Calls;
+
+export type CallRequest = { [K in CallName]: { type: K; id: number; params: Calls[K]['params'] } }[CallName];
+export interface CancelRequest {
+  type: 'cancel';
+  id: number;
+  /** The id of the call to cancel. */
+  target: number;
+}
+export type WorkerRequest = CallRequest | CancelRequest;
+
+export type ProgressMessage = {
+  [K in CallName]: { type: 'progress'; id: number; call: K; progress: Calls[K]['progress'] };
+}[CallName];
+export type ResultMessage = { [K in CallName]: { type: 'result'; id: number; call: K; result: Calls[K]['result'] } }[CallName];
+export interface ErrorMessage {
+  type: 'error';
+  id: number;
+  error: WireError;
+}
+export type WorkerResponse = ProgressMessage | ResultMessage | ErrorMessage;
+
+export type ErrorCode =
+  | 'cancelled'
+  | 'invalid-repo-id'
+  | 'repo-not-found'
+  | 'revision-not-found'
+  | 'file-not-found'
+  | 'no-onnx-weights'
+  | 'dtype-not-offered'
+  | 'hub-not-json'
+  | 'hub-error'
+  | 'network'
+  | 'webgpu-unavailable'
+  | 'model-load-failed'
+  | 'not-loaded'
+  | 'busy'
+  | 'generation-failed'
+  | 'internal';
+
+export interface WireError {
+  name: string;
+  code: ErrorCode;
+  message: string;
+}
+
+/** An error that crosses the worker boundary intact: `name`, `code` and a message written for a person. */
+export class EngineError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; name?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = options?.name ?? (code === 'cancelled' ? 'AbortError' : 'EngineError');
+  }
+
+  toWire(): WireError {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+
+  static fromWire(wire: WireError): EngineError {
+    return new EngineError(wire.code, wire.message, { name: wire.name });
+  }
+}
+
+export function isCancellation(error: unknown): boolean {
+  return error instanceof EngineError && error.code === 'cancelled';
+}

@@ -1,0 +1,46 @@
+import { TextStreamer, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { IncrementalDetokenizer } from './text-stream';
+
+/**
+ * Receives token ids from `generate()` one step at a time, skips the prompt, and hands on text deltas and the moment
+ * the first new token appeared (for time-to-first-token). It extends TextStreamer only because generate() is typed
+ * to take one; both of TextStreamer's methods are replaced, since its word-buffered decoding lags behind tokens.
+ */
+export class DeltaStreamer extends TextStreamer {
+  private promptSeen = false;
+  private readonly detokenizer: IncrementalDetokenizer;
+  readonly generatedIds: number[] = [];
+  firstTokenAt: number | null = null;
+  text = '';
+
+  constructor(
+    tokenizer: PreTrainedTokenizer,
+    private readonly onDelta: (text: string, generatedTokens: number) => void,
+  ) {
+    super(tokenizer, { skip_prompt: true });
+    this.detokenizer = new IncrementalDetokenizer((ids) => tokenizer.decode(ids, { skip_special_tokens: true }));
+  }
+
+  override put(value: bigint[][]): void {
+    if (!this.promptSeen) {
+      this.promptSeen = true;
+      return;
+    }
+    for (const token of value[0] ?? []) {
+      this.firstTokenAt ??= performance.now();
+      const id = Number(token);
+      this.generatedIds.push(id);
+      this.emit(this.detokenizer.push(id));
+    }
+  }
+
+  override end(): void {
+    this.emit(this.detokenizer.flush());
+  }
+
+  private emit(delta: string): void {
+    if (!delta) return;
+    this.text += delta;
+    this.onDelta(delta, this.generatedIds.length);
+  }
+}
