@@ -27,6 +27,7 @@ import {
 } from './protocol';
 import { configureRuntime } from './runtime-env';
 import { DeltaStreamer } from './token-streamer';
+import { yieldBetweenSteps } from './yield-between-steps';
 
 type CausalLM = Awaited<ReturnType<typeof AutoModelForCausalLM.from_pretrained>>;
 
@@ -120,6 +121,7 @@ export class ChatEngine {
           }),
         );
         progress.flush();
+        yieldBetweenSteps(model);
         await this.warmUp(model, tokenizer, signal);
         const info: LoadedModel = {
           repo: params.repo,

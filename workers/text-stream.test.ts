@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { IncrementalDetokenizer } from './text-stream';
 
 /** A byte-level "tokenizer": each id is one UTF-8 byte, decoded like a real byte-level BPE decoder does. */
-const decodeBytes = (ids: number[]) => new TextDecoder().decode(new Uint8Array(ids));
+const decodeBytes = (ids: number[]) => {
+  if (ids.length === 0) throw new Error('token_ids must be a non-empty array'); // as transformers.js does
+  return new TextDecoder().decode(new Uint8Array(ids));
+};
 
 describe('IncrementalDetokenizer', () => {
   it('holds back a character split across tokens until it is complete', () => {

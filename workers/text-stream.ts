@@ -11,7 +11,12 @@ export class IncrementalDetokenizer {
   /** End of the part of the window whose text was already emitted. */
   private readOffset = 0;
 
-  constructor(private readonly decode: (ids: number[]) => string) {}
+  constructor(private readonly decodeIds: (ids: number[]) => string) {}
+
+  /** Some tokenizers refuse to decode an empty list. */
+  private decode(ids: number[]): string {
+    return ids.length === 0 ? '' : this.decodeIds(ids);
+  }
 
   /** Adds one token and returns the new text it completes (possibly empty). */
   push(id: number): string {

@@ -46,7 +46,8 @@ export function SettingsPanel() {
   const devicePreference = useApp((state) => state.devicePreference);
   const dtypePreference = useApp((state) => state.dtypePreference);
   const systemPrompt = useApp((state) => state.systemPrompt);
-  const defaults = useApp((state) => state.model?.generationDefaults ?? {});
+  const model = useApp((state) => state.model);
+  const defaults = model?.generationDefaults ?? {};
   const setDevicePreference = useApp((state) => state.setDevicePreference);
   const setDtypePreference = useApp((state) => state.setDtypePreference);
   const setSystemPrompt = useApp((state) => state.setSystemPrompt);

@@ -1,0 +1,157 @@
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { startFakeHub } from '../scripts/fake-hub.mjs';
+import { startAppServer } from '../scripts/serve.mjs';
+
+export const HUB_ROOT = '.fixtures/hub';
+export const TINY_CHAT = 'airgap-test/tiny-chat';
+
+type FakeHub = Awaited<ReturnType<typeof startFakeHub>>;
+type AppServer = Awaited<ReturnType<typeof startAppServer>>;
+
+/** Every request the page and its workers made, and those that went to a host other than the two allowed. */
+export interface RequestWatch {
+  urls: string[];
+  foreign: () => string[];
+}
+
+interface WorkerFixtures {
+  hub: FakeHub;
+  app: AppServer;
+}
+
+interface TestFixtures {
+  requestWatch: RequestWatch;
+  /** The app opened in a fresh page, ready to use. */
+  chat: ChatPage;
+}
+
+/**
+ * Watches at the browser-context level, which sees the page, its dedicated workers and the ORT threads. Requests to
+ * any other origin are recorded and aborted, and the test fails at its end.
+ */
+async function watchRequests(context: BrowserContext, allowedOrigins: string[]): Promise<RequestWatch> {
+  const urls: string[] = [];
+  const record = (url: string) => {
+    if (!url.startsWith('data:') && !url.startsWith('blob:')) urls.push(url);
+  };
+  const isAllowed = (url: string) => url.startsWith('data:') || url.startsWith('blob:') || allowedOrigins.includes(new URL(url).origin);
+  await context.route('**/*', async (route) => {
+    const url = route.request().url();
+    record(url);
+    if (isAllowed(url)) await route.fallback();
+    else await route.abort('blockedbyclient');
+  });
+  context.on('request', (request) => {
+    if (!urls.includes(request.url())) record(request.url());
+  });
+  return { urls, foreign: () => [...new Set(urls.filter((url) => !isAllowed(url)))] };
+}
+
+export class ChatPage {
+  constructor(readonly page: Page) {}
+
+  get modelId() {
+    return this.page.getByLabel('Hugging Face model id');
+  }
+  get loadButton() {
+    return this.page.getByRole('button', { name: 'Load model' });
+  }
+  get message() {
+    return this.page.getByRole('textbox', { name: 'Message' });
+  }
+  get sendButton() {
+    return this.page.getByRole('button', { name: 'Send' });
+  }
+  get stopButton() {
+    return this.page.getByRole('button', { name: 'Stop' });
+  }
+  get backend() {
+    return this.page.getByRole('status', { name: 'Backend' });
+  }
+  get alerts() {
+    return this.page.getByRole('alert');
+  }
+  assistantMessages() {
+    return this.page.locator('[data-message-role="assistant"]');
+  }
+  userMessages() {
+    return this.page.locator('[data-message-role="user"]');
+  }
+
+  async loadModel(repo: string) {
+    await this.modelId.fill(repo);
+    await this.loadButton.click();
+  }
+
+  async waitForLoaded(repo: string) {
+    await expect(this.page.getByText(new RegExp(`^Loaded ${repo} on `))).toBeVisible({ timeout: 90_000 });
+  }
+
+  async openSettings() {
+    const settings = this.page.locator('details.settings');
+    if (!(await settings.evaluate((element) => (element as HTMLDetailsElement).open))) {
+      await this.page.getByText('Settings', { exact: true }).click();
+    }
+  }
+
+  /** Sends a message and waits until the reply is finished; returns the reply's text and its stats line. */
+  async ask(text: string): Promise<{ reply: string; stats: string }> {
+    const before = await this.assistantMessages().count();
+    await this.message.fill(text);
+    await this.sendButton.click();
+    const reply = this.assistantMessages().nth(before);
+    await expect(reply).toHaveAttribute('aria-busy', 'false', { timeout: 90_000 });
+    return {
+      reply: (await reply.locator('.content').textContent()) ?? '',
+      stats: (await reply.locator('.stats').textContent()) ?? '',
+    };
+  }
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  hub: [
+    async ({}, use) => {
+      const hub = await startFakeHub({ root: HUB_ROOT });
+      await use(hub);
+      await hub.close();
+    },
+    { scope: 'worker' },
+  ],
+  app: [
+    async ({ hub }, use) => {
+      const app = await startAppServer({ dist: 'dist', port: 0, config: { hubUrl: hub.url, catalog: [] } });
+      await use(app);
+      await app.close();
+    },
+    { scope: 'worker' },
+  ],
+  requestWatch: [
+    async ({ context, app, hub }, use) => {
+      const watch = await watchRequests(context, [new URL(app.url).origin, new URL(hub.url).origin]);
+      await use(watch);
+      expect(watch.foreign(), 'requests to hosts other than the app and the hub').toEqual([]);
+    },
+    { auto: true },
+  ],
+  chat: async ({ page, app, hub }, use) => {
+    hub.setFaults({});
+    hub.resetStats();
+    await page.goto(app.url);
+    await expect(page.getByRole('heading', { name: 'Airgap Chat' })).toBeVisible();
+    await use(new ChatPage(page));
+    hub.setFaults({});
+  },
+});
+
+export { expect };
+
+/** Parses the stats line under a reply: "12 tokens · 150 ms to first token · 40.2 tokens/s · prompt 9 tokens". */
+export function parseStats(stats: string) {
+  const match = stats.match(/^(\d+) tokens · ([\d.]+) (ms|s) to first token · ([\d.]+) tokens\/s/);
+  if (!match) throw new Error(`unexpected stats line: ${stats}`);
+  return {
+    tokens: Number(match[1]),
+    ttftMs: Number(match[2]) * (match[3] === 's' ? 1000 : 1),
+    tokensPerSecond: Number(match[4]),
+  };
+}
