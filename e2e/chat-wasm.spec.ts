@@ -33,5 +33,5 @@ test('WASM: a typed model id loads and the streamed reply equals the Node refere
     maxNewTokens: 32,
   });
   expect(second.reply).toBe(expectedSecond.text);
-  console.log(`[figures] WASM q8 ${threads} threads: ${first.stats}`);
+  console.log(`[figures] WASM q8 ${threads} threads: ${await chat.loadedLine()} ${first.stats}`);
 });

@@ -17,5 +17,5 @@ test('WebGPU: the software adapter runs the q4 weights and the reply equals the 
     maxNewTokens: 32,
   });
   expect(reply).toBe(expected.text);
-  console.log(`[figures] WebGPU q4: ${stats}`);
+  console.log(`[figures] WebGPU q4: ${await chat.loadedLine()} ${stats}`);
 });

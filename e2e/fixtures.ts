@@ -17,10 +17,14 @@ export interface RequestWatch {
 interface WorkerFixtures {
   hub: FakeHub;
   app: AppServer;
+  /** config.json fields on top of the fake hub's URL; `test.use({ appConfig })` gives a file its own server. */
+  appConfig: Record<string, unknown>;
 }
 
 interface TestFixtures {
   requestWatch: RequestWatch;
+  /** Fails the test on any Content-Security-Policy violation a page of the test reports. */
+  cspWatch: void;
   /** The app opened in a fresh page, ready to use. */
   chat: ChatPage;
 }
@@ -87,6 +91,11 @@ export class ChatPage {
     await expect(this.page.getByText(new RegExp(`^Loaded ${repo} on `))).toBeVisible({ timeout: 90_000 });
   }
 
+  /** "Loaded owner/name on WASM · q8 · 2 threads in 1.2 s." */
+  async loadedLine(): Promise<string> {
+    return (await this.page.getByText(/^Loaded .* in [\d.]+ m?s\.$/).textContent()) ?? '';
+  }
+
   async openSettings() {
     const settings = this.page.locator('details.settings');
     if (!(await settings.evaluate((element) => (element as HTMLDetailsElement).open))) {
@@ -117,9 +126,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
+  appConfig: [{ catalog: [] }, { scope: 'worker', option: true }],
   app: [
-    async ({ hub }, use) => {
-      const app = await startAppServer({ dist: 'dist', port: 0, config: { hubUrl: hub.url, catalog: [] } });
+    async ({ hub, appConfig }, use) => {
+      const app = await startAppServer({ dist: 'dist', port: 0, config: { hubUrl: hub.url, ...appConfig } });
       await use(app);
       await app.close();
     },
@@ -130,6 +140,25 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const watch = await watchRequests(context, [new URL(app.url).origin, new URL(hub.url).origin]);
       await use(watch);
       expect(watch.foreign(), 'requests to hosts other than the app and the hub').toEqual([]);
+    },
+    { auto: true },
+  ],
+  cspWatch: [
+    async ({ context }, use) => {
+      await context.addInitScript(() => {
+        const seen: string[] = [];
+        Object.defineProperty(window, '__cspViolations', { value: seen });
+        document.addEventListener('securitypolicyviolation', (event) =>
+          seen.push(`${event.effectiveDirective} blocked ${event.blockedURI} (${event.sourceFile}:${event.lineNumber})`),
+        );
+      });
+      await use();
+      for (const page of context.pages()) {
+        const violations = await page
+          .evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [])
+          .catch(() => []);
+        expect(violations, `CSP violations on ${page.url()}`).toEqual([]);
+      }
     },
     { auto: true },
   ],

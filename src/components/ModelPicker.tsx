@@ -1,4 +1,4 @@
-import { useEffect, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useApp, useConfig } from '../store/context';
 import type { DtypeOffer, Dtype } from '../../workers/protocol';
 import { formatBytes } from '../format';
@@ -19,11 +19,6 @@ export function ModelPicker() {
   const inspect = useApp((state) => state.inspect);
   const loadModel = useApp((state) => state.loadModel);
   const loading = useApp((state) => state.loadStatus === 'loading');
-
-  // Ask the hub for exact sizes of the catalog's models once; failures just leave the catalog's figures.
-  useEffect(() => {
-    for (const entry of catalog) void inspect(entry.id);
-  }, [catalog, inspect]);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -46,7 +41,11 @@ export function ModelPicker() {
                   name="catalog"
                   value={entry.id}
                   checked={modelId.trim() === entry.id}
-                  onChange={() => setModelId(entry.id)}
+                  onChange={() => {
+                    setModelId(entry.id);
+                    // Exact sizes come from the hub, asked only once a model is chosen: opening the app is silent.
+                    void inspect(entry.id);
+                  }}
                 />
                 <span>
                   <strong>{entry.label}</strong>
