@@ -6,6 +6,7 @@ import { MessageList } from './components/MessageList';
 import { ModelPicker } from './components/ModelPicker';
 import { Notices } from './components/Notices';
 import { SettingsPanel } from './components/SettingsPanel';
+import { StoredModels } from './components/StoredModels';
 
 export function App({ configProblems }: { configProblems: string[] }) {
   return (
@@ -21,6 +22,7 @@ export function App({ configProblems }: { configProblems: string[] }) {
           <ModelPicker />
           <LoadProgress />
           <SettingsPanel />
+          <StoredModels />
         </aside>
         <main className="chat">
           <MessageList />

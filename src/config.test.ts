@@ -24,6 +24,13 @@ describe('parseConfig', () => {
     expect(problems).toHaveLength(3);
   });
 
+  it('reads the download chunk size and refuses one too small to be sensible', () => {
+    expect(parseConfig({ downloadChunkBytes: 65_536 }).config.downloadChunkBytes).toBe(65_536);
+    const { config, problems } = parseConfig({ downloadChunkBytes: 12 });
+    expect(config.downloadChunkBytes).toBeUndefined();
+    expect(problems).toEqual(['config.json: downloadChunkBytes must be a whole number of bytes, at least 16384; it was ignored.']);
+  });
+
   it('refuses a document that is not an object', () => {
     expect(parseConfig([1, 2]).problems).toHaveLength(1);
     expect(parseConfig('x').config).toEqual(DEFAULT_CONFIG);

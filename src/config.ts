@@ -13,6 +13,8 @@ export interface AppConfig {
   hubUrl: string;
   defaultModel: string | null;
   catalog: CatalogEntry[];
+  /** Size of the chunks downloads are stored in; unset uses the worker's default (32 MiB). */
+  downloadChunkBytes?: number;
 }
 
 export const DEFAULT_CONFIG: AppConfig = {
@@ -82,6 +84,11 @@ export function parseConfig(json: unknown): ConfigResult {
   if (source.defaultModel !== undefined) {
     if (typeof source.defaultModel === 'string' && source.defaultModel.includes('/')) config.defaultModel = source.defaultModel;
     else problems.push('config.json: defaultModel must be a model id (owner/name); it was ignored.');
+  }
+  if (source.downloadChunkBytes !== undefined) {
+    const bytes = source.downloadChunkBytes;
+    if (typeof bytes === 'number' && Number.isInteger(bytes) && bytes >= 16_384) config.downloadChunkBytes = bytes;
+    else problems.push('config.json: downloadChunkBytes must be a whole number of bytes, at least 16384; it was ignored.');
   }
   return { config, problems };
 }

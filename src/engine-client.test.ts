@@ -48,7 +48,7 @@ describe('WorkerEngineClient', () => {
     const [loadRequest, inspectRequest] = workers[0].posted;
     expect(loadRequest.id).not.toBe(inspectRequest.id);
 
-    workers[0].answer({ type: 'progress', id: loadRequest.id, call: 'load', progress: { file: 'f', loaded: 5, total: 9, done: false } });
+    workers[0].answer({ type: 'progress', id: loadRequest.id, call: 'load', progress: { phase: 'downloading', files: [{ file: 'f', loaded: 5, total: 9, done: false }], loaded: 5, total: 9, bytesPerSecond: 0, secondsLeft: null, note: null } });
     workers[0].answer({ type: 'result', id: inspectRequest.id, call: 'inspect', result: { repo: 'a/b', commit: null, offers: [] } });
     workers[0].answer({ type: 'error', id: loadRequest.id, error: { name: 'EngineError', code: 'repo-not-found', message: 'gone' } });
 

@@ -3,23 +3,25 @@ import {
   AutoTokenizer,
   InterruptableStoppingCriteria,
   type PreTrainedTokenizer,
-  type ProgressInfo,
   type Tensor,
 } from '@huggingface/transformers';
 import { probeCapabilities } from './capabilities';
 import { planBackends, wasmThreadCount, type BackendCandidate } from './device';
 import { findWeightLayout } from './dtypes';
 import { describeLoadFailure } from './load-errors';
-import { readGenerationDefaults, toGenerateOptions } from './generation-config';
-import { listRepoFiles, resolveUrl } from './hub';
-import { ProgressThrottle, type ProgressUpdate } from './progress-throttle';
+import { parseGenerationDefaults, toGenerateOptions } from './generation-config';
+import { listRepoFiles } from './hub';
+import type { ModelSource } from './model-source';
+import type { StoreCache } from './model-store/store-cache';
 import {
   EngineError,
-  type FileProgress,
+  type DtypeOffer,
   type GenerateParams,
+  type GenerationSettings,
   type GenerationResult,
   type LoadedModel,
   type LoadParams,
+  type LoadProgress,
   type RepoInspection,
   type RepoRef,
   type StopReason,
@@ -46,13 +48,19 @@ export class ChatEngine {
   private session: Session | null = null;
   private busy: 'loading' | 'generating' | null = null;
 
+  constructor(
+    private readonly source: ModelSource,
+    private readonly cache: StoreCache,
+  ) {}
+
   async inspect(ref: RepoRef, signal: AbortSignal): Promise<RepoInspection> {
-    const listing = await listRepoFiles(ref, signal);
+    const stored = await this.source.storedManifest(ref);
+    const listing = stored ?? (await listRepoFiles(ref, signal));
     const layout = findWeightLayout(listing.files);
     return { repo: ref.repo, commit: listing.commit, offers: layout?.offers ?? [] };
   }
 
-  async load(params: LoadParams, onProgress: (progress: FileProgress) => void, signal: AbortSignal): Promise<LoadedModel> {
+  async load(params: LoadParams, onProgress: (progress: LoadProgress) => void, signal: AbortSignal): Promise<LoadedModel> {
     this.claim('loading');
     try {
       return await this.loadUnclaimed(params, onProgress, signal);
@@ -63,12 +71,12 @@ export class ChatEngine {
 
   private async loadUnclaimed(
     params: LoadParams,
-    onProgress: (progress: FileProgress) => void,
+    onProgress: (progress: LoadProgress) => void,
     signal: AbortSignal,
   ): Promise<LoadedModel> {
     const started = performance.now();
-    const listing = await listRepoFiles(params, signal);
-    const layout = findWeightLayout(listing.files);
+    const manifest = await this.source.manifest(params, signal);
+    const layout = findWeightLayout(manifest.files);
     if (!layout) {
       throw new EngineError(
         'no-onnx-weights',
@@ -92,49 +100,61 @@ export class ChatEngine {
       );
     }
     const threads = wasmThreadCount(capabilities);
-    configureRuntime({ hubUrl: params.hubUrl, threads, signal });
-    // Pin every file to the commit the hub reported, so a model is never mixed from two revisions.
-    const pinned: RepoRef = { ...params, revision: listing.commit ?? params.revision };
+    configureRuntime({ hubUrl: params.hubUrl, threads, cache: this.cache });
     await this.unload();
 
-    const progress = new ProgressThrottle(onProgress);
-    const progressCallback = (info: ProgressInfo) => progress.report(toProgressUpdate(info));
-    const tokenizer = await this.guard(signal, () =>
-      AutoTokenizer.from_pretrained(params.repo, { revision: pinned.revision, progress_callback: progressCallback }),
-    );
-    const generationDefaults = listing.files.some((file) => file.path === 'generation_config.json')
-      ? await readGenerationDefaults(resolveUrl(pinned, 'generation_config.json'), signal)
-      : {};
-
+    // Every file is read at the commit the manifest was pinned to, so a model is never mixed from two revisions.
+    const revision = manifest.commit;
+    // With a progress callback transformers.js reads each file into one buffer of its final size (without one it
+    // collects the stream and copies it): half the peak memory for a multi-GB file.
+    const progress_callback = () => {};
+    let tokenizer: PreTrainedTokenizer | null = null;
+    let generationDefaults: Partial<GenerationSettings> = {};
     const fallbacks: string[] = [];
     let webgpuFailed = false;
     for (const candidate of candidates) {
       if (candidate.device === 'webgpu' && webgpuFailed) continue;
+      const offer = layout.offers.find((entry) => entry.dtype === candidate.dtype)!;
       try {
+        await this.source.fetchModel(manifest, offer, { chunkBytes: params.chunkBytes, signal, onProgress });
+      } catch (error) {
+        if (!(error instanceof EngineError && error.code === 'file-not-found')) throw error;
+        fallbacks.push(`${label(candidate)}: ${error.message}`);
+        continue;
+      }
+      onProgress(startingProgress(offer));
+      try {
+        if (!tokenizer) {
+          tokenizer = await this.guard(signal, () =>
+            AutoTokenizer.from_pretrained(params.repo, { revision, progress_callback }),
+          );
+          generationDefaults = parseGenerationDefaults(await this.source.readJson(manifest, 'generation_config.json'));
+        }
+        const loadedTokenizer = tokenizer;
         const model = await this.guard(signal, () =>
           AutoModelForCausalLM.from_pretrained(params.repo, {
-            revision: pinned.revision,
+            revision,
             device: candidate.device,
             dtype: candidate.dtype,
             ...(layout.modelFileName === 'model' ? {} : { model_file_name: layout.modelFileName }),
-            progress_callback: progressCallback,
+            progress_callback,
           }),
         );
-        progress.flush();
         yieldBetweenSteps(model);
-        await this.warmUp(model, tokenizer, signal);
+        await this.warmUp(model, loadedTokenizer, signal);
+        await this.source.markUsed(manifest, offer);
         const info: LoadedModel = {
           repo: params.repo,
-          revision: pinned.revision,
+          revision,
           device: candidate.device,
           dtype: candidate.dtype,
           threads: candidate.device === 'wasm' ? threads : 1,
           fallbacks,
           generationDefaults,
-          contextLength: contextLengthOf(model, tokenizer),
+          contextLength: contextLengthOf(model, loadedTokenizer),
           loadMs: Math.round(performance.now() - started),
         };
-        this.session = { model, tokenizer, info };
+        this.session = { model, tokenizer: loadedTokenizer, info };
         return info;
       } catch (error) {
         if (signal.aborted) throw cancelled();
@@ -267,17 +287,17 @@ function label(candidate: BackendCandidate): string {
   return `${candidate.device === 'webgpu' ? 'WebGPU' : 'WASM'}/${candidate.dtype}`;
 }
 
-function toProgressUpdate(info: ProgressInfo): ProgressUpdate | null {
-  switch (info.status) {
-    case 'initiate':
-      return { file: info.file, done: false };
-    case 'progress':
-      return { file: info.file, loaded: info.loaded, total: info.total, done: false };
-    case 'done':
-      return { file: info.file, done: true };
-    default:
-      return null;
-  }
+/** Every file is stored; what remains is reading them into the runtime. */
+function startingProgress(offer: DtypeOffer): LoadProgress {
+  return {
+    phase: 'starting',
+    files: [],
+    loaded: offer.bytes,
+    total: offer.bytes,
+    bytesPerSecond: 0,
+    secondsLeft: null,
+    note: `Starting the model (${offer.dtype}) from storage…`,
+  };
 }
 
 function contextLengthOf(model: CausalLM, tokenizer: PreTrainedTokenizer): number | null {

@@ -1,5 +1,9 @@
 /// <reference lib="webworker" />
 import { ChatEngine, messageOf } from './engine';
+import { ModelSource } from './model-source';
+import { ModelStore } from './model-store/model-store';
+import { StoreCache } from './model-store/store-cache';
+import { deleteStoredModels, storageReport, type StoredModelsDeps } from './model-store/stored-models';
 import {
   EngineError,
   type CallRequest,
@@ -11,7 +15,16 @@ import {
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const engine = new ChatEngine();
+// The worker owns the model store: the page asks it for downloads, listings and deletions.
+const store = ModelStore.open();
+const cache = new StoreCache(store);
+const storage: StoredModelsDeps = {
+  store,
+  // Both exist only in secure contexts; without them downloads run unlocked and unchecked rather than not at all.
+  locks: navigator.locks,
+  estimate: navigator.storage ? () => navigator.storage.estimate() : undefined,
+};
+const engine = new ChatEngine(new ModelSource(store, cache, { ...storage, fetch: (...args) => fetch(...args) }), cache);
 const running = new Map<number, AbortController>();
 
 function post(message: WorkerResponse): void {
@@ -30,6 +43,10 @@ function serve(request: CallRequest, signal: AbortSignal): Promise<Calls[CallNam
       return engine.load(request.params, progressOf('load', request.id), signal);
     case 'generate':
       return engine.generate(request.params, progressOf('generate', request.id), signal);
+    case 'storedModels':
+      return storageReport(storage);
+    case 'deleteStoredModels':
+      return deleteStoredModels(request.params.id, storage).then(() => storageReport(storage));
     default: {
       const unknown: never = request;
       throw new EngineError('internal', `Unknown request ${JSON.stringify(unknown)}.`);

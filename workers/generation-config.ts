@@ -23,16 +23,6 @@ export function parseGenerationDefaults(json: unknown): Partial<GenerationSettin
   return defaults as Partial<GenerationSettings>;
 }
 
-export async function readGenerationDefaults(url: string, signal: AbortSignal): Promise<Partial<GenerationSettings>> {
-  try {
-    const response = await fetch(url, { signal });
-    return response.ok ? parseGenerationDefaults(await response.json()) : {};
-  } catch {
-    // A missing or broken generation config is not worth failing a load over: the built-in defaults apply.
-    return {};
-  }
-}
-
 /** Our settings in transformers.js' generate() names; unset fields stay unset so the model's config applies. */
 export function toGenerateOptions(settings: GenerationSettings): Record<string, number | boolean> {
   const options: Record<string, number | boolean> = {};

@@ -1,5 +1,6 @@
+import { backoffMs, isTransientStatus, sleep } from './model-store/backoff';
+import type { ListedFile } from './model-store/model-store';
 import { EngineError, type RepoRef } from './protocol';
-import type { RepoFile } from './dtypes';
 
 /** `owner/name` with the characters the Hub allows. */
 const REPO_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
@@ -17,8 +18,39 @@ function hubBase(hubUrl: string): string {
   return hubUrl.replace(/\/+$/, '');
 }
 
+/** `{hub}/{repo}/resolve/`: what every file URL of a repository starts with, whatever the revision. */
+export function resolvePrefix(ref: Pick<RepoRef, 'hubUrl' | 'repo'>): string {
+  return `${hubBase(ref.hubUrl)}/${ref.repo}/resolve/`;
+}
+
 export function resolveUrl(ref: RepoRef, path: string): string {
-  return `${hubBase(ref.hubUrl)}/${ref.repo}/resolve/${encodeURIComponent(ref.revision)}/${path}`;
+  return `${resolvePrefix(ref)}${encodeURIComponent(ref.revision)}/${path}`;
+}
+
+/** A listing is small: a short retry covers a hub that hiccups, without keeping a person waiting when it is down. */
+const LISTING_ATTEMPTS = 3;
+
+async function fetchWithRetry(url: string, ref: RepoRef, signal: AbortSignal): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    let response: Response | null = null;
+    let failure: unknown = null;
+    try {
+      response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+    } catch (error) {
+      if (signal.aborted) throw new EngineError('cancelled', 'Cancelled.');
+      failure = error;
+    }
+    if (response && !isTransientStatus(response.status)) return response;
+    if (attempt === LISTING_ATTEMPTS) {
+      if (response) return response;
+      throw new EngineError(
+        'network',
+        `Could not reach the model hub at ${ref.hubUrl}. Check your connection or the hub URL in Settings.`,
+        { cause: failure },
+      );
+    }
+    await sleep(backoffMs(attempt), signal);
+  }
 }
 
 /**
@@ -26,17 +58,7 @@ export function resolveUrl(ref: RepoRef, path: string): string {
  * is unreachable, the repository or revision does not exist, or the server is not a hub at all (an HTML page).
  */
 async function fetchHubJson(url: string, ref: RepoRef, signal: AbortSignal): Promise<{ body: unknown; response: Response }> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
-  } catch (error) {
-    if (signal.aborted) throw new EngineError('cancelled', 'Cancelled.');
-    throw new EngineError(
-      'network',
-      `Could not reach the model hub at ${ref.hubUrl}. Check your connection or the hub URL in Settings.`,
-      { cause: error },
-    );
-  }
+  const response = await fetchWithRetry(url, ref, signal);
   if (!response.ok) throw await hubStatusError(response, ref);
   const text = await response.text();
   try {
@@ -79,12 +101,29 @@ interface TreeEntry {
   type: string;
   path: string;
   size: number;
+  oid?: unknown;
+  lfs?: { oid?: unknown };
 }
 
 function isTreeEntry(value: unknown): value is TreeEntry {
   if (typeof value !== 'object' || value === null) return false;
   const entry = value as Record<string, unknown>;
   return typeof entry.type === 'string' && typeof entry.path === 'string' && typeof entry.size === 'number';
+}
+
+function hexOrNull(value: unknown, length: number): string | null {
+  return typeof value === 'string' && value.length === length && /^[0-9a-f]+$/.test(value) ? value : null;
+}
+
+/** A tree entry with what its content can be checked against: LFS files by sha256, git files by blob id. */
+function toListedFile(entry: TreeEntry): ListedFile {
+  const isLfs = typeof entry.lfs === 'object' && entry.lfs !== null;
+  return {
+    path: entry.path,
+    size: entry.size,
+    sha256: isLfs ? hexOrNull(entry.lfs?.oid, 64) : null,
+    gitOid: isLfs ? null : hexOrNull(entry.oid, 40),
+  };
 }
 
 /** Follows the Hub's `Link: <…>; rel="next"` pagination of tree listings. */
@@ -97,7 +136,7 @@ function nextPage(response: Response): string | null {
 export interface RepoListing {
   /** The commit the revision points to, so every file can be pinned to it. */
   commit: string | null;
-  files: RepoFile[];
+  files: ListedFile[];
 }
 
 /** Lists a repository's files with their sizes at one revision. */
@@ -109,14 +148,14 @@ export async function listRepoFiles(ref: RepoRef, signal: AbortSignal): Promise<
   const sha = (info as { sha?: unknown }).sha;
   const commit = typeof sha === 'string' && /^[0-9a-f]{40}$/.test(sha) ? sha : null;
 
-  const files: RepoFile[] = [];
+  const files: ListedFile[] = [];
   let url: string | null =
     `${base}/api/models/${ref.repo}/tree/${encodeURIComponent(commit ?? ref.revision)}?recursive=true`;
   while (url) {
     const { body, response } = await fetchHubJson(url, ref, signal);
     if (!Array.isArray(body)) throw notAHub(ref);
     for (const entry of body) {
-      if (isTreeEntry(entry) && entry.type === 'file') files.push({ path: entry.path, size: entry.size });
+      if (isTreeEntry(entry) && entry.type === 'file') files.push(toListedFile(entry));
     }
     url = nextPage(response);
   }

@@ -40,6 +40,8 @@ export interface RepoInspection {
 export interface LoadParams extends RepoRef {
   device: Preference<Device>;
   dtype: Preference<Dtype>;
+  /** Size of the pieces a download is stored in; resuming continues from the last stored piece. */
+  chunkBytes?: number;
 }
 
 export interface FileProgress {
@@ -48,6 +50,48 @@ export interface FileProgress {
   /** 0 until the size is known. */
   total: number;
   done: boolean;
+}
+
+/**
+ * What a load is doing, sent whole a few times a second: `downloading` into the store (or `retrying` after a network
+ * error), `waiting` while another tab downloads the same model, `starting` while the model is read from the store
+ * into the runtime.
+ */
+export interface LoadProgress {
+  phase: 'downloading' | 'retrying' | 'waiting' | 'starting';
+  files: FileProgress[];
+  loaded: number;
+  total: number;
+  /** Download speed over the last few seconds; 0 when nothing is arriving. */
+  bytesPerSecond: number;
+  /** Estimated seconds until the download is done; null when unknown. */
+  secondsLeft: number | null;
+  /** A line for a person, e.g. "Connection lost; trying again in 2 s." */
+  note: string | null;
+}
+
+/** One model in the browser's storage: a repository at one commit, in one dtype. */
+export interface StoredModel {
+  id: string;
+  hubUrl: string;
+  repo: string;
+  /** The branch or tag that was asked for, and the commit it was pinned to. */
+  revision: string;
+  commit: string;
+  dtype: Dtype;
+  /** Bytes of all its files, and how many of them are stored. */
+  bytes: number;
+  storedBytes: number;
+  complete: boolean;
+  /** Milliseconds since the epoch. */
+  lastUsed: number;
+}
+
+export interface StorageReport {
+  models: StoredModel[];
+  /** What the browser says this site uses and may use, in bytes; null when it does not say. */
+  usage: number | null;
+  quota: number | null;
 }
 
 /** Sampling settings; `undefined` means "use the model's generation_config.json". */
@@ -112,8 +156,11 @@ export interface GenerationResult {
 /** The calls the worker serves: what each takes, what it streams while running, and what it returns. */
 export interface Calls {
   inspect: { params: RepoRef; progress: never; result: RepoInspection };
-  load: { params: LoadParams; progress: FileProgress; result: LoadedModel };
+  load: { params: LoadParams; progress: LoadProgress; result: LoadedModel };
   generate: { params: GenerateParams; progress: TokenDelta; result: GenerationResult };
+  storedModels: { params: Record<string, never>; progress: never; result: StorageReport };
+  /** Deletes one stored model (`id`), or every stored model when `id` is null. */
+  deleteStoredModels: { params: { id: string | null }; progress: never; result: StorageReport };
 }
 export type CallName = keyof Calls;
 
@@ -148,6 +195,10 @@ export type ErrorCode =
   | 'hub-not-json'
   | 'hub-error'
   | 'network'
+  | 'storage-full'
+  | 'storage-failed'
+  | 'integrity'
+  | 'in-use'
   | 'webgpu-unavailable'
   | 'model-load-failed'
   | 'not-loaded'

@@ -1,45 +1,83 @@
+import type { FileProgress, LoadProgress as Progress } from '../../workers/protocol';
 import { useApp } from '../store/context';
-import { formatBytes, formatPercent, formatSeconds } from '../format';
+import { formatBytes, formatPercent, formatSeconds, formatSpeed, formatTimeLeft } from '../format';
 import { describeBackend } from './BackendBadge';
 
-/** Per-file download progress while loading, then what was loaded and how. */
+function FileLine({ file }: { file: FileProgress }) {
+  return (
+    <li>
+      <span className="file-name">{file.file}</span>
+      <progress
+        aria-label={`Download of ${file.file}`}
+        value={file.total > 0 ? file.loaded : undefined}
+        max={file.total > 0 ? file.total : undefined}
+      />
+      <span className="file-bytes">
+        {file.done
+          ? `${formatBytes(file.loaded)} — done`
+          : file.total > 0
+            ? `${formatBytes(file.loaded)} of ${formatBytes(file.total)} (${formatPercent(file.loaded, file.total)})`
+            : 'starting…'}
+      </span>
+    </li>
+  );
+}
+
+/** "12.5 MB/s · 40 s left" while bytes arrive; nothing when there is nothing to measure. */
+function transferLine(progress: Progress, paused: boolean): string | null {
+  if (paused) return 'Paused. What arrived is kept.';
+  if (progress.phase === 'starting') return null;
+  const parts: string[] = [];
+  if (progress.bytesPerSecond > 0) parts.push(formatSpeed(progress.bytesPerSecond));
+  if (progress.secondsLeft !== null && progress.secondsLeft > 0) parts.push(`${formatTimeLeft(progress.secondsLeft)} left`);
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
+
+/** Download progress (overall and per file, speed, time left, Pause/Resume/Cancel), then what was loaded and how. */
 export function LoadProgress() {
   const status = useApp((state) => state.loadStatus);
   const repo = useApp((state) => state.loadingRepo);
-  const files = useApp((state) => state.files);
+  const progress = useApp((state) => state.progress);
   const model = useApp((state) => state.model);
+  const pauseLoad = useApp((state) => state.pauseLoad);
+  const resumeLoad = useApp((state) => state.resumeLoad);
   const cancelLoad = useApp((state) => state.cancelLoad);
 
-  if (status === 'loading') {
-    const loaded = files.reduce((sum, file) => sum + file.loaded, 0);
-    const total = files.reduce((sum, file) => sum + file.total, 0);
+  if (status === 'loading' || status === 'paused') {
+    const paused = status === 'paused';
+    const transfer = progress && transferLine(progress, paused);
+    const downloading = progress !== null && progress.phase !== 'starting';
     return (
       <section className="load-progress" aria-label="Loading progress">
         <p role="status">
-          Loading {repo}… {total > 0 && `${formatBytes(loaded)} of ${formatBytes(total)} ${formatPercent(loaded, total)}`}
+          Loading {repo}…{' '}
+          {progress &&
+            progress.total > 0 &&
+            `${formatBytes(progress.loaded)} of ${formatBytes(progress.total)} ${formatPercent(progress.loaded, progress.total)}`}
         </p>
-        <ul>
-          {files.map((file) => (
-            <li key={file.file}>
-              <span className="file-name">{file.file}</span>
-              <progress
-                aria-label={`Download of ${file.file}`}
-                value={file.total > 0 ? file.loaded : undefined}
-                max={file.total > 0 ? file.total : undefined}
-              />
-              <span className="file-bytes">
-                {file.done
-                  ? `${formatBytes(file.loaded)} — done`
-                  : file.total > 0
-                    ? `${formatBytes(file.loaded)} of ${formatBytes(file.total)} (${formatPercent(file.loaded, file.total)})`
-                    : 'starting…'}
-              </span>
-            </li>
-          ))}
-        </ul>
-        <button type="button" onClick={cancelLoad}>
-          Cancel loading
-        </button>
+        {transfer && <p className="transfer">{transfer}</p>}
+        {progress?.note && !paused && <p className="load-note">{progress.note}</p>}
+        {progress && progress.files.length > 0 && (
+          <ul>
+            {progress.files.map((file) => (
+              <FileLine key={file.file} file={file} />
+            ))}
+          </ul>
+        )}
+        <div className="load-actions">
+          {paused ? (
+            <button type="button" onClick={() => void resumeLoad()}>
+              Resume
+            </button>
+          ) : (
+            <button type="button" onClick={pauseLoad} disabled={!downloading}>
+              Pause
+            </button>
+          )}
+          <button type="button" onClick={cancelLoad}>
+            Cancel
+          </button>
+        </div>
       </section>
     );
   }

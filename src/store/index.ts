@@ -3,6 +3,7 @@ import { createChatSlice } from './chat-slice';
 import { createModelSlice } from './model-slice';
 import { createNoticeSlice } from './notice-slice';
 import { createSettingsSlice } from './settings-slice';
+import { createStorageSlice } from './storage-slice';
 import type { AppState, StoreDeps } from './types';
 
 export type { AppState, StoreDeps } from './types';
@@ -14,6 +15,7 @@ export function createAppStore(deps: StoreDeps) {
     ...createChatSlice(deps)(...args),
     ...createSettingsSlice(deps)(...args),
     ...createNoticeSlice(deps)(...args),
+    ...createStorageSlice(deps)(...args),
   }));
 }
 

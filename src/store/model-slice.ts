@@ -1,7 +1,9 @@
-import type { DtypeOffer, FileProgress, LoadedModel } from '../../workers/protocol';
+import type { DtypeOffer, LoadedModel, LoadProgress } from '../../workers/protocol';
+import { requestPersistentStorage } from '../storage-persistence';
 import type { SliceCreator } from './types';
 
-export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+/** `paused`: the download stopped at the person's request and continues from where it was with resumeLoad. */
+export type LoadStatus = 'idle' | 'loading' | 'paused' | 'ready' | 'error';
 
 export interface Inspection {
   status: 'loading' | 'ready' | 'error';
@@ -14,36 +16,75 @@ export interface ModelSlice {
   loadStatus: LoadStatus;
   /** The repository being loaded or last loaded. */
   loadingRepo: string | null;
-  files: FileProgress[];
+  /** The latest progress of the running (or paused) load. */
+  progress: LoadProgress | null;
   model: LoadedModel | null;
   /** What each repository offers, as the hub reported it, by repo id. */
   inspections: Record<string, Inspection>;
   setModelId: (modelId: string) => void;
   inspect: (repo: string) => Promise<void>;
   loadModel: () => Promise<void>;
+  /** Stops the download and keeps what arrived; resumeLoad continues from there. */
+  pauseLoad: () => void;
+  resumeLoad: () => Promise<void>;
   cancelLoad: () => void;
   /** The engine restarted after a crash and lost its model. */
   engineLost: () => void;
-}
-
-function upsertProgress(files: FileProgress[], progress: FileProgress): FileProgress[] {
-  const index = files.findIndex((file) => file.file === progress.file);
-  if (index === -1) return [...files, progress];
-  const next = files.slice();
-  next[index] = progress;
-  return next;
 }
 
 export const createModelSlice: SliceCreator<ModelSlice> =
   ({ engine, config }) =>
   (set, get) => {
     let loadController: AbortController | null = null;
+    let pausing = false;
+
+    const loadRepo = async (repo: string) => {
+      if (get().generating) get().stopGeneration();
+      loadController?.abort();
+      const controller = new AbortController();
+      loadController = controller;
+      pausing = false;
+      // A resumed download keeps showing where it stood until the worker reports again.
+      const resuming = get().loadStatus === 'paused' && get().loadingRepo === repo;
+      set({ loadStatus: 'loading', loadingRepo: repo, model: null, ...(resuming ? {} : { progress: null }) });
+      // Asked once, on the first load: a download is what makes persistent storage worth having.
+      void requestPersistentStorage().then((persisted) => {
+        if (persisted !== null) get().setPersisted(persisted);
+      });
+      try {
+        const model = await engine.call(
+          'load',
+          {
+            hubUrl: config.hubUrl,
+            repo,
+            revision: 'main',
+            device: get().devicePreference,
+            dtype: get().dtypePreference,
+            ...(config.downloadChunkBytes ? { chunkBytes: config.downloadChunkBytes } : {}),
+          },
+          { signal: controller.signal, onProgress: (progress) => set({ progress }) },
+        );
+        if (loadController === controller) set({ loadStatus: 'ready', model, progress: null });
+      } catch (error) {
+        if (loadController !== controller) return;
+        if (controller.signal.aborted) {
+          set(pausing ? { loadStatus: 'paused' } : { loadStatus: 'idle', progress: null });
+        } else {
+          set({ loadStatus: 'error', progress: null });
+          get().reportError(error);
+        }
+      } finally {
+        if (loadController === controller) loadController = null;
+        // What is stored changed (a download finished, stopped or failed part-way).
+        void get().refreshStorage();
+      }
+    };
 
     return {
       modelId: config.defaultModel ?? '',
       loadStatus: 'idle',
       loadingRepo: null,
-      files: [],
+      progress: null,
       model: null,
       inspections: {},
       setModelId: (modelId) => set({ modelId }),
@@ -69,34 +110,25 @@ export const createModelSlice: SliceCreator<ModelSlice> =
           get().reportError(new Error('Type a Hugging Face model id (owner/name) or pick a model from the list.'));
           return;
         }
-        if (get().generating) get().stopGeneration();
-        loadController?.abort();
-        const controller = new AbortController();
-        loadController = controller;
-        set({ loadStatus: 'loading', loadingRepo: repo, files: [], model: null });
-        try {
-          const model = await engine.call(
-            'load',
-            { hubUrl: config.hubUrl, repo, revision: 'main', device: get().devicePreference, dtype: get().dtypePreference },
-            {
-              signal: controller.signal,
-              onProgress: (progress) => set((state) => ({ files: upsertProgress(state.files, progress) })),
-            },
-          );
-          if (loadController === controller) set({ loadStatus: 'ready', model });
-        } catch (error) {
-          if (loadController !== controller) return;
-          set({ loadStatus: controller.signal.aborted ? 'idle' : 'error' });
-          get().reportError(error);
-        } finally {
-          if (loadController === controller) loadController = null;
-        }
+        await loadRepo(repo);
+      },
+
+      pauseLoad: () => {
+        if (!loadController) return;
+        pausing = true;
+        loadController.abort();
+      },
+
+      resumeLoad: async () => {
+        const repo = get().loadingRepo;
+        if (get().loadStatus === 'paused' && repo) await loadRepo(repo);
       },
 
       cancelLoad: () => {
         loadController?.abort();
+        if (get().loadStatus === 'paused') set({ loadStatus: 'idle', progress: null });
       },
 
-      engineLost: () => set({ loadStatus: 'idle', model: null, files: [] }),
+      engineLost: () => set({ loadStatus: 'idle', model: null, progress: null }),
     };
   };

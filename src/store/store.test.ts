@@ -48,7 +48,7 @@ async function loadModel({ engine, store }: ReturnType<typeof setUp>) {
 }
 
 describe('model slice', () => {
-  it('loads the typed repository with the chosen preferences and tracks per-file progress', async () => {
+  it('loads the typed repository with the chosen preferences and tracks its progress', async () => {
     const { engine, store } = setUp();
     store.getState().setModelId('a/b');
     store.getState().setDevicePreference('wasm');
@@ -57,12 +57,21 @@ describe('model slice', () => {
     const call = engine.last('load');
     expect(call.params).toEqual({ hubUrl: 'https://hub.test', repo: 'a/b', revision: 'main', device: 'wasm', dtype: 'auto' });
     const onProgress = call.options.onProgress as unknown as (p: Calls['load']['progress']) => void;
-    onProgress({ file: 'onnx/model.onnx', loaded: 5, total: 10, done: false });
-    onProgress({ file: 'onnx/model.onnx', loaded: 10, total: 10, done: true });
-    expect(store.getState().files).toEqual([{ file: 'onnx/model.onnx', loaded: 10, total: 10, done: true }]);
+    const progress = (loaded: number): Calls['load']['progress'] => ({
+      phase: 'downloading',
+      files: [{ file: 'onnx/model.onnx', loaded, total: 10, done: loaded === 10 }],
+      loaded,
+      total: 10,
+      bytesPerSecond: 100,
+      secondsLeft: 1,
+      note: null,
+    });
+    onProgress(progress(5));
+    onProgress(progress(10));
+    expect(store.getState().progress).toEqual(progress(10));
     call.resolve(loadedModel);
     await loading;
-    expect(store.getState()).toMatchObject({ loadStatus: 'ready', model: loadedModel });
+    expect(store.getState()).toMatchObject({ loadStatus: 'ready', model: loadedModel, progress: null });
   });
 
   it('shows a load failure as a notice and a cancellation as nothing', async () => {

@@ -5,8 +5,9 @@ import type { ChatSlice } from './chat-slice';
 import type { ModelSlice } from './model-slice';
 import type { NoticeSlice } from './notice-slice';
 import type { SettingsSlice } from './settings-slice';
+import type { StorageSlice } from './storage-slice';
 
-export type AppState = ModelSlice & ChatSlice & SettingsSlice & NoticeSlice;
+export type AppState = ModelSlice & ChatSlice & SettingsSlice & NoticeSlice & StorageSlice;
 
 export interface StoreDeps {
   engine: EngineApi;

@@ -1,0 +1,41 @@
+import type { StorageReport } from '../../workers/protocol';
+import { isStoragePersistent } from '../storage-persistence';
+import type { SliceCreator } from './types';
+
+export interface StorageSlice {
+  /** The stored models and the site's usage, as the worker last reported them; null before the first report. */
+  storage: StorageReport | null;
+  /** Whether the browser keeps this site's storage when space runs low; null while unknown. */
+  persisted: boolean | null;
+  refreshStorage: () => Promise<void>;
+  /** Deletes one stored model by id, or every stored model with null. */
+  deleteStoredModels: (id: string | null) => Promise<void>;
+  setPersisted: (persisted: boolean) => void;
+}
+
+export const createStorageSlice: SliceCreator<StorageSlice> =
+  ({ engine }) =>
+  (set, get) => ({
+    storage: null,
+    persisted: null,
+
+    refreshStorage: async () => {
+      try {
+        const [storage, persisted] = await Promise.all([engine.call('storedModels', {}), isStoragePersistent()]);
+        set({ storage, ...(persisted === null ? {} : { persisted }) });
+      } catch (error) {
+        get().reportError(error);
+      }
+    },
+
+    deleteStoredModels: async (id) => {
+      try {
+        set({ storage: await engine.call('deleteStoredModels', { id }) });
+      } catch (error) {
+        get().reportError(error);
+        await get().refreshStorage();
+      }
+    },
+
+    setPersisted: (persisted) => set({ persisted }),
+  });

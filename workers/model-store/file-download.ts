@@ -1,0 +1,252 @@
+import { EngineError } from '../protocol';
+import { backoffMs, isQuotaError, isTransientStatus, RETRY_LIMIT, sleep, TransientError } from './backoff';
+import { ChunkWriter } from './chunk-writer';
+import { contentCheckFor, type ContentCheck } from './content-check';
+import { fileKey, type FileRecord, type ListedFile, type ModelStore } from './model-store';
+
+export interface DownloadTarget extends ListedFile {
+  repo: string;
+  /** Every file of a model comes from this one commit. */
+  commit: string;
+  url: string;
+}
+
+export interface FileDownloadOptions {
+  store: ModelStore;
+  chunkBytes: number;
+  signal: AbortSignal;
+  fetch: typeof fetch;
+  /** `loaded`: bytes of the file stored or on their way into the store; `received`: new bytes off the network. */
+  onProgress: (loaded: number, received: number) => void;
+  /** A note while waiting to try again ("Connection lost; …"), null once bytes flow again. */
+  onNote: (note: string | null) => void;
+  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** A server that keeps sending something other than the listed file gets this many fresh starts per download. */
+const RESTART_LIMIT = 3;
+
+/** `bytes 100-199/1000` → its parts; null when absent or malformed. */
+export function parseContentRange(header: string | null): { start: number; end: number; total: number } | null {
+  const match = header?.match(/^bytes (\d+)-(\d+)\/(\d+)$/);
+  return match ? { start: Number(match[1]), end: Number(match[2]), total: Number(match[3]) } : null;
+}
+
+function freshRecord(target: DownloadTarget): FileRecord {
+  return {
+    key: fileKey(target.repo, target.commit, target.path),
+    repo: target.repo,
+    commit: target.commit,
+    path: target.path,
+    size: target.size,
+    sha256: target.sha256,
+    gitOid: target.gitOid,
+    etag: null,
+    chunks: 0,
+    bytes: 0,
+    complete: false,
+    updatedAt: 0,
+  };
+}
+
+function describes(record: FileRecord, target: DownloadTarget): boolean {
+  return record.size === target.size && record.sha256 === target.sha256 && record.gitOid === target.gitOid;
+}
+
+/** Whether the store holds the whole file, verified. */
+export async function isStored(store: ModelStore, target: DownloadTarget): Promise<boolean> {
+  const record = await store.getFile(fileKey(target.repo, target.commit, target.path));
+  return record !== undefined && record.complete && describes(record, target);
+}
+
+/**
+ * Downloads one file into the store, continuing from what an earlier run stored, with `Range` requests after a
+ * dropped connection and automatic retries with backoff on transient errors. The content is hashed as it arrives and
+ * the file is marked complete only when the hash matches the hub's listing; on a mismatch it is discarded.
+ */
+export async function downloadFile(target: DownloadTarget, options: FileDownloadOptions): Promise<void> {
+  const { store } = options;
+  const key = fileKey(target.repo, target.commit, target.path);
+  const existing = await store.getFile(key);
+  if (existing?.complete && describes(existing, target)) return;
+  if (existing && !describes(existing, target)) await store.deleteFile(key);
+  const writer = new ChunkWriter(store, existing && describes(existing, target) ? existing : freshRecord(target), options.chunkBytes);
+  const download = new FileDownload(target, options, writer, contentCheckFor(target));
+  await download.resumeCheck();
+  await download.run();
+}
+
+class FileDownload {
+  private restarts = 0;
+
+  constructor(
+    private readonly target: DownloadTarget,
+    private readonly options: FileDownloadOptions,
+    private readonly writer: ChunkWriter,
+    private check: ContentCheck,
+  ) {}
+
+  /** The hash state is not kept across runs, so what an earlier run stored is hashed again (and read back once). */
+  async resumeCheck(): Promise<void> {
+    const { chunks, key } = this.writer.stored;
+    try {
+      for (let index = 0; index < chunks; index++) this.check.update(await this.options.store.getChunk(key, index));
+    } catch {
+      await this.restart();
+    }
+  }
+
+  async run(): Promise<void> {
+    const { signal, onProgress, onNote } = this.options;
+    const wait = this.options.wait ?? sleep;
+    let failures = 0;
+    onProgress(this.writer.accepted, 0);
+    try {
+      while (this.writer.accepted < this.target.size) {
+        const before = this.writer.accepted;
+        try {
+          await this.attempt();
+          onNote(null);
+        } catch (error) {
+          if (signal.aborted) throw new EngineError('cancelled', 'Cancelled.');
+          if (!(error instanceof TransientError)) throw error;
+          failures = this.writer.accepted > before ? 1 : failures + 1;
+          if (failures > RETRY_LIMIT) {
+            throw new EngineError(
+              'network',
+              `The download of ${this.target.path} keeps failing (${error.message}). What arrived is kept: ` +
+                'check your connection and press Load model to continue where it stopped.',
+              { cause: error },
+            );
+          }
+          const delay = backoffMs(failures);
+          onNote(`${error.message}; trying again in ${Math.max(1, Math.round(delay / 1000))} s.`);
+          await wait(delay, signal);
+        }
+      }
+      await this.finish();
+    } catch (error) {
+      // Keep every byte that arrived (a pause, a cancel, a lost connection), unless the disk itself is the problem.
+      if (!isQuotaError(error) && !(error instanceof EngineError && error.code === 'integrity')) {
+        await this.writer.flush().catch(() => {});
+      }
+      throw storageError(error) ?? error;
+    }
+  }
+
+  /** One request from where the file stands; returns when the body ended, throws TransientError when it broke. */
+  private async attempt(): Promise<void> {
+    const { signal } = this.options;
+    const offset = this.writer.accepted;
+    let response: Response;
+    try {
+      response = await this.options.fetch(this.target.url, {
+        signal,
+        cache: 'no-store',
+        headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new TransientError('Could not reach the hub', { cause: error });
+    }
+    if (isTransientStatus(response.status)) {
+      await response.body?.cancel();
+      throw new TransientError(`The hub answered ${response.status}`);
+    }
+    if (response.status === 416) {
+      // Asked from past the end: the file is not what was stored. Start over.
+      return this.restart('the hub no longer has the bytes that were stored');
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new EngineError(
+        response.status === 404 || response.status === 401 || response.status === 403 ? 'file-not-found' : 'hub-error',
+        `${this.target.path} could not be downloaded: the hub answered ${response.status} ${response.statusText}.`,
+      );
+    }
+    if (offset > 0 && response.status === 200) {
+      // The server ignored Range and sends the whole file: take it from byte 0.
+      await this.restart('the hub ignored the request to resume');
+    } else if (response.status === 206) {
+      const range = parseContentRange(response.headers.get('Content-Range'));
+      if (!range || range.start !== offset || range.total !== this.target.size) {
+        await response.body?.cancel();
+        return this.restart('the hub sent a different part of the file than was asked for');
+      }
+    }
+    const etag = response.headers.get('X-Linked-Etag') ?? response.headers.get('ETag');
+    const knownEtag = this.writer.stored.etag;
+    if (knownEtag && etag && knownEtag !== etag && this.writer.accepted > 0) {
+      await response.body?.cancel();
+      return this.restart('the file changed on the hub');
+    }
+    if (etag) this.writer.setEtag(etag);
+    await this.readBody(response);
+  }
+
+  private async readBody(response: Response): Promise<void> {
+    if (!response.body) throw new TransientError('The hub sent no content');
+    const reader = response.body.getReader();
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (this.options.signal.aborted) throw error;
+        throw new TransientError('The connection was lost', { cause: error });
+      }
+      if (chunk.done) break;
+      const bytes = chunk.value;
+      if (this.writer.accepted + bytes.length > this.target.size) {
+        await reader.cancel();
+        return this.restart('the hub sent more bytes than the file has');
+      }
+      this.check.update(bytes);
+      await this.writer.append(bytes);
+      this.options.onProgress(this.writer.accepted, bytes.length);
+    }
+    if (this.writer.accepted < this.target.size) throw new TransientError('The connection closed early');
+  }
+
+  private async finish(): Promise<void> {
+    const actual = this.check.digest();
+    if (actual !== this.check.expected) {
+      await this.writer.reset();
+      this.options.onProgress(0, 0);
+      throw new EngineError(
+        'integrity',
+        `${this.target.path} arrived corrupted: its ${this.check.kind} is ${short(actual)}, but the hub lists ` +
+          `${short(this.check.expected)}. The damaged download was discarded; load the model again to download it ` +
+          'anew, and if this keeps happening, something between you and the hub is altering the files.',
+      );
+    }
+    await this.writer.complete();
+  }
+
+  private async restart(reason?: string): Promise<void> {
+    if (reason !== undefined && ++this.restarts > RESTART_LIMIT) {
+      throw new EngineError(
+        'hub-error',
+        `${this.target.path} could not be downloaded: ${reason}, again and again. Try again later.`,
+      );
+    }
+    await this.writer.reset();
+    this.check = contentCheckFor(this.target);
+    this.options.onProgress(0, 0);
+  }
+}
+
+function short(digest: string): string {
+  return digest.length > 16 ? `${digest.slice(0, 12)}…` : digest;
+}
+
+/** A full disk becomes a message a person can act on. */
+function storageError(error: unknown): EngineError | null {
+  if (!isQuotaError(error)) return null;
+  return new EngineError(
+    'storage-full',
+    'The browser ran out of storage for this site while downloading. Nothing incomplete is marked as stored: free ' +
+      'space by deleting models under Stored models (or on the disk) and load the model again.',
+    { cause: error },
+  );
+}
