@@ -10,7 +10,7 @@ test('loading shows per-file progress in bytes and percent, and can be cancelled
   await expect(page.getByText(/^Loading airgap-test\/tiny-chat… .* of .* \d+%$/)).toBeVisible();
   await expect(chat.loadButton).toBeDisabled();
 
-  await page.getByRole('button', { name: 'Cancel loading' }).click();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(weights).toBeHidden();
   await expect(chat.alerts).toHaveCount(0);
   await expect(chat.backend).toHaveText('No model loaded');

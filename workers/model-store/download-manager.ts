@@ -52,14 +52,12 @@ export async function ensureDownloaded(request: DownloadRequest, deps: DownloadD
   });
   if (gotLock) return;
 
-  report.phase = 'waiting';
-  report.note = 'This model is being downloaded in another tab; it will be used from there when done.';
+  report.setPhase('waiting', 'This model is being downloaded in another tab; it will be used from there when done.');
   const polling = pollOtherTab(report, deps.store, request.signal);
   try {
     await deps.locks.request(name, { signal: request.signal }, () => {
       polling.stop();
-      report.phase = 'downloading';
-      report.note = null;
+      report.setPhase('downloading', null);
       return downloadMissing(request, deps, report);
     });
   } catch (error) {
@@ -123,8 +121,8 @@ function pollOtherTab(report: ProgressReport, store: ModelStore, signal: AbortSi
 
 /** The state of one download, sent to the page whole, at most every REPORT_INTERVAL_MS unless something changed. */
 class ProgressReport {
-  phase: LoadProgress['phase'] = 'downloading';
-  note: string | null = null;
+  private phase: LoadProgress['phase'] = 'downloading';
+  private note: string | null = null;
   private readonly files: FileProgress[];
   private readonly meter: TransferMeter;
   private sentAt = -Infinity;
@@ -178,11 +176,15 @@ class ProgressReport {
     this.send(true);
   }
 
-  setNote(note: string | null): void {
-    if (note === this.note) return;
+  setPhase(phase: LoadProgress['phase'], note: string | null): void {
+    this.phase = phase;
     this.note = note;
-    this.phase = note === null ? 'downloading' : 'retrying';
     this.send(true);
+  }
+
+  /** A retry note switches to `retrying`; its end (null) back to `downloading`. */
+  setNote(note: string | null): void {
+    if (note !== this.note) this.setPhase(note === null ? 'downloading' : 'retrying', note);
   }
 
   private send(force: boolean): void {

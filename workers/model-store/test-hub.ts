@@ -1,0 +1,85 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { DownloadTarget } from './file-download';
+
+/** Faults of the in-memory hub used by the unit tests (the e2e tests use scripts/fake-hub.mjs). */
+export interface TestHubFaults {
+  /** Break the body after this many bytes, for the first `cutTimes` responses. */
+  cutAfterBytes?: number;
+  cutTimes?: number;
+  ignoreRange?: boolean;
+  corrupt?: boolean;
+  /** Answer the first N requests with 503. */
+  failFirst?: number;
+}
+
+/** Deterministic bytes of a given length. */
+export function testBytes(length: number, seed = 7): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let state = seed;
+  for (let i = 0; i < length; i++) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    bytes[i] = state >>> 24;
+  }
+  return bytes;
+}
+
+export function testTarget(bytes: Uint8Array, path = 'onnx/model.onnx'): DownloadTarget {
+  return {
+    repo: 'org/model',
+    commit: 'c'.repeat(40),
+    path,
+    size: bytes.length,
+    sha256: bytesToHex(sha256(bytes)),
+    gitOid: null,
+    url: `https://hub.test/org/model/resolve/${'c'.repeat(40)}/${path}`,
+  };
+}
+
+/** A fetch that serves one file with Range support and the faults asked for, and logs what it was asked. */
+export function testHub(file: Uint8Array, faults: TestHubFaults = {}) {
+  const requests: { range: string | null }[] = [];
+  let cuts = 0;
+  let sent = 0;
+  const fetch = async (_url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const range = new Headers(init?.headers).get('Range');
+    requests.push({ range });
+    if (requests.length <= (faults.failFirst ?? 0)) return new Response('busy', { status: 503 });
+    const start = range && !faults.ignoreRange ? Number(/^bytes=(\d+)-$/.exec(range)?.[1]) : 0;
+    if (start >= file.length && file.length > 0) return new Response(null, { status: 416 });
+    let body = file.subarray(start);
+    if (faults.corrupt) body = body.map((byte) => byte ^ 0xff);
+    const cutAt = faults.cutAfterBytes !== undefined && cuts < (faults.cutTimes ?? Infinity) ? faults.cutAfterBytes : undefined;
+    if (cutAt !== undefined && cutAt < body.length) cuts++;
+    const end = cutAt !== undefined && cutAt < body.length ? cutAt : body.length;
+    let offset = 0;
+    // Pulled piece by piece, like a network body: an abort or a cut shows up at the next read.
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (init?.signal?.aborted) controller.error(new DOMException('The operation was aborted.', 'AbortError'));
+        else if (offset < end) {
+          const piece = body.slice(offset, Math.min(end, offset + 1000));
+          offset += piece.length;
+          sent += piece.length;
+          controller.enqueue(piece);
+        } else if (end < body.length) controller.error(new TypeError('network error'));
+        else controller.close();
+      },
+    });
+    const partial = start > 0;
+    return new Response(stream, {
+      status: partial ? 206 : 200,
+      headers: {
+        ETag: '"etag-1"',
+        ...(partial ? { 'Content-Range': `bytes ${start}-${file.length - 1}/${file.length}` } : {}),
+      },
+    });
+  };
+  return {
+    fetch: fetch as typeof globalThis.fetch,
+    requests,
+    get bytesSent() {
+      return sent;
+    },
+  };
+}
