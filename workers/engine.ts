@@ -320,5 +320,7 @@ function stopReasonOf(interrupted: boolean, lastToken: number | undefined, eos: 
 }
 
 export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  // DOMExceptions from IndexedDB may carry only a name (QuotaExceededError, UnknownError).
+  if (error instanceof Error || error instanceof DOMException) return error.message || error.name;
+  return String(error);
 }

@@ -2,6 +2,7 @@
 import { ChatEngine, messageOf } from './engine';
 import { ModelSource } from './model-source';
 import { ModelStore } from './model-store/model-store';
+import { asStorageError } from './model-store/storage-errors';
 import { StoreCache } from './model-store/store-cache';
 import { deleteStoredModels, storageReport, type StoredModelsDeps } from './model-store/stored-models';
 import {
@@ -54,7 +55,8 @@ function serve(request: CallRequest, signal: AbortSignal): Promise<Calls[CallNam
   }
 }
 
-function toEngineError(error: unknown): EngineError {
+function toEngineError(thrown: unknown): EngineError {
+  const error = asStorageError(thrown);
   if (error instanceof EngineError) return error;
   return new EngineError('internal', `Something went wrong in the engine: ${messageOf(error)}`, { cause: error });
 }

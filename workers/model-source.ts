@@ -60,26 +60,25 @@ export class ModelSource {
     return [...SHARED_FILES, ...offer.files].flatMap((path) => byPath.get(path) ?? []);
   }
 
-  /**
-   * Makes sure the dtype's files are stored (downloading what is missing) and offers them to transformers.js. The
-   * model is recorded before its download starts, so a partial download shows under Stored models.
-   */
+  /** Makes sure the dtype's files are stored (downloading what is missing) and offers them to transformers.js. */
   async fetchModel(manifest: Manifest, offer: DtypeOffer, options: FetchModelOptions): Promise<void> {
     const files = this.filesFor(manifest, offer);
     const id = modelId(manifest.repo, manifest.commit, offer.dtype);
-    const known = await this.store.getModel(id);
-    await this.store.putManifest(manifest);
-    await this.store.putModel({
-      id,
-      hubUrl: manifest.hubUrl,
-      repo: manifest.repo,
-      revision: manifest.revision,
-      commit: manifest.commit,
-      dtype: offer.dtype,
-      files: files.map((file) => file.path),
-      bytes: files.reduce((sum, file) => sum + file.size, 0),
-      lastUsed: known?.lastUsed ?? Date.now(),
-    });
+    const recordModel = async () => {
+      const known = await this.store.getModel(id);
+      await this.store.putManifest(manifest);
+      await this.store.putModel({
+        id,
+        hubUrl: manifest.hubUrl,
+        repo: manifest.repo,
+        revision: manifest.revision,
+        commit: manifest.commit,
+        dtype: offer.dtype,
+        files: files.map((file) => file.path),
+        bytes: files.reduce((sum, file) => sum + file.size, 0),
+        lastUsed: known?.lastUsed ?? Date.now(),
+      });
+    };
     const pinned: RepoRef = { hubUrl: manifest.hubUrl, repo: manifest.repo, revision: manifest.commit };
     const targets: DownloadTarget[] = files.map((file) => ({
       ...file,
@@ -94,9 +93,12 @@ export class ModelSource {
         chunkBytes: chunkSize(options.chunkBytes),
         signal: options.signal,
         onProgress: options.onProgress,
+        // Recorded before its first byte, so a partial download shows under Stored models; a refused one does not.
+        beforeDownload: recordModel,
       },
       this.deps,
     );
+    await recordModel();
     this.cache.offer({
       resolvePrefix: resolvePrefix(pinned),
       files: targets.map((target) => ({ path: target.path, key: fileKey(target.repo, target.commit, target.path), size: target.size })),

@@ -34,7 +34,3 @@ export class TransientError extends Error {
 export function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
-
-export function isQuotaError(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'QuotaExceededError';
-}

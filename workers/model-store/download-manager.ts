@@ -20,6 +20,8 @@ export interface DownloadRequest {
   chunkBytes: number;
   signal: AbortSignal;
   onProgress: (progress: LoadProgress) => void;
+  /** Runs once the files are known to fit, right before the first byte is fetched. */
+  beforeDownload?: () => Promise<void>;
 }
 
 const REPORT_INTERVAL_MS = 200;
@@ -71,7 +73,9 @@ export async function ensureDownloaded(request: DownloadRequest, deps: DownloadD
 async function downloadMissing(request: DownloadRequest, deps: DownloadDeps, report: ProgressReport): Promise<void> {
   // Another tab may have finished some files while this one waited.
   await report.readStored(deps.store);
+  if (report.allDone()) return;
   await checkRoom(request, report, deps.estimate);
+  await request.beforeDownload?.();
   for (const target of request.targets) {
     if (report.file(target).done) continue;
     await downloadFile(target, {

@@ -119,7 +119,7 @@ describe('downloadFile', () => {
     const target = testTarget(file);
     await expect(downloadFile(target, options(store, testHub(file).fetch))).rejects.toMatchObject({
       code: 'storage-full',
-      message: expect.stringMatching(/ran out of storage/),
+      message: expect.stringMatching(/ran out of storage for this site/),
     });
     expect(await store.getFile(fileKey(target.repo, target.commit, target.path))).toMatchObject({ complete: false, chunks: 1 });
   });

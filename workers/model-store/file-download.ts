@@ -1,8 +1,9 @@
 import { EngineError } from '../protocol';
-import { backoffMs, isQuotaError, isTransientStatus, RETRY_LIMIT, sleep, TransientError } from './backoff';
+import { backoffMs, isTransientStatus, RETRY_LIMIT, sleep, TransientError } from './backoff';
 import { ChunkWriter } from './chunk-writer';
 import { contentCheckFor, type ContentCheck } from './content-check';
 import { fileKey, type FileRecord, type ListedFile, type ModelStore } from './model-store';
+import { asStorageError, isQuotaError } from './storage-errors';
 
 export interface DownloadTarget extends ListedFile {
   repo: string;
@@ -130,7 +131,7 @@ class FileDownload {
       if (!isQuotaError(error) && !(error instanceof EngineError && error.code === 'integrity')) {
         await this.writer.flush().catch(() => {});
       }
-      throw storageError(error) ?? error;
+      throw asStorageError(error);
     }
   }
 
@@ -238,15 +239,4 @@ class FileDownload {
 
 function short(digest: string): string {
   return digest.length > 16 ? `${digest.slice(0, 12)}…` : digest;
-}
-
-/** A full disk becomes a message a person can act on. */
-function storageError(error: unknown): EngineError | null {
-  if (!isQuotaError(error)) return null;
-  return new EngineError(
-    'storage-full',
-    'The browser ran out of storage for this site while downloading. Nothing incomplete is marked as stored: free ' +
-      'space by deleting models under Stored models (or on the disk) and load the model again.',
-    { cause: error },
-  );
 }
