@@ -1,7 +1,6 @@
 import { env, LogLevel } from '@huggingface/transformers';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-
 import type { StoreCache } from './model-store/store-cache';
 
 let configured = false;

@@ -90,6 +90,35 @@ describe('model slice', () => {
     expect(store.getState().notices).toHaveLength(1);
   });
 
+  it('pauses a download keeping its progress, resumes the same repository, and cancels from paused', async () => {
+    const { engine, store } = setUp();
+    store.getState().setModelId('a/b');
+    const first = store.getState().loadModel();
+    const progress: Calls['load']['progress'] = {
+      phase: 'downloading',
+      files: [],
+      loaded: 3,
+      total: 10,
+      bytesPerSecond: 1,
+      secondsLeft: 7,
+      note: null,
+    };
+    (engine.last('load').options.onProgress as unknown as (p: Calls['load']['progress']) => void)(progress);
+    store.getState().pauseLoad();
+    await first;
+    expect(store.getState()).toMatchObject({ loadStatus: 'paused', progress, loadingRepo: 'a/b' });
+    expect(store.getState().notices).toEqual([]);
+
+    store.getState().setModelId('other/model');
+    const resumed = store.getState().resumeLoad();
+    expect(engine.last('load').params).toMatchObject({ repo: 'a/b' });
+    expect(store.getState()).toMatchObject({ loadStatus: 'loading', progress });
+    store.getState().pauseLoad();
+    await resumed;
+    store.getState().cancelLoad();
+    expect(store.getState()).toMatchObject({ loadStatus: 'idle', progress: null });
+  });
+
   it('asks for a model id instead of loading an empty one', async () => {
     const { engine, store } = setUp();
     await store.getState().loadModel();
@@ -158,6 +187,25 @@ describe('chat slice', () => {
     await store.getState().send('hello');
     expect(engine.calls).toHaveLength(0);
     expect(store.getState().notices[0].message).toMatch(/Load a model/);
+  });
+});
+
+describe('storage slice', () => {
+  it('shows the worker report and deletes through it', async () => {
+    const { engine, store } = setUp();
+    const report = { models: [], usage: 5, quota: 100 };
+    const refreshing = store.getState().refreshStorage();
+    engine.last('storedModels').resolve(report);
+    await refreshing;
+    expect(store.getState().storage).toEqual(report);
+
+    const deleting = store.getState().deleteStoredModels('m1');
+    expect(engine.last('deleteStoredModels').params).toEqual({ id: 'm1' });
+    engine.last('deleteStoredModels').reject(new EngineError('in-use', 'm1 is being downloaded right now and was kept.'));
+    await Promise.resolve();
+    engine.last('storedModels').resolve(report);
+    await deleting;
+    expect(store.getState().notices.map((n) => n.message)).toEqual(['m1 is being downloaded right now and was kept.']);
   });
 });
 

@@ -3,10 +3,13 @@ import type { FileRecord, ModelStore } from './model-store';
 /**
  * Collects a file's bytes into chunks of `chunkBytes` and appends each to the store, data first and the file's
  * record after it. One write is in flight while the next chunk fills, so the network and the disk overlap; `append`
- * waits for the previous write before queueing another, which keeps memory to about two chunks.
+ * waits for the previous write before queueing another, and the two buffers take turns, so memory stays at two
+ * chunks however large the file.
  */
 export class ChunkWriter {
   private buffer: Uint8Array;
+  /** The buffer of the write in flight; free to fill again once `pending` has settled. */
+  private spare: Uint8Array | null = null;
   private filled = 0;
   private pending: Promise<void> = Promise.resolve();
   /** Bytes handed to `append`: stored, being stored or buffered. */
@@ -35,9 +38,11 @@ export class ChunkWriter {
       rest = rest.subarray(taken);
       if (this.filled === this.chunkBytes) {
         await this.pending;
-        this.pending = this.write(this.buffer);
+        const full = this.buffer;
+        this.pending = this.write(full);
         this.pending.catch(() => {}); // surfaced by the next await of `pending`
-        this.buffer = new Uint8Array(this.chunkBytes);
+        this.buffer = this.spare ?? new Uint8Array(this.chunkBytes);
+        this.spare = full;
         this.filled = 0;
       }
     }

@@ -72,7 +72,7 @@ export async function downloadFile(target: DownloadTarget, options: FileDownload
   if (existing?.complete && describes(existing, target)) return;
   if (existing && !describes(existing, target)) await store.deleteFile(key);
   const writer = new ChunkWriter(store, existing && describes(existing, target) ? existing : freshRecord(target), options.chunkBytes);
-  const download = new FileDownload(target, options, writer, contentCheckFor(target));
+  const download = new FileDownload(target, options, writer, await contentCheckFor(target));
   await download.resumeCheck();
   await download.run();
 }
@@ -232,7 +232,7 @@ class FileDownload {
       );
     }
     await this.writer.reset();
-    this.check = contentCheckFor(this.target);
+    this.check = await contentCheckFor(this.target);
     this.options.onProgress(0, 0);
   }
 }

@@ -1,5 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { createHash } from 'node:crypto';
 import type { DownloadTarget } from './file-download';
 
 /** Faults of the in-memory hub used by the unit tests (the e2e tests use scripts/fake-hub.mjs). */
@@ -30,7 +29,7 @@ export function testTarget(bytes: Uint8Array, path = 'onnx/model.onnx'): Downloa
     commit: 'c'.repeat(40),
     path,
     size: bytes.length,
-    sha256: bytesToHex(sha256(bytes)),
+    sha256: createHash('sha256').update(bytes).digest('hex'),
     gitOid: null,
     url: `https://hub.test/org/model/resolve/${'c'.repeat(40)}/${path}`,
   };

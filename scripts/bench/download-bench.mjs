@@ -1,0 +1,147 @@
+// @ts-check
+/**
+ * `npm run bench:download` (not part of `npm test`): downloads a generated ~500 MB file from the fake hub over
+ * loopback into the IndexedDB model store, the way the app does (streamed, hashed, chunked, verified), and compares
+ * the throughput with a plain fetch that discards the bytes. Samples the page's JS heap (and ArrayBuffer backing
+ * store) through the DevTools protocol. Writes bench-results/download.json.
+ *
+ *   npm run bench:download [-- --mb 500 --chunk-mib 32 --runs 2]
+ */
+import { randomFillSync } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
+import { build } from 'vite';
+import { startFakeHub } from '../fake-hub.mjs';
+import { startAppServer } from '../serve.mjs';
+
+const HUB_ROOT = '.fixtures/bench-hub';
+const DIST = '.fixtures/bench-dist';
+const REPO = 'airgap-bench/big-file';
+const FILE = 'onnx/model.onnx';
+
+const { values } = parseArgs({
+  options: {
+    mb: { type: 'string', default: '500' },
+    'chunk-mib': { type: 'string', default: '32' },
+    runs: { type: 'string', default: '2' },
+  },
+});
+const size = Number(values.mb) * 1_000_000;
+const chunkBytes = Number(values['chunk-mib']) * 1024 * 1024;
+const runs = Number(values.runs);
+
+/** Random bytes, written once and reused while the size stays the same. */
+async function generateFile() {
+  const file = path.join(HUB_ROOT, REPO, FILE);
+  if ((await stat(file).catch(() => null))?.size === size) return;
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(path.join(HUB_ROOT, REPO, 'config.json'), '{"model_type": "bench"}\n');
+  const out = createWriteStream(file);
+  const block = Buffer.alloc(8 * 1024 * 1024);
+  for (let written = 0; written < size; written += block.length) {
+    const part = block.subarray(0, Math.min(block.length, size - written));
+    randomFillSync(part);
+    if (!out.write(part)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+/** Runs `task` in the page while sampling heap use every 100 ms; returns its result and the peaks. */
+async function measured(cdp, task) {
+  let peakHeap = 0;
+  let peakBacking = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const usage = await cdp.send('Runtime.getHeapUsage');
+      peakHeap = Math.max(peakHeap, usage.usedSize);
+      peakBacking = Math.max(peakBacking, usage.backingStorageSize ?? 0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  try {
+    return { ...(await task()), peakHeap, peakBacking };
+  } finally {
+    sampling = false;
+    await sampler;
+  }
+}
+
+const mbps = (bytes, ms) => bytes / 1e6 / (ms / 1000);
+const mib = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+async function main() {
+  console.log(`bench:download: ${values.mb} MB file, ${values['chunk-mib']} MiB chunks, best of ${runs} runs`);
+  await generateFile();
+  await build({
+    root: 'scripts/bench',
+    base: './',
+    configFile: false,
+    logLevel: 'warn',
+    build: { outDir: path.resolve(DIST), emptyOutDir: true, target: 'es2022' },
+  });
+  const hub = await startFakeHub({ root: HUB_ROOT });
+  const app = await startAppServer({ dist: DIST, port: 0, config: { hubUrl: hub.url } });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
+  });
+  try {
+    const tree = await (await fetch(`${hub.url}/api/models/${REPO}/tree/main?recursive=true`)).json();
+    const entry = tree.find((file) => file.path === FILE);
+    const info = await (await fetch(`${hub.url}/api/models/${REPO}/revision/main`)).json();
+    const url = `${hub.url}/${REPO}/resolve/${info.sha}/${FILE}`;
+    const target = { repo: REPO, commit: info.sha, path: FILE, size: entry.size, sha256: entry.lfs.oid, gitOid: null, url };
+
+    const page = await browser.newPage();
+    await page.goto(app.url);
+    await page.waitForFunction(() => 'bench' in window);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Runtime.enable');
+
+    const plain = [];
+    const stored = [];
+    for (let run = 0; run < runs; run++) {
+      await cdp.send('HeapProfiler.collectGarbage');
+      plain.push(await measured(cdp, () => page.evaluate((u) => window.bench.plainFetch(u), url)));
+      await cdp.send('HeapProfiler.collectGarbage');
+      stored.push(await measured(cdp, () => page.evaluate(([t, c]) => window.bench.storeDownload(t, c), [target, chunkBytes])));
+    }
+    const best = (results) => results.reduce((a, b) => (a.ms <= b.ms ? a : b));
+    const plainBest = best(plain);
+    const storedBest = best(stored);
+    const result = {
+      date: new Date().toISOString(),
+      machine: 'see README: 2 cores, no GPU, loopback',
+      fileBytes: size,
+      chunkBytes,
+      runs,
+      plainFetch: { mbPerSecond: mbps(plainBest.bytes, plainBest.ms), ms: Math.round(plainBest.ms), peakHeapMiB: mib(plainBest.peakHeap), peakArrayBuffersMiB: mib(plainBest.peakBacking) },
+      storeDownload: { mbPerSecond: mbps(storedBest.bytes, storedBest.ms), ms: Math.round(storedBest.ms), peakHeapMiB: mib(Math.max(...stored.map((r) => r.peakHeap))), peakArrayBuffersMiB: mib(Math.max(...stored.map((r) => r.peakBacking))) },
+      allRuns: { plainFetchMs: plain.map((r) => Math.round(r.ms)), storeDownloadMs: stored.map((r) => Math.round(r.ms)) },
+    };
+    result.relativeThroughput = Math.round((result.storeDownload.mbPerSecond / result.plainFetch.mbPerSecond) * 100) / 100;
+    await mkdir('bench-results', { recursive: true });
+    await writeFile('bench-results/download.json', `${JSON.stringify(result, null, 2)}\n`);
+    console.log(
+      `plain fetch: ${result.plainFetch.mbPerSecond.toFixed(0)} MB/s; into the store (sha256, ${values['chunk-mib']} MiB chunks): ` +
+        `${result.storeDownload.mbPerSecond.toFixed(0)} MB/s = ${result.relativeThroughput}× ; peak JS heap ` +
+        `${result.storeDownload.peakHeapMiB} MiB, peak ArrayBuffers ${result.storeDownload.peakArrayBuffersMiB} MiB`,
+    );
+    console.log('written to bench-results/download.json');
+  } finally {
+    await browser.close();
+    await app.close();
+    await hub.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench:download: ${error.stack ?? error}`);
+  process.exit(1);
+});
