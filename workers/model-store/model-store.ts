@@ -1,5 +1,5 @@
 import { clear, createStore, del, get, promisifyRequest, set, values, type UseStore } from 'idb-keyval';
-import type { Dtype } from '../protocol';
+import type { Dtype, StoredModel } from '../protocol';
 
 /** One file of a repository as the hub lists it, with what its bytes can be checked against. */
 export interface ListedFile {
@@ -42,17 +42,9 @@ export interface FileRecord {
   updatedAt: number;
 }
 
-/** A model a person asked for: a repository at one commit in one dtype, and the files it needs. */
-export interface ModelRecord {
-  id: string;
-  hubUrl: string;
-  repo: string;
-  revision: string;
-  commit: string;
-  dtype: Dtype;
+/** A model a person asked for (a repository at one commit in one dtype) and the files it needs. */
+export interface ModelRecord extends Omit<StoredModel, 'storedBytes' | 'complete'> {
   files: string[];
-  bytes: number;
-  lastUsed: number;
 }
 
 export function fileKey(repo: string, commit: string, path: string): string {
