@@ -67,6 +67,23 @@ describe('downloadFile', () => {
     expect(await storedBytes(store, target)).toEqual(file);
   });
 
+  it('refuses bytes from another commit than the one the model is pinned to', async () => {
+    const file = testBytes(5_000);
+    const hub = testHub(file);
+    const otherCommit: typeof globalThis.fetch = async (input, init) => {
+      const response = await hub.fetch(input, init);
+      const headers = new Headers(response.headers);
+      headers.set('X-Repo-Commit', 'd'.repeat(40));
+      return new Response(response.body, { status: response.status, headers });
+    };
+    const store = openStore();
+    await expect(downloadFile(testTarget(file), options(store, otherCommit))).rejects.toMatchObject({
+      code: 'hub-error',
+      message: expect.stringMatching(/from commit ddddddd instead of ccccccc, again and again/),
+    });
+    expect(await isStored(store, testTarget(file))).toBe(false);
+  });
+
   it('retries transient server errors', async () => {
     const file = testBytes(5_000);
     const { hub, store, target } = await download(file, { failFirst: 3 });

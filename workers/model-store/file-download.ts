@@ -175,6 +175,12 @@ class FileDownload {
         return this.restart('the hub sent a different part of the file than was asked for');
       }
     }
+    const servedCommit = response.headers.get('X-Repo-Commit');
+    if (servedCommit && servedCommit !== this.target.commit && /^[0-9a-f]{40}$/.test(this.target.commit)) {
+      // Asked for one commit, given another: a mirror out of step. Never mix two revisions in one file.
+      await response.body?.cancel();
+      return this.restart(`the hub sent it from commit ${servedCommit.slice(0, 7)} instead of ${this.target.commit.slice(0, 7)}`);
+    }
     const etag = response.headers.get('X-Linked-Etag') ?? response.headers.get('ETag');
     const knownEtag = this.writer.stored.etag;
     if (knownEtag && etag && knownEtag !== etag && this.writer.accepted > 0) {
