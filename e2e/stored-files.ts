@@ -28,9 +28,9 @@ export function storedFiles(page: Page): Promise<StoredFile[]> {
         request.onerror = () => reject(request.error);
       });
     const chunk = (db: IDBDatabase, key: [string, number]) =>
-      new Promise<Uint8Array>((resolve, reject) => {
+      new Promise<Blob>((resolve, reject) => {
         const request = db.transaction('chunks').objectStore('chunks').get(key);
-        request.onsuccess = () => resolve(request.result as Uint8Array);
+        request.onsuccess = () => resolve(request.result as Blob);
         request.onerror = () => reject(request.error);
       });
     const files = await open('airgap-models-files');
@@ -41,7 +41,7 @@ export function storedFiles(page: Page): Promise<StoredFile[]> {
       const bytes = new Uint8Array(record.bytes);
       let offset = 0;
       for (let index = 0; index < record.chunks; index++) {
-        const part = await chunk(chunks, [record.key, index]);
+        const part = new Uint8Array(await (await chunk(chunks, [record.key, index])).arrayBuffer());
         bytes.set(part, offset);
         offset += part.length;
       }

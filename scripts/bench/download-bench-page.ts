@@ -1,11 +1,13 @@
 /**
- * The page side of `npm run bench:download`: a plain fetch that discards the bytes, and the app's real download path
- * (downloadFile into the IndexedDB model store, hashed and verified), for the Node script to time and measure.
+ * The page side of `npm run bench:download`: a plain fetch that discards the bytes, the same fetch hashed with the
+ * app's sha256 (to tell the hash's cost from the store's), and the app's real download path (downloadFile into the
+ * IndexedDB model store, hashed and verified), for the Node script to time and measure.
  */
+import { contentCheckFor } from '../../workers/model-store/content-check';
 import { downloadFile, type DownloadTarget } from '../../workers/model-store/file-download';
 import { ModelStore } from '../../workers/model-store/model-store';
 
-async function plainFetch(url: string): Promise<{ bytes: number; ms: number }> {
+async function fetchAndDiscard(url: string, onBytes: (bytes: Uint8Array) => void): Promise<{ bytes: number; ms: number }> {
   const started = performance.now();
   const response = await fetch(url, { cache: 'no-store' });
   const reader = response.body!.getReader();
@@ -14,8 +16,20 @@ async function plainFetch(url: string): Promise<{ bytes: number; ms: number }> {
     const { done, value } = await reader.read();
     if (done) break;
     bytes += value.length;
+    onBytes(value);
   }
   return { bytes, ms: performance.now() - started };
+}
+
+function plainFetch(url: string): Promise<{ bytes: number; ms: number }> {
+  return fetchAndDiscard(url, () => {});
+}
+
+async function hashedFetch(target: DownloadTarget): Promise<{ bytes: number; ms: number }> {
+  const check = await contentCheckFor(target);
+  const result = await fetchAndDiscard(target.url, (bytes) => check.update(bytes));
+  if (check.digest() !== target.sha256) throw new Error('the benchmark file hashed differently than the hub lists');
+  return result;
 }
 
 async function storeDownload(target: DownloadTarget, chunkBytes: number): Promise<{ bytes: number; ms: number }> {
@@ -37,4 +51,4 @@ async function storeDownload(target: DownloadTarget, chunkBytes: number): Promis
   return { bytes: record.bytes, ms };
 }
 
-Object.assign(window, { bench: { plainFetch, storeDownload } });
+Object.assign(window, { bench: { plainFetch, hashedFetch, storeDownload } });
