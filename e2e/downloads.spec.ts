@@ -119,7 +119,8 @@ test('a quota too small for the model stops the download with a clear message, a
 });
 
 test('two tabs asking for the same model download it once', async ({ chat, hub, page, app }) => {
-  hub.setFaults({ bytesPerSecond: 150_000 });
+  // Slow enough that the second tab asks while the first is still downloading, even on a busy machine.
+  hub.setFaults({ bytesPerSecond: 50_000 });
   await chat.loadModel(TINY_CHAT);
   await expect.poll(() => weightProgress(page), { timeout: 30_000 }).toBeGreaterThan(0.05);
   const second = new ChatPage(await page.context().newPage());
