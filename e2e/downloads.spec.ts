@@ -30,6 +30,11 @@ async function expectStoredAsServed(page: Page) {
   }
 }
 
+/** The entries of the Stored models list. */
+function storedModels(page: Page) {
+  return page.getByRole('region', { name: 'Stored models' }).getByRole('listitem');
+}
+
 async function weightProgress(page: Page): Promise<number> {
   const bar = page.getByRole('progressbar', { name: `Download of ${WEIGHTS}` });
   const value = Number((await bar.getAttribute('value').catch(() => null)) ?? 0);
@@ -90,7 +95,7 @@ test('corrupted bytes are detected, discarded with a clear message, and never ma
   await expect(chat.backend).toHaveText('No model loaded');
   const weights = (await storedFiles(page)).find((file) => file.path === WEIGHTS);
   expect(weights?.complete ?? false).toBe(false);
-  await expect(page.getByRole('row', { name: new RegExp(`${TINY_CHAT}.*partial`) })).toBeVisible();
+  await expect(storedModels(page)).toHaveText([new RegExp(`^${TINY_CHAT} · q8.* partial: `)]);
 
   hub.setFaults({});
   await chat.loadModel(TINY_CHAT);
@@ -114,7 +119,7 @@ test('a quota too small for the model stops the download with a clear message, a
   await expect(chat.alerts).toContainText('Stored models');
   await expect(chat.backend).toHaveText('No model loaded');
   expect((await storedFiles(page)).filter((file) => file.complete && file.path === WEIGHTS)).toEqual([]);
-  await expect(page.getByRole('row', { name: new RegExp(`${TINY_CHAT}.*complete`) })).toHaveCount(0);
+  await expect(storedModels(page).filter({ hasText: 'complete' })).toHaveCount(0);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin });
 });
 
@@ -159,24 +164,27 @@ test('a second visit with the hub stopped loads the stored model without a singl
 test('Stored models lists the model with its size and state, and deletes one or all', async ({ chat, page }) => {
   await chat.loadModel(TINY_CHAT);
   await chat.waitForLoaded(TINY_CHAT);
-  const row = page.getByRole('row', { name: new RegExp(`^${TINY_CHAT}`) });
-  await expect(row).toContainText('q8');
-  await expect(row).toContainText('complete');
-  await expect(row).toContainText('just now');
+  await expect(storedModels(page)).toHaveText([
+    new RegExp(`^${TINY_CHAT} · q8[\\d.]+ kB · complete · main @ [0-9a-f]{7} · last used just nowDelete$`),
+  ]);
   await expect(page.getByRole('status', { name: 'Storage use' })).toContainText(/used of .* available to this site\. Storage is/);
 
   await chat.openSettings();
   await page.getByLabel('Weights (dtype)').selectOption('q4');
   await chat.loadModel(TINY_CHAT);
   await chat.waitForLoaded(TINY_CHAT);
-  await expect(page.getByRole('row', { name: new RegExp(`^${TINY_CHAT}`) })).toHaveCount(2);
+  await expect(storedModels(page)).toHaveCount(2);
 
   await page.getByRole('button', { name: `Delete ${TINY_CHAT} (q8)` }).click();
-  await expect(page.getByRole('row', { name: new RegExp(`^${TINY_CHAT}`) })).toHaveCount(1);
+  await expect(storedModels(page)).toHaveCount(1);
   const left = (await storedFiles(page)).map((file) => file.path).sort();
   expect(left).toEqual(['config.json', 'generation_config.json', 'onnx/model_q4.onnx', 'tokenizer.json', 'tokenizer_config.json']);
 
   await page.getByRole('button', { name: 'Delete all' }).click();
+  await page.getByRole('button', { name: 'Keep them' }).click();
+  await expect(storedModels(page)).toHaveCount(1);
+  await page.getByRole('button', { name: 'Delete all' }).click();
+  await page.getByRole('button', { name: 'Yes, delete all' }).click();
   await expect(page.getByText('No models are stored yet.', { exact: false })).toBeVisible();
   expect(await storedFiles(page)).toEqual([]);
 });

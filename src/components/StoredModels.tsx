@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { StoredModel } from '../../workers/protocol';
 import { useApp } from '../store/context';
 import { formatBytes, formatLastUsed, formatPercent } from '../format';
@@ -14,40 +14,35 @@ function persistenceLine(persisted: boolean | null): string {
     : 'Storage is not persistent: the browser may remove these models when disk space runs low.';
 }
 
-function ModelRow({ model, onDelete }: { model: StoredModel; onDelete: () => void }) {
-  const name = `${model.repo} (${model.dtype})`;
+function stateOf(model: StoredModel): string {
+  if (model.complete) return 'complete';
+  return `partial: ${formatBytes(model.storedBytes)} stored (${formatPercent(model.storedBytes, model.bytes) || '0%'})`;
+}
+
+function ModelItem({ model, onDelete }: { model: StoredModel; onDelete: () => void }) {
   return (
-    <tr>
-      <th scope="row">
-        {model.repo}
+    <li>
+      <div className="stored-model">
+        <strong>{model.repo}</strong> · {model.dtype}
         <span className="muted">
-          {' '}
-          {model.revision} @ {shortCommit(model)}
+          {formatBytes(model.bytes)} · {stateOf(model)} · {model.revision} @ {shortCommit(model)} · last used{' '}
+          {formatLastUsed(model.lastUsed)}
         </span>
-      </th>
-      <td>{model.dtype}</td>
-      <td>{formatBytes(model.bytes)}</td>
-      <td>
-        {model.complete
-          ? 'complete'
-          : `partial, ${formatBytes(model.storedBytes)} (${formatPercent(model.storedBytes, model.bytes) || '0%'})`}
-      </td>
-      <td>{formatLastUsed(model.lastUsed)}</td>
-      <td>
-        <button type="button" className="quiet" aria-label={`Delete ${name}`} onClick={onDelete}>
-          Delete
-        </button>
-      </td>
-    </tr>
+      </div>
+      <button type="button" className="quiet" aria-label={`Delete ${model.repo} (${model.dtype})`} onClick={onDelete}>
+        Delete
+      </button>
+    </li>
   );
 }
 
-/** Every model kept in this browser, what it takes, and the way to delete one or all. */
+/** Every model kept in this browser, what it takes, and the way to delete one or (after a confirmation) all. */
 export function StoredModels() {
   const storage = useApp((state) => state.storage);
   const persisted = useApp((state) => state.persisted);
   const refresh = useApp((state) => state.refreshStorage);
   const deleteStoredModels = useApp((state) => state.deleteStoredModels);
+  const [confirmingDeleteAll, setConfirmingDeleteAll] = useState(false);
 
   useEffect(() => {
     void refresh();
@@ -68,36 +63,40 @@ export function StoredModels() {
       {models.length === 0 ? (
         <p className="muted">No models are stored yet. A model is kept here after its first download.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">dtype</th>
-              <th scope="col">Size</th>
-              <th scope="col">Stored</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {models.map((model) => (
-              <ModelRow key={model.id} model={model} onDelete={() => void deleteStoredModels(model.id)} />
-            ))}
-          </tbody>
-        </table>
+        <ul className="stored-list">
+          {models.map((model) => (
+            <ModelItem key={model.id} model={model} onDelete={() => void deleteStoredModels(model.id)} />
+          ))}
+        </ul>
       )}
-      <div className="stored-actions">
-        <button type="button" className="quiet" onClick={() => void refresh()}>
-          Refresh
-        </button>
-        {models.length > 0 && (
-          <button type="button" onClick={() => void deleteStoredModels(null)}>
-            Delete all
+      {confirmingDeleteAll && models.length > 0 ? (
+        <div className="stored-actions" role="group" aria-label="Confirm deleting all stored models">
+          <p>Delete all {models.length} stored models? They would have to be downloaded again.</p>
+          <button
+            type="button"
+            onClick={() => {
+              setConfirmingDeleteAll(false);
+              void deleteStoredModels(null);
+            }}
+          >
+            Yes, delete all
           </button>
-        )}
-      </div>
+          <button type="button" className="quiet" onClick={() => setConfirmingDeleteAll(false)}>
+            Keep them
+          </button>
+        </div>
+      ) : (
+        <div className="stored-actions">
+          <button type="button" className="quiet" onClick={() => void refresh()}>
+            Refresh
+          </button>
+          {models.length > 0 && (
+            <button type="button" className="quiet" onClick={() => setConfirmingDeleteAll(true)}>
+              Delete all
+            </button>
+          )}
+        </div>
+      )}
     </section>
   );
 }
