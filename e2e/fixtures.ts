@@ -103,6 +103,12 @@ export class ChatPage {
     }
   }
 
+  /** Shows replies as the plain text the model wrote (no Markdown), to compare them with the reference exactly. */
+  async showPlainText() {
+    await this.openSettings();
+    await this.page.getByRole('checkbox', { name: 'Show replies as Markdown' }).uncheck();
+  }
+
   /** Sends a message and waits until the reply is finished; returns the reply's text and its stats line. */
   async ask(text: string): Promise<{ reply: string; stats: string }> {
     const before = await this.assistantMessages().count();
