@@ -16,8 +16,11 @@ const MAX_TEXT = 2_000_000;
 const MAX_MESSAGES = 20_000;
 const MAX_CONVERSATIONS = 5_000;
 
-/** Ids become object keys: a strict pattern keeps out `__proto__` and friends. */
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1–64 letters, digits, "-" or "_"');
+/** Ids become object keys: a strict pattern, and no name an object already has (`__proto__`, `constructor`, …). */
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1–64 letters, digits, "-" or "_"')
+  .refine((value) => !(value in Object.prototype), 'this id is a reserved name');
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const timestamp = z.number().finite().nonnegative();
 
@@ -73,11 +76,11 @@ const conversationSchema = z
     if (messages.length > MAX_MESSAGES) context.addIssue({ code: 'custom', message: `more than ${MAX_MESSAGES} messages` });
     for (const [key, message] of messages) {
       if (message.id !== key) context.addIssue({ code: 'custom', message: `message “${key}” is stored under another id` });
-      if (message.parentId !== null && !conversation.messages[message.parentId]) {
+      if (message.parentId !== null && !Object.hasOwn(conversation.messages, message.parentId)) {
         context.addIssue({ code: 'custom', message: `message “${key}” answers a message that is not in the file` });
       }
     }
-    if (conversation.leafId !== null && !conversation.messages[conversation.leafId]) {
+    if (conversation.leafId !== null && !Object.hasOwn(conversation.messages, conversation.leafId)) {
       context.addIssue({ code: 'custom', message: 'the current message is not in the file' });
     }
     if (hasCycle(conversation.messages)) context.addIssue({ code: 'custom', message: 'messages answer each other in a loop' });

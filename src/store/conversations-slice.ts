@@ -137,17 +137,14 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
     },
 
     newConversation: () => {
-      const { unsavedId, conversations, defaultSystemPrompt } = get();
-      if (unsavedId && conversations[unsavedId]) {
-        set({ activeId: unsavedId });
-        return;
-      }
+      const { unsavedId, defaultSystemPrompt } = get();
       const conversation = emptyConversation(defaultSystemPrompt);
-      set((state) => ({
-        conversations: { ...state.conversations, [conversation.id]: conversation },
-        activeId: conversation.id,
-        unsavedId: conversation.id,
-      }));
+      set((state) => {
+        // An unsaved new conversation has no messages: a fresh one replaces it.
+        const conversations = { ...state.conversations };
+        if (unsavedId) delete conversations[unsavedId];
+        return { conversations: { ...conversations, [conversation.id]: conversation }, activeId: conversation.id, unsavedId: conversation.id };
+      });
     },
 
     openConversation: (id) => {

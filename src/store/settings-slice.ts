@@ -44,7 +44,14 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (deps) => (set, 
     setRenderMarkdown: (renderMarkdown) => set({ renderMarkdown }),
     loadPreferences: async () => {
       try {
-        set(await preferences.read());
+        const stored = await preferences.read();
+        set(stored);
+        const { unsavedId, conversations } = get();
+        const draft = unsavedId ? conversations[unsavedId] : undefined;
+        // The first new conversation was made before the preferences were read.
+        if (draft && stored.defaultSystemPrompt && !draft.settings.systemPrompt && get().activeId === draft.id) {
+          get().setSystemPrompt(stored.defaultSystemPrompt);
+        }
       } catch (error) {
         get().reportStorageError(error);
       }
