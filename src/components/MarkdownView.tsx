@@ -1,23 +1,22 @@
 import { memo, useMemo, type ComponentProps, type ReactNode } from 'react';
 import Markdown, { type Components } from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
-import rehypeKatex from 'rehype-katex';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
 import 'katex/dist/katex.min.css';
 import { splitBlocks } from '../chat/markdown-blocks';
+import { rehypeMath } from '../chat/rehype-math';
 import { safeHref } from '../chat/safe-url';
 import { CodeBlock } from './CodeBlock';
 
 /**
  * Model output as Markdown (GFM tables, task lists, math, highlighted code), built as React elements and never as
  * HTML strings: raw HTML in the text stays text (react-markdown without rehype-raw), links keep only safe protocols,
- * images are not fetched (they would reach other hosts), and KaTeX runs with `trust: false`, so \href, \url and
- * \htmlData cannot carry a script or a request.
+ * images are not fetched (they would reach other hosts), and math is rendered by rehypeMath (KaTeX without trust).
  */
 const remarkPlugins = [remarkGfm, remarkMath];
 const rehypePlugins: ComponentProps<typeof Markdown>['rehypePlugins'] = [
-  [rehypeKatex, { trust: false, strict: 'ignore', throwOnError: false, maxSize: 20, maxExpand: 200 }],
+  rehypeMath,
   [rehypeHighlight, { detect: false }],
 ];
 
