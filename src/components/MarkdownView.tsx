@@ -8,6 +8,7 @@ import { splitBlocks } from '../chat/markdown-blocks';
 import { rehypeMath } from '../chat/rehype-math';
 import { safeHref } from '../chat/safe-url';
 import { CodeBlock } from './CodeBlock';
+import { usePacedText } from './use-paced-text';
 
 /**
  * Model output as Markdown (GFM tables, task lists, math, highlighted code), built as React elements and never as
@@ -41,6 +42,9 @@ const components: Components = {
   a: ({ href, children }) => <SafeLink href={href}>{children}</SafeLink>,
   img: ({ alt }) => <ImagePlaceholder alt={alt} />,
   pre: ({ children }) => <CodeBlock>{children}</CodeBlock>,
+  // GFM task lists are the only inputs Markdown makes; a read-only checkbox with a name says done or not.
+  input: ({ type, checked }) =>
+    type === 'checkbox' ? <input type="checkbox" checked={!!checked} disabled aria-label={checked ? 'Done' : 'Not done'} /> : null,
   table: ({ children }) => (
     <div className="table-scroll">
       <table>{children}</table>
@@ -67,8 +71,10 @@ const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
   );
 });
 
-export function MarkdownView({ text }: { text: string }) {
-  const blocks = useMemo(() => splitBlocks(text), [text]);
+/** `live` while the text is still streaming: renders are then paced to their cost (see usePacedText). */
+export function MarkdownView({ text, live = false }: { text: string; live?: boolean }) {
+  const shown = usePacedText(text, live);
+  const blocks = useMemo(() => splitBlocks(shown), [shown]);
   return (
     <div className="markdown">
       {blocks.map((block, index) => (

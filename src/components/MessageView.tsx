@@ -68,7 +68,7 @@ function ReplyContent({ content, streaming }: { content: string; streaming: bool
         </details>
       )}
       <div className="content">
-        <MarkdownView text={answer} />
+        <MarkdownView text={answer} live={streaming} />
       </div>
     </>
   );
