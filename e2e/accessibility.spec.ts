@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { exportFileOf } from './export-files';
 import { expect, test, TINY_CHAT } from './fixtures';
 
 /** Serious and critical WCAG 2.x A/AA problems axe-core finds on the page as it is now. */
@@ -20,27 +21,16 @@ const MARKDOWN_REPLY = [
 ].join('\n\n');
 
 function exportWith(reply: string) {
-  return {
-    format: 'airgap-chat-conversations',
-    version: 1,
-    exportedAt: new Date(0).toISOString(),
-    conversations: [
-      {
-        id: 'a11y',
-        title: 'Rendering sample',
-        createdAt: 1,
-        updatedAt: 2,
-        settings: { systemPrompt: '', overrides: {} },
-        model: null,
-        messages: {
-          q: { id: 'q', parentId: null, role: 'user', content: 'Show me Markdown', status: 'done', createdAt: 1 },
-          r: { id: 'r', parentId: 'q', role: 'assistant', content: `<think>Planning the answer.</think>\n\n${reply}`, status: 'done', createdAt: 2 },
-          r2: { id: 'r2', parentId: 'q', role: 'assistant', content: 'Another version', status: 'interrupted', createdAt: 3 },
-        },
-        leafId: 'r',
-      },
-    ],
-  };
+  return exportFileOf({
+    id: 'a11y',
+    title: 'Rendering sample',
+    messages: {
+      q: { id: 'q', parentId: null, role: 'user', content: 'Show me Markdown', status: 'done', createdAt: 1 },
+      r: { id: 'r', parentId: 'q', role: 'assistant', content: `<think>Planning the answer.</think>\n\n${reply}`, status: 'done', createdAt: 2 },
+      r2: { id: 'r2', parentId: 'q', role: 'assistant', content: 'Another version', status: 'interrupted', createdAt: 3 },
+    },
+    leafId: 'r',
+  });
 }
 
 for (const scheme of ['light', 'dark'] as const) {
@@ -87,7 +77,7 @@ test('a phone-sized screen reaches every control by keyboard, Enter sends and Es
 
   // Every button, field and link can be reached with Tab and has a name.
   const unreachable = await page.evaluate(() =>
-    [...document.querySelectorAll('button, input, select, textarea, a[href], summary')]
+    Array.from(document.querySelectorAll('button, input, select, textarea, a[href], summary'))
       .filter((element) => (element as HTMLElement).tabIndex < 0 && !(element as HTMLButtonElement).disabled)
       .map((element) => element.outerHTML.slice(0, 80)),
   );

@@ -1,3 +1,4 @@
+import { exportFileOf, linearConversation } from './export-files';
 import { expect, test } from './fixtures';
 
 /**
@@ -58,40 +59,15 @@ const PAYLOADS: { source: string; text: string }[] = [
 ];
 
 function hostileExport() {
-  const messages: Record<string, unknown> = {};
-  let parentId: string | null = null;
-  PAYLOADS.forEach((payload, index) => {
-    const user = `u${index}`;
-    const reply = `a${index}`;
-    messages[user] = { id: user, parentId, role: 'user', content: payload.text, status: 'done', createdAt: 2 * index + 1 };
-    messages[reply] = {
-      id: reply,
-      parentId: user,
-      role: 'assistant',
-      // A reply that starts with <think> shows it as a Reasoning block; the others say which case they are.
-      content: payload.text.startsWith('<think>') ? `${payload.text}\n\nafter` : `Case ${index} (${payload.source}):\n\n${payload.text}\n\nafter`,
-      status: 'done',
-      createdAt: 2 * index + 2,
-    };
-    parentId = reply;
+  // A reply that starts with <think> shows it as a Reasoning block; the others say which case they are.
+  const contents = PAYLOADS.flatMap((payload, index) => [
+    payload.text,
+    payload.text.startsWith('<think>') ? `${payload.text}\n\nafter` : `Case ${index} (${payload.source}):\n\n${payload.text}\n\nafter`,
+  ]);
+  return exportFileOf({
+    ...linearConversation('hostile', '<img src=x onerror=alert(1)>', contents),
+    systemPrompt: '<script>alert(1)</script>',
   });
-  return {
-    format: 'airgap-chat-conversations',
-    version: 1,
-    exportedAt: new Date(0).toISOString(),
-    conversations: [
-      {
-        id: 'hostile',
-        title: '<img src=x onerror=alert(1)>',
-        createdAt: 1,
-        updatedAt: 2,
-        settings: { systemPrompt: '<script>alert(1)</script>', overrides: {} },
-        model: null,
-        messages,
-        leafId: parentId,
-      },
-    ],
-  };
 }
 
 test('hostile model output renders inert: no dialog, no script, no on* attribute, no unsafe URL, no request', async ({ chat, page }) => {
@@ -111,8 +87,8 @@ test('hostile model output renders inert: no dialog, no script, no on* attribute
   const findings = await page.evaluate(() => {
     const problems: string[] = [];
     const unsafe = /^\s*(javascript|vbscript|data|file|blob):/i;
-    for (const element of document.querySelectorAll('*')) {
-      for (const attribute of element.attributes) {
+    for (const element of Array.from(document.querySelectorAll('*'))) {
+      for (const attribute of Array.from(element.attributes)) {
         const name = attribute.name.toLowerCase();
         if (name.startsWith('on')) problems.push(`${element.tagName} has ${name}`);
         if (['href', 'src', 'xlink:href', 'action', 'formaction', 'data', 'srcdoc'].includes(name) && unsafe.test(attribute.value)) {
@@ -122,11 +98,11 @@ test('hostile model output renders inert: no dialog, no script, no on* attribute
     }
     const log = document.querySelector('[role="log"]')!;
     for (const tag of ['script', 'iframe', 'object', 'embed', 'style', 'meta', 'base', 'form', 'img', 'svg:not(.katex *)', 'link']) {
-      for (const element of log.querySelectorAll(tag)) problems.push(`<${element.tagName.toLowerCase()}> in the conversation`);
+      for (const element of Array.from(log.querySelectorAll(tag))) problems.push(`<${element.tagName.toLowerCase()}> in the conversation`);
     }
     if (document.querySelector('[style*="javascript"]')) problems.push('javascript in a style');
     if ((window as unknown as { __pwned?: number }).__pwned) problems.push('a payload ran');
-    return { problems, title: document.title, links: [...log.querySelectorAll('a')].map((a) => a.getAttribute('href')) };
+    return { problems, title: document.title, links: Array.from(log.querySelectorAll('a')).map((a) => a.getAttribute('href')) };
   });
   expect(findings.problems).toEqual([]);
   expect(dialogs).toEqual([]);

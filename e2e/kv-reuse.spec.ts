@@ -1,4 +1,5 @@
 import { referenceReply } from '../scripts/fixtures/reference.mjs';
+import { exportFileOf, linearConversation } from './export-files';
 import { expect, HUB_ROOT, parseStats, test, TINY_CHAT } from './fixtures';
 
 /** A long earlier conversation, as an export file: 24 turns of plain prose. */
@@ -6,25 +7,11 @@ function longHistory() {
   const words = 'the quick brown fox jumps over a lazy dog while seven wise owls watch from an old oak tree'.split(' ');
   const sentence = (seed: number, length: number) =>
     Array.from({ length }, (_, i) => words[(seed * 7 + i * 3) % words.length]).join(' ');
-  const messages: Record<string, unknown> = {};
-  const turns: { role: 'user' | 'assistant'; content: string }[] = [];
-  let parentId: string | null = null;
-  for (let i = 0; i < 24; i++) {
-    const role = i % 2 === 0 ? 'user' : 'assistant';
-    const content = `${sentence(i, role === 'user' ? 6 : 14)}.`;
-    const id = `m${i}`;
-    messages[id] = { id, parentId, role, content, status: 'done', createdAt: i + 1 };
-    turns.push({ role, content });
-    parentId = id;
-  }
-  const file = {
-    format: 'airgap-chat-conversations',
-    version: 1,
-    exportedAt: new Date(0).toISOString(),
-    conversations: [
-      { id: 'long', title: 'A long talk', createdAt: 1, updatedAt: 2, settings: { systemPrompt: '', overrides: {} }, model: null, messages, leafId: parentId },
-    ],
-  };
+  const turns = Array.from({ length: 24 }, (_, i) => ({
+    role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+    content: `${sentence(i, i % 2 === 0 ? 6 : 14)}.`,
+  }));
+  const file = exportFileOf(linearConversation('long', 'A long talk', turns.map((turn) => turn.content)));
   return { file, turns };
 }
 

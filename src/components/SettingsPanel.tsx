@@ -64,6 +64,16 @@ function ContextLimitSetting({ modelContext }: { modelContext: number | null }) 
   );
 }
 
+function PromptField({ label, rows, value, onChange }: { label: string; rows: number; value: string; onChange: (value: string) => void }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} rows={rows} value={value} placeholder="None" onChange={(event) => onChange(event.target.value)} />
+    </div>
+  );
+}
+
 function Checkbox({ label, checked, onChange }: { label: string; checked: boolean; onChange: (checked: boolean) => void }) {
   const id = useId();
   return (
@@ -79,7 +89,7 @@ function Checkbox({ label, checked, onChange }: { label: string; checked: boolea
  * use the model's defaults); the system prompt new chats start with; how replies are generated and shown.
  */
 export function SettingsPanel() {
-  const ids = { device: useId(), dtype: useId(), system: useId(), defaultSystem: useId() };
+  const ids = { device: useId(), dtype: useId() };
   const devicePreference = useApp((state) => state.devicePreference);
   const dtypePreference = useApp((state) => state.dtypePreference);
   const systemPrompt = useApp((state) => state.conversations[state.activeId].settings.systemPrompt);
@@ -130,16 +140,7 @@ export function SettingsPanel() {
         </select>
       </div>
       <p className="muted">Device and weights apply the next time a model is loaded.</p>
-      <div className="field">
-        <label htmlFor={ids.system}>System prompt</label>
-        <textarea
-          id={ids.system}
-          rows={3}
-          value={systemPrompt}
-          placeholder="None"
-          onChange={(event) => setSystemPrompt(event.target.value)}
-        />
-      </div>
+      <PromptField label="System prompt" rows={3} value={systemPrompt} onChange={setSystemPrompt} />
       {NUMERIC_SETTINGS.map((setting) => (
         <NumberSetting
           key={setting.key}
@@ -151,16 +152,7 @@ export function SettingsPanel() {
       <button type="button" onClick={resetToModelDefaults}>
         Reset to model defaults
       </button>
-      <div className="field">
-        <label htmlFor={ids.defaultSystem}>Default prompt for new chats</label>
-        <textarea
-          id={ids.defaultSystem}
-          rows={2}
-          value={defaultSystemPrompt}
-          placeholder="None"
-          onChange={(event) => setDefaultSystemPrompt(event.target.value)}
-        />
-      </div>
+      <PromptField label="Default prompt for new chats" rows={2} value={defaultSystemPrompt} onChange={setDefaultSystemPrompt} />
       <Checkbox label="Reuse the previous turn’s cache" checked={reuseCache} onChange={setReuseCache} />
       <Checkbox label="Show replies as Markdown" checked={renderMarkdown} onChange={setRenderMarkdown} />
     </details>

@@ -77,10 +77,15 @@ function setUp(db = new ConversationDb(createStore(`chats-${++databases}`, 'conv
 
 type Setup = ReturnType<typeof setUp>;
 
-/** The branch on screen, as [role, content, status]. */
-function branch({ store }: Setup) {
+/** The messages of the branch on screen. */
+function shownMessages({ store }: Pick<Setup, 'store'>) {
   const { conversations, activeId } = store.getState();
-  return pathTo(conversations[activeId].messages, conversations[activeId].leafId).map((m) => [m.role, m.content, m.status]);
+  return pathTo(conversations[activeId].messages, conversations[activeId].leafId);
+}
+
+/** The branch on screen, as [role, content, status]. */
+function branch(setup: Pick<Setup, 'store'>) {
+  return shownMessages(setup).map((m) => [m.role, m.content, m.status]);
 }
 
 const stats = { promptTokens: 3, generatedTokens: 2, ttftMs: 5, tokensPerSecond: 9, totalMs: 8, stopReason: 'eos' as const, cachedTokens: 0 };
@@ -230,7 +235,7 @@ describe('chat slice', () => {
     await loadModel(setup);
     const { store } = setup;
     await answer(setup, 'first answer', store.getState().send('question'));
-    const [question, firstAnswer] = pathTo(store.getState().conversations[store.getState().activeId].messages, store.getState().conversations[store.getState().activeId].leafId);
+    const [question, firstAnswer] = shownMessages(setup);
 
     const regenerating = store.getState().regenerate(firstAnswer.id);
     await eventually(() => expect(branch(setup)).toHaveLength(2));
@@ -249,11 +254,12 @@ describe('chat slice', () => {
       ['assistant', 'third answer', 'done'],
     ]);
 
-    store.getState().switchBranch(branch(setup).length ? pathTo(store.getState().conversations[store.getState().activeId].messages, store.getState().conversations[store.getState().activeId].leafId)[0].id : '', -1);
-    expect(branch(setup)).toEqual([
+    const editedQuestion = shownMessages(setup)[0];
+    store.getState().switchBranch(editedQuestion.id, -1);
+    expect(branch(setup), 'the old question comes back with its newest answer').toEqual([
       ['user', 'question', 'done'],
       ['assistant', 'second answer', 'done'],
-    ], 'the old question comes back with its newest answer');
+    ]);
 
     await store.getState().deleteBranch(question.id);
     expect(branch(setup)).toEqual([
