@@ -181,7 +181,9 @@ export class ChatEngine {
       params.settings.maxNewTokens,
     );
     const cacheKey = JSON.stringify(params.settings);
-    const reused = params.reuseCache ? await this.turnCache.take(cacheKey, prompt.ids) : (await this.turnCache.clear(), null);
+    let reused: { cache: DynamicCache; length: number } | null = null;
+    if (params.reuseCache) reused = await this.turnCache.take(cacheKey, prompt.ids);
+    else await this.turnCache.clear();
     const inputIds = new Tensor('int64', BigInt64Array.from(prompt.ids, BigInt), [1, prompt.ids.length]);
     const attentionMask = new Tensor('int64', new BigInt64Array(prompt.ids.length).fill(1n), [1, prompt.ids.length]);
 

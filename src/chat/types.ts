@@ -48,8 +48,9 @@ export interface Conversation {
   leafId: string | null;
 }
 
+/** A random id (128 bits, hex). getRandomValues, unlike randomUUID, also works when the app is served over plain http. */
 export function newId(): string {
-  return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 export function emptyConversation(systemPrompt: string, now = Date.now()): Conversation {

@@ -8,11 +8,14 @@ export function CopyButton({ label, text }: { label: string; text: () => string 
     const timer = setTimeout(() => setState('idle'), 2000);
     return () => clearTimeout(timer);
   }, [state]);
+  // The clipboard API is missing where the page is not a secure context; that counts as a refusal too.
   const copy = () =>
-    navigator.clipboard.writeText(text()).then(
-      () => setState('copied'),
-      () => setState('failed'),
-    );
+    Promise.resolve()
+      .then(() => navigator.clipboard.writeText(text()))
+      .then(
+        () => setState('copied'),
+        () => setState('failed'),
+      );
   return (
     <button type="button" className="copy-button" aria-label={label} onClick={() => void copy()}>
       {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}
