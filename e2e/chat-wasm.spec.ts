@@ -2,6 +2,7 @@ import { referenceReply } from '../scripts/fixtures/reference.mjs';
 import { expect, HUB_ROOT, parseStats, test, TINY_CHAT } from './fixtures';
 
 test('WASM: a typed model id loads and the streamed reply equals the Node reference, turn after turn', async ({ chat }) => {
+  await chat.showPlainText();
   await chat.loadModel(TINY_CHAT);
   await chat.waitForLoaded(TINY_CHAT);
   await expect(chat.backend).toHaveText(/^WASM · q8 · \d+ threads?$/);

@@ -3,6 +3,7 @@ import { expect, HUB_ROOT, test, TINY_CHAT } from './fixtures';
 
 test('WebGPU: the software adapter runs the q4 weights and the reply equals the Node reference', async ({ chat }) => {
   test.setTimeout(240_000);
+  await chat.showPlainText();
   await chat.loadModel(TINY_CHAT);
   await chat.waitForLoaded(TINY_CHAT);
   // SwiftShader has no shader-f16, and the fixture has no q4f16 file anyway: q4 is the first choice.

@@ -103,6 +103,30 @@ export class ChatPage {
     }
   }
 
+  /** Shows replies as the plain text the model wrote (no Markdown), to compare them with the reference exactly. */
+  async showPlainText() {
+    await this.openSettings();
+    await this.page.getByRole('checkbox', { name: 'Show replies as Markdown' }).uncheck();
+  }
+
+  /** Reads conversations from an export file through the sidebar's file field. */
+  async importConversations(json: unknown, name = 'chats.json') {
+    await this.openSection('Import and export');
+    await this.page.getByLabel('Import chats (JSON)').setInputFiles({
+      name,
+      mimeType: 'application/json',
+      buffer: Buffer.from(typeof json === 'string' ? json : JSON.stringify(json)),
+    });
+  }
+
+  /** Opens a <details> section by its summary text, if it is closed. */
+  async openSection(summary: string) {
+    const section = this.page.locator('details', { has: this.page.locator('summary', { hasText: summary }) });
+    if (!(await section.evaluate((element) => (element as HTMLDetailsElement).open))) {
+      await section.locator('summary').click();
+    }
+  }
+
   /** Sends a message and waits until the reply is finished; returns the reply's text and its stats line. */
   async ask(text: string): Promise<{ reply: string; stats: string }> {
     const before = await this.assistantMessages().count();

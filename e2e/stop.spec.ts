@@ -3,7 +3,7 @@ import { expect, test, TINY_CHAT } from './fixtures';
 test('Stop ends a long reply within a few tokens and the chat is ready for the next message', async ({ chat, page }) => {
   await chat.loadModel(TINY_CHAT);
   await chat.waitForLoaded(TINY_CHAT);
-  await chat.openSettings();
+  await chat.showPlainText();
   await page.getByLabel('Max new tokens').fill('1500');
 
   // Remember how much text was on screen at the moment the Stop button was pressed.

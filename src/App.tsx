@@ -1,6 +1,7 @@
 import { BackendBadge } from './components/BackendBadge';
 import { Composer } from './components/Composer';
 import { ConfigProblems } from './components/ConfigProblems';
+import { ConversationList } from './components/ConversationList';
 import { LoadProgress } from './components/LoadProgress';
 import { MessageList } from './components/MessageList';
 import { ModelPicker } from './components/ModelPicker';
@@ -19,6 +20,7 @@ export function App({ configProblems }: { configProblems: string[] }) {
       <Notices />
       <div className="layout">
         <aside className="side-panel" aria-label="Model and settings">
+          <ConversationList />
           <ModelPicker />
           <LoadProgress />
           <SettingsPanel />

@@ -60,7 +60,7 @@ describe('WorkerEngineClient', () => {
   it('sends a cancel for the call when its signal aborts', async () => {
     const { client, workers } = setUp();
     const controller = new AbortController();
-    const generate = client.call('generate', { messages: [], settings: { maxNewTokens: 5 } }, { signal: controller.signal });
+    const generate = client.call('generate', { messages: [], settings: { maxNewTokens: 5 }, reuseCache: false }, { signal: controller.signal });
     controller.abort();
     const [request, cancel] = workers[0].posted;
     expect(cancel).toMatchObject({ type: 'cancel', target: request.id });

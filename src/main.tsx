@@ -15,6 +15,8 @@ async function start(): Promise<void> {
     () => store?.getState().engineLost(),
   );
   store = createAppStore({ engine, config });
+  void store.getState().loadPreferences();
+  void store.getState().hydrate();
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <AppProvider store={store} config={config}>

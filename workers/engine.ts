@@ -2,8 +2,9 @@ import {
   AutoModelForCausalLM,
   AutoTokenizer,
   InterruptableStoppingCriteria,
+  Tensor,
+  type DynamicCache,
   type PreTrainedTokenizer,
-  type Tensor,
 } from '@huggingface/transformers';
 import { probeCapabilities } from './capabilities';
 import { planBackends, wasmThreadCount, type BackendCandidate } from './device';
@@ -16,6 +17,7 @@ import type { StoreCache } from './model-store/store-cache';
 import {
   EngineError,
   type DtypeOffer,
+  type ChatMessage,
   type GenerateParams,
   type GenerationSettings,
   type GenerationResult,
@@ -28,6 +30,9 @@ import {
   type TokenDelta,
 } from './protocol';
 import { configureRuntime } from './runtime-env';
+import { fitToContext } from './context-window';
+import { prepareHistory } from './reasoning-history';
+import { TurnCache } from './turn-cache';
 import { DeltaStreamer } from './token-streamer';
 import { yieldBetweenSteps } from './yield-between-steps';
 
@@ -47,6 +52,7 @@ function cancelled(): EngineError {
 export class ChatEngine {
   private session: Session | null = null;
   private busy: 'loading' | 'generating' | null = null;
+  private readonly turnCache = new TurnCache();
 
   constructor(
     private readonly source: ModelSource,
@@ -187,46 +193,41 @@ export class ChatEngine {
     signal: AbortSignal,
   ): Promise<GenerationResult> {
     const started = performance.now();
-    let inputs: { input_ids: Tensor; attention_mask: Tensor };
-    try {
-      inputs = tokenizer.apply_chat_template(params.messages, { add_generation_prompt: true, return_dict: true }) as {
-        input_ids: Tensor;
-        attention_mask: Tensor;
-      };
-    } catch (error) {
-      throw new EngineError(
-        'generation-failed',
-        `The model's chat template could not format this conversation: ${messageOf(error)}`,
-        { cause: error },
-      );
-    }
-    const promptTokens = inputs.input_ids.dims.at(-1) ?? 0;
-    let maxNewTokens = params.settings.maxNewTokens;
-    if (info.contextLength !== null) {
-      const room = info.contextLength - promptTokens;
-      if (room < 1) {
-        throw new EngineError(
-          'generation-failed',
-          `The conversation is ${promptTokens} tokens long, more than this model's context of ${info.contextLength}. ` +
-            'Start a new chat or shorten the message.',
-        );
-      }
-      maxNewTokens = Math.min(maxNewTokens, room);
-    }
+    const history = prepareHistory(params.messages, tokenizer.chat_template);
+    const prompt = fitToContext(
+      history,
+      (messages) => encodeChat(tokenizer, messages),
+      contextLimitOf(info.contextLength, params.contextLimit),
+      params.settings.maxNewTokens,
+    );
+    const cacheKey = JSON.stringify(params.settings);
+    let reused: { cache: DynamicCache; length: number } | null = null;
+    if (params.reuseCache) reused = await this.turnCache.take(cacheKey, prompt.ids);
+    else await this.turnCache.clear();
+    const inputIds = new Tensor('int64', BigInt64Array.from(prompt.ids, BigInt), [1, prompt.ids.length]);
+    const attentionMask = new Tensor('int64', new BigInt64Array(prompt.ids.length).fill(1n), [1, prompt.ids.length]);
 
     const stopping = new InterruptableStoppingCriteria();
     const interrupt = () => stopping.interrupt();
     signal.addEventListener('abort', interrupt);
     const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onDelta({ text, generatedTokens }));
     try {
-      await model.generate({
-        ...inputs,
+      const output = (await model.generate({
+        input_ids: inputIds,
+        attention_mask: attentionMask,
         ...toGenerateOptions(params.settings),
-        max_new_tokens: maxNewTokens,
+        max_new_tokens: prompt.maxNewTokens,
         streamer,
         stopping_criteria: stopping,
-      });
+        ...(reused ? { past_key_values: reused.cache } : {}),
+        return_dict_in_generate: params.reuseCache,
+      })) as Tensor | { sequences: Tensor; past_key_values: DynamicCache };
+      if (params.reuseCache && 'past_key_values' in output) {
+        this.turnCache.keep(cacheKey, (output.sequences.tolist() as bigint[][])[0].map(Number), output.past_key_values);
+      }
     } catch (error) {
+      // A cache that was being extended when generation failed is in an unknown state.
+      if (reused) await reused.cache.dispose();
       throw new EngineError('generation-failed', `Generation failed: ${messageOf(error)}`, { cause: error });
     } finally {
       signal.removeEventListener('abort', interrupt);
@@ -238,13 +239,15 @@ export class ChatEngine {
     const decodeSeconds = (finished - firstTokenAt) / 1000;
     return {
       text: streamer.text,
+      droppedMessages: prompt.dropped,
       stats: {
-        promptTokens,
+        promptTokens: prompt.ids.length,
         generatedTokens,
         ttftMs: Math.round(firstTokenAt - started),
         tokensPerSecond: generatedTokens > 1 && decodeSeconds > 0 ? (generatedTokens - 1) / decodeSeconds : 0,
         totalMs: Math.round(finished - started),
         stopReason: stopReasonOf(signal.aborted, streamer.generatedIds.at(-1), eosIds(model, tokenizer)),
+        cachedTokens: reused?.length ?? 0,
       },
     };
   }
@@ -252,6 +255,7 @@ export class ChatEngine {
   async unload(): Promise<void> {
     const session = this.session;
     this.session = null;
+    await this.turnCache.clear();
     await session?.model.dispose();
   }
 
@@ -306,6 +310,24 @@ function contextLengthOf(model: CausalLM, tokenizer: PreTrainedTokenizer): numbe
   const fromTokenizer = tokenizer.model_max_length as unknown;
   // Tokenizers without a limit report a huge sentinel (1e30).
   return typeof fromTokenizer === 'number' && fromTokenizer > 0 && fromTokenizer < 1e7 ? fromTokenizer : null;
+}
+
+/** The prompt's token ids as the model's chat template renders it, ready for the assistant's reply. */
+function encodeChat(tokenizer: PreTrainedTokenizer, messages: ChatMessage[]): number[] {
+  try {
+    return tokenizer.apply_chat_template(messages, { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false });
+  } catch (error) {
+    throw new EngineError(
+      'generation-failed',
+      `The model's chat template could not format this conversation: ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+function contextLimitOf(modelContext: number | null, userLimit: number | undefined): number | null {
+  if (userLimit === undefined) return modelContext;
+  return modelContext === null ? userLimit : Math.min(modelContext, userLimit);
 }
 
 function eosIds(model: CausalLM, tokenizer: PreTrainedTokenizer): number[] {

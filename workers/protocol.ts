@@ -127,6 +127,10 @@ export interface ChatMessage {
 export interface GenerateParams {
   messages: ChatMessage[];
   settings: GenerationSettings;
+  /** A limit below the model's own context, in tokens; `undefined` uses the model's. */
+  contextLimit?: number;
+  /** Reuse the previous turn's KV cache when its tokens are a prefix of this prompt. */
+  reuseCache: boolean;
 }
 
 export interface TokenDelta {
@@ -146,11 +150,15 @@ export interface GenerationStats {
   tokensPerSecond: number;
   totalMs: number;
   stopReason: StopReason;
+  /** Prompt tokens taken from the previous turn's KV cache instead of being computed again. */
+  cachedTokens: number;
 }
 
 export interface GenerationResult {
   text: string;
   stats: GenerationStats;
+  /** How many of the oldest messages (never the system prompt) were left out to fit the context. */
+  droppedMessages: number;
 }
 
 /** The calls the worker serves: what each takes, what it streams while running, and what it returns. */
@@ -204,6 +212,7 @@ export type ErrorCode =
   | 'not-loaded'
   | 'busy'
   | 'generation-failed'
+  | 'prompt-too-long'
   | 'internal';
 
 export interface WireError {

@@ -1,28 +1,20 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import { pathTo, siblingsOf } from '../chat/message-tree';
 import { useApp } from '../store/context';
-import type { ChatEntry } from '../store/chat-slice';
-import { formatSeconds } from '../format';
+import { MessageView } from './MessageView';
 
-function StatsLine({ message }: { message: ChatEntry }) {
-  const { stats } = message;
-  if (!stats) return null;
-  return (
-    <p className="stats">
-      {stats.generatedTokens} tokens · {formatSeconds(stats.ttftMs)} to first token · {stats.tokensPerSecond.toFixed(1)}{' '}
-      tokens/s · prompt {stats.promptTokens} tokens
-    </p>
-  );
-}
-
-const STATUS_LABEL: Partial<Record<ChatEntry['status'], string>> = {
-  streaming: 'Writing…',
-  stopped: 'Stopped',
-  error: 'Failed',
-};
-
-/** The conversation. Plain text for now; each message carries data-message-role for tests and embedding hosts. */
+/** The branch of the active conversation that is on screen; each message carries data-message-role. */
 export function MessageList() {
-  const messages = useApp((state) => state.messages);
+  const conversation = useApp((state) => state.conversations[state.activeId]);
+  const messages = useMemo(() => pathTo(conversation.messages, conversation.leafId), [conversation.messages, conversation.leafId]);
+  const versions = useMemo(
+    () =>
+      messages.map((message) => {
+        const siblings = siblingsOf(conversation.messages, message.id);
+        return { index: siblings.indexOf(message), count: siblings.length };
+      }),
+    [messages, conversation.messages],
+  );
   const end = useRef<HTMLDivElement>(null);
   const last = messages.at(-1);
 
@@ -39,18 +31,13 @@ export function MessageList() {
   }
   return (
     <div className="messages" role="log" aria-label="Conversation">
-      {messages.map((message) => (
-        <article
+      {messages.map((message, index) => (
+        <MessageView
           key={message.id}
-          className={`message ${message.role}`}
-          data-message-role={message.role}
-          aria-busy={message.status === 'streaming'}
-          aria-label={message.role === 'user' ? 'You' : 'Assistant'}
-        >
-          <div className="content">{message.content}</div>
-          {STATUS_LABEL[message.status] && <p className="message-status">{STATUS_LABEL[message.status]}</p>}
-          <StatsLine message={message} />
-        </article>
+          message={message}
+          versionIndex={versions[index].index}
+          versionCount={versions[index].count}
+        />
       ))}
       <div ref={end} />
     </div>

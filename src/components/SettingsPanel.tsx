@@ -17,7 +17,7 @@ const DEVICE_LABELS: Record<Device, string> = { webgpu: 'WebGPU', wasm: 'WASM (C
 
 function NumberSetting({ setting, modelDefault }: { setting: (typeof NUMERIC_SETTINGS)[number]; modelDefault?: number }) {
   const id = useId();
-  const value = useApp((state) => state.overrides[setting.key]);
+  const value = useApp((state) => state.conversations[state.activeId].settings.overrides[setting.key]);
   const setOverride = useApp((state) => state.setOverride);
   return (
     <div className="field">
@@ -40,12 +40,65 @@ function NumberSetting({ setting, modelDefault }: { setting: (typeof NUMERIC_SET
   );
 }
 
-/** Device and weights for the next load, the system prompt, and sampling. Empty fields use the model's defaults. */
+function ContextLimitSetting({ modelContext }: { modelContext: number | null }) {
+  const id = useId();
+  const value = useApp((state) => state.conversations[state.activeId].settings.contextLimit);
+  const setContextLimit = useApp((state) => state.setContextLimit);
+  return (
+    <div className="field">
+      <label htmlFor={id}>Context limit (tokens)</label>
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={16}
+        step={1}
+        value={value ?? ''}
+        placeholder={modelContext === null ? 'model default' : String(modelContext)}
+        onChange={(event) => {
+          const parsed = event.target.valueAsNumber;
+          setContextLimit(Number.isFinite(parsed) && parsed >= 1 ? Math.floor(parsed) : undefined);
+        }}
+      />
+    </div>
+  );
+}
+
+function PromptField({ label, rows, value, onChange }: { label: string; rows: number; value: string; onChange: (value: string) => void }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} rows={rows} value={value} placeholder="None" onChange={(event) => onChange(event.target.value)} />
+    </div>
+  );
+}
+
+function Checkbox({ label, checked, onChange }: { label: string; checked: boolean; onChange: (checked: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="field checkbox">
+      <input id={id} type="checkbox" checked={checked} onChange={(event) => onChange(event.target.checked)} />
+      <label htmlFor={id}>{label}</label>
+    </div>
+  );
+}
+
+/**
+ * Device and weights for the next load; this conversation's system prompt, sampling and context limit (empty fields
+ * use the model's defaults); the system prompt new chats start with; how replies are generated and shown.
+ */
 export function SettingsPanel() {
-  const ids = { device: useId(), dtype: useId(), system: useId() };
+  const ids = { device: useId(), dtype: useId() };
   const devicePreference = useApp((state) => state.devicePreference);
   const dtypePreference = useApp((state) => state.dtypePreference);
-  const systemPrompt = useApp((state) => state.systemPrompt);
+  const systemPrompt = useApp((state) => state.conversations[state.activeId].settings.systemPrompt);
+  const defaultSystemPrompt = useApp((state) => state.defaultSystemPrompt);
+  const setDefaultSystemPrompt = useApp((state) => state.setDefaultSystemPrompt);
+  const reuseCache = useApp((state) => state.reuseCache);
+  const setReuseCache = useApp((state) => state.setReuseCache);
+  const renderMarkdown = useApp((state) => state.renderMarkdown);
+  const setRenderMarkdown = useApp((state) => state.setRenderMarkdown);
   const model = useApp((state) => state.model);
   const defaults = model?.generationDefaults ?? {};
   const setDevicePreference = useApp((state) => state.setDevicePreference);
@@ -87,16 +140,7 @@ export function SettingsPanel() {
         </select>
       </div>
       <p className="muted">Device and weights apply the next time a model is loaded.</p>
-      <div className="field">
-        <label htmlFor={ids.system}>System prompt</label>
-        <textarea
-          id={ids.system}
-          rows={3}
-          value={systemPrompt}
-          placeholder="None"
-          onChange={(event) => setSystemPrompt(event.target.value)}
-        />
-      </div>
+      <PromptField label="System prompt" rows={3} value={systemPrompt} onChange={setSystemPrompt} />
       {NUMERIC_SETTINGS.map((setting) => (
         <NumberSetting
           key={setting.key}
@@ -104,9 +148,13 @@ export function SettingsPanel() {
           modelDefault={setting.key === 'maxNewTokens' ? (defaults.maxNewTokens ?? FALLBACK_MAX_NEW_TOKENS) : defaults[setting.key]}
         />
       ))}
+      <ContextLimitSetting modelContext={model?.contextLength ?? null} />
       <button type="button" onClick={resetToModelDefaults}>
         Reset to model defaults
       </button>
+      <PromptField label="Default prompt for new chats" rows={2} value={defaultSystemPrompt} onChange={setDefaultSystemPrompt} />
+      <Checkbox label="Reuse the previous turn’s cache" checked={reuseCache} onChange={setReuseCache} />
+      <Checkbox label="Show replies as Markdown" checked={renderMarkdown} onChange={setRenderMarkdown} />
     </details>
   );
 }

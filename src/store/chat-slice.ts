@@ -1,32 +1,44 @@
-import { isCancellation, type ChatMessage, type GenerationStats } from '../../workers/protocol';
+import { isCancellation, type ChatMessage } from '../../workers/protocol';
+import { pathTo, switchBranch } from '../chat/message-tree';
+import { newId, titleFrom, type Conversation, type StoredMessage } from '../chat/types';
+import { holdWhileWriting } from '../data/live-replies';
+import { FrameBatcher, throttled } from './frame-batcher';
 import { effectiveSettings } from './settings-slice';
 import type { SliceCreator } from './types';
 
-export interface ChatEntry {
-  id: number;
-  role: 'user' | 'assistant';
-  content: string;
-  /** `streaming` while the reply is being written; `stopped` when the person stopped it; `error` when it failed. */
-  status: 'streaming' | 'done' | 'stopped' | 'error';
-  stats?: GenerationStats;
-}
-
 export interface ChatSlice {
-  messages: ChatEntry[];
   generating: boolean;
+  /** The reply this tab is writing, if any. */
+  writingReplyId: string | null;
   send: (text: string) => Promise<void>;
+  /** A new version of a user message, as a branch next to the old one, and a reply to it. */
+  editMessage: (messageId: string, text: string) => Promise<void>;
+  /** Another reply to the same message, as a branch next to the old one. */
+  regenerate: (messageId: string) => Promise<void>;
+  /** Shows the version of a message `offset` places before or after it. */
+  switchBranch: (messageId: string, offset: number) => void;
   stopGeneration: () => void;
-  clearChat: () => void;
 }
 
-let nextMessageId = 1;
+/** How often a reply being written is saved: often enough that a crash loses little, rarely enough to cost nothing. */
+export const STREAM_SAVE_INTERVAL_MS = 500;
 
-/** The conversation as the model sees it: the system prompt (only when set) and every finished turn. */
-export function toPrompt(systemPrompt: string, messages: ChatEntry[]): ChatMessage[] {
+/** The conversation as the model sees it: the system prompt (only when set) and every turn that has text. */
+export function toPrompt(systemPrompt: string, messages: StoredMessage[]): ChatMessage[] {
   const turns: ChatMessage[] = messages
     .filter((message) => message.status !== 'error' && message.content !== '')
     .map((message) => ({ role: message.role, content: message.content }));
   return systemPrompt.trim() ? [{ role: 'system', content: systemPrompt }, ...turns] : turns;
+}
+
+function withMessage(conversation: Conversation, message: StoredMessage): Conversation {
+  return {
+    ...conversation,
+    title: conversation.title || (message.role === 'user' ? titleFrom(message.content) : ''),
+    updatedAt: Math.max(Date.now(), conversation.updatedAt),
+    messages: { ...conversation.messages, [message.id]: message },
+    leafId: message.id,
+  };
 }
 
 export const createChatSlice: SliceCreator<ChatSlice> =
@@ -34,57 +46,157 @@ export const createChatSlice: SliceCreator<ChatSlice> =
   (set, get) => {
     let generation: AbortController | null = null;
 
-    const updateMessage = (id: number, change: (message: ChatEntry) => Partial<ChatEntry>) =>
+    /** Adds a message at the end of the branch it continues and stores it with the conversation's new fields. */
+    const addMessage = (conversationId: string, message: StoredMessage) =>
+      get().changeConversation(
+        conversationId,
+        (conversation) => withMessage(conversation, message),
+        (db, conversation) =>
+          db.saveMessage(conversationId, message, {
+            title: conversation.title,
+            updatedAt: conversation.updatedAt,
+            leafId: conversation.leafId,
+            model: conversation.model,
+          }),
+      );
+
+    const updateMessage = (conversationId: string, id: string, change: (message: StoredMessage) => Partial<StoredMessage>) =>
+      set((state) => {
+        const conversation = state.conversations[conversationId];
+        const message = conversation?.messages[id];
+        if (!message) return {};
+        const messages = { ...conversation.messages, [id]: { ...message, ...change(message) } };
+        return { conversations: { ...state.conversations, [conversationId]: { ...conversation, messages } } };
+      });
+
+    /** Saves a message as it is in memory now (only its own record changes). */
+    const saveMessage = (conversationId: string, id: string) =>
+      get().changeConversation(
+        conversationId,
+        (conversation) => conversation,
+        (db, conversation) => {
+          const message = conversation.messages[id];
+          return message ? db.saveMessage(conversationId, message) : Promise.resolve();
+        },
+      );
+
+    /** Writes a reply to the message `parentId` of the active conversation, streaming it onto the screen and to disk. */
+    const reply = async (parentId: string) => {
+      const { model, activeId, generating } = get();
+      if (!model || generating) return;
+      const conversation = get().conversations[activeId];
+      const prompt = toPrompt(conversation.settings.systemPrompt, pathTo(conversation.messages, parentId));
+      const message: StoredMessage = {
+        id: newId(),
+        parentId,
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+        createdAt: Date.now(),
+      };
+      const controller = new AbortController();
+      generation = controller;
       set((state) => ({
-        messages: state.messages.map((message) => (message.id === id ? { ...message, ...change(message) } : message)),
+        generating: true,
+        writingReplyId: message.id,
+        conversations: {
+          ...state.conversations,
+          [activeId]: {
+            ...state.conversations[activeId],
+            model: { repo: model.repo, revision: model.revision, device: model.device, dtype: model.dtype },
+          },
+        },
       }));
+      await addMessage(activeId, message);
+
+      const batcher = new FrameBatcher((text) => {
+        updateMessage(activeId, message.id, (current) => ({ content: current.content + text }));
+        saver.request();
+      });
+      const saver = throttled(() => {
+        batcher.flush();
+        void saveMessage(activeId, message.id);
+      }, STREAM_SAVE_INTERVAL_MS);
+      const { settings } = conversation;
+      const generating$ = engine.call(
+        'generate',
+        {
+          messages: prompt,
+          settings: effectiveSettings(model.generationDefaults, settings.overrides),
+          contextLimit: settings.contextLimit,
+          reuseCache: get().reuseCache,
+        },
+        { signal: controller.signal, onProgress: (delta) => batcher.push(delta.text) },
+      );
+      holdWhileWriting(message.id, generating$);
+      try {
+        const result = await generating$;
+        batcher.flush();
+        updateMessage(activeId, message.id, () => ({
+          content: result.text,
+          status: result.stats.stopReason === 'user' ? 'stopped' : 'done',
+          stats: result.stats,
+          ...(result.droppedMessages > 0 ? { droppedMessages: result.droppedMessages } : {}),
+        }));
+      } catch (error) {
+        batcher.flush();
+        updateMessage(activeId, message.id, () => ({ status: isCancellation(error) ? 'stopped' : 'error' }));
+        get().reportError(error);
+      } finally {
+        generation = null;
+        set({ generating: false, writingReplyId: null });
+        saver.flush();
+        await saveMessage(activeId, message.id);
+      }
+    };
+
+    /** Adds a user message under `parentId` in the active conversation and answers it. */
+    const ask = async (parentId: string | null, text: string) => {
+      const content = text.trim();
+      const { model, generating, activeId } = get();
+      if (!content || generating) return;
+      if (!model) {
+        get().reportError(new Error('Load a model before sending a message.'));
+        return;
+      }
+      const message: StoredMessage = { id: newId(), parentId, role: 'user', content, status: 'done', createdAt: Date.now() };
+      await addMessage(activeId, message);
+      await reply(message.id);
+    };
 
     return {
-      messages: [],
       generating: false,
+      writingReplyId: null,
 
-      send: async (text) => {
-        const content = text.trim();
-        const { model, generating } = get();
-        if (!content || generating) return;
-        if (!model) {
-          get().reportError(new Error('Load a model before sending a message.'));
-          return;
-        }
-        const user: ChatEntry = { id: nextMessageId++, role: 'user', content, status: 'done' };
-        const reply: ChatEntry = { id: nextMessageId++, role: 'assistant', content: '', status: 'streaming' };
-        const prompt = toPrompt(get().systemPrompt, [...get().messages, user]);
-        const controller = new AbortController();
-        generation = controller;
-        set((state) => ({ messages: [...state.messages, user, reply], generating: true }));
-        try {
-          const result = await engine.call(
-            'generate',
-            { messages: prompt, settings: effectiveSettings(model.generationDefaults, get().overrides) },
-            {
-              signal: controller.signal,
-              onProgress: (delta) => updateMessage(reply.id, (message) => ({ content: message.content + delta.text })),
-            },
-          );
-          updateMessage(reply.id, () => ({
-            content: result.text,
-            status: result.stats.stopReason === 'user' ? 'stopped' : 'done',
-            stats: result.stats,
-          }));
-        } catch (error) {
-          updateMessage(reply.id, () => ({ status: isCancellation(error) ? 'stopped' : 'error' }));
-          get().reportError(error);
-        } finally {
-          generation = null;
-          set({ generating: false });
-        }
+      send: (text) => {
+        const { conversations, activeId } = get();
+        return ask(conversations[activeId].leafId, text);
+      },
+
+      editMessage: (messageId, text) => {
+        const original = get().conversations[get().activeId].messages[messageId];
+        if (!original || original.role !== 'user' || text.trim() === original.content) return Promise.resolve();
+        return ask(original.parentId, text);
+      },
+
+      regenerate: async (messageId) => {
+        const original = get().conversations[get().activeId].messages[messageId];
+        if (!original || original.role !== 'assistant' || original.parentId === null) return;
+        await reply(original.parentId);
+      },
+
+      switchBranch: (messageId, offset) => {
+        if (get().generating) return;
+        const { activeId } = get();
+        const leafId = switchBranch(get().conversations[activeId].messages, messageId, offset);
+        if (leafId === null) return;
+        void get().changeConversation(
+          activeId,
+          (conversation) => ({ ...conversation, leafId }),
+          (db) => db.patch(activeId, { leafId }),
+        );
       },
 
       stopGeneration: () => generation?.abort(),
-
-      clearChat: () => {
-        generation?.abort();
-        set({ messages: [] });
-      },
     };
   };

@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import { createChatSlice } from './chat-slice';
+import { createConversationsSlice } from './conversations-slice';
 import { createModelSlice } from './model-slice';
 import { createNoticeSlice } from './notice-slice';
 import { createSettingsSlice } from './settings-slice';
@@ -13,6 +14,7 @@ export function createAppStore(deps: StoreDeps) {
   return createStore<AppState>()((...args) => ({
     ...createModelSlice(deps)(...args),
     ...createChatSlice(deps)(...args),
+    ...createConversationsSlice(deps)(...args),
     ...createSettingsSlice(deps)(...args),
     ...createNoticeSlice(deps)(...args),
     ...createStorageSlice(deps)(...args),

@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import 'fake-indexeddb/auto';
+import { createStore } from 'idb-keyval';
+import { describe, expect, it, vi } from 'vitest';
 import { createAppStore } from './index';
 import { effectiveSettings } from './settings-slice';
+import { listConversations } from './conversations-slice';
 import { toPrompt } from './chat-slice';
+import { pathTo } from '../chat/message-tree';
+import { ConversationDb } from '../data/conversation-db';
+import { PreferencesDb } from '../data/preferences';
 import type { CallOptions, EngineApi } from '../engine-client';
 import { EngineError, type CallName, type Calls, type LoadedModel } from '../../workers/protocol';
 import { DEFAULT_CONFIG } from '../config';
@@ -20,11 +26,32 @@ const loadedModel: LoadedModel = {
 
 /** An engine whose calls the test answers by hand, to drive the store through each state. */
 class ManualEngine implements EngineApi {
-  readonly calls: { type: CallName; params: unknown; options: CallOptions<never>; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  readonly calls: {
+    type: CallName;
+    params: unknown;
+    options: CallOptions<never>;
+    settled: boolean;
+    resolve: (v: unknown) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
   call<K extends CallName>(type: K, params: Calls[K]['params'], options: CallOptions<Calls[K]['progress']> = {}) {
     return new Promise<Calls[K]['result']>((resolve, reject) => {
-      this.calls.push({ type, params, options: options as CallOptions<never>, resolve: resolve as (v: unknown) => void, reject });
-      options.signal?.addEventListener('abort', () => reject(new EngineError('cancelled', 'Cancelled.')));
+      const call = {
+        type,
+        params,
+        options: options as CallOptions<never>,
+        settled: false,
+        resolve: (value: unknown) => {
+          call.settled = true;
+          resolve(value as Calls[K]['result']);
+        },
+        reject: (error: unknown) => {
+          call.settled = true;
+          reject(error);
+        },
+      };
+      this.calls.push(call);
+      options.signal?.addEventListener('abort', () => call.reject(new EngineError('cancelled', 'Cancelled.')));
     });
   }
   last(type: CallName) {
@@ -34,13 +61,52 @@ class ManualEngine implements EngineApi {
   }
 }
 
-function setUp() {
+let databases = 0;
+
+/** A store over a fresh IndexedDB database (fake-indexeddb), as a new browser profile would have. */
+function setUp(db = new ConversationDb(createStore(`chats-${++databases}`, 'conversations'))) {
   const engine = new ManualEngine();
-  const store = createAppStore({ engine, config: { ...DEFAULT_CONFIG, hubUrl: 'https://hub.test' } });
-  return { engine, store };
+  const store = createAppStore({
+    engine,
+    config: { ...DEFAULT_CONFIG, hubUrl: 'https://hub.test' },
+    conversationDb: db,
+    preferencesDb: new PreferencesDb(createStore(`preferences-${databases}`, 'preferences')),
+  });
+  return { engine, store, db };
 }
 
-async function loadModel({ engine, store }: ReturnType<typeof setUp>) {
+type Setup = ReturnType<typeof setUp>;
+
+/** The messages of the branch on screen. */
+function shownMessages({ store }: Pick<Setup, 'store'>) {
+  const { conversations, activeId } = store.getState();
+  return pathTo(conversations[activeId].messages, conversations[activeId].leafId);
+}
+
+/** The branch on screen, as [role, content, status]. */
+function branch(setup: Pick<Setup, 'store'>) {
+  return shownMessages(setup).map((m) => [m.role, m.content, m.status]);
+}
+
+const stats = { promptTokens: 3, generatedTokens: 2, ttftMs: 5, tokensPerSecond: 9, totalMs: 8, stopReason: 'eos' as const, cachedTokens: 0 };
+
+/** Answers the latest generate call with `text`, streamed in two pieces. */
+async function answer(setup: Setup, text: string, pending: Promise<void>) {
+  await eventually(() => expect(setup.engine.calls.some((c) => c.type === 'generate' && !c.settled)).toBe(true));
+  const call = setup.engine.last('generate');
+  const onProgress = call.options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
+  onProgress({ text: text.slice(0, 2), generatedTokens: 1 });
+  onProgress({ text: text.slice(2), generatedTokens: 2 });
+  call.resolve({ text, stats, droppedMessages: 0 });
+  await pending;
+}
+
+/** Waits until `check` passes (the store streams per animation frame and saves on a timer). */
+async function eventually(check: () => void) {
+  await vi.waitFor(check, { timeout: 2000, interval: 10 });
+}
+
+async function loadModel({ engine, store }: Pick<Setup, 'engine' | 'store'>) {
   store.getState().setModelId(' a/b ');
   const loading = store.getState().loadModel();
   engine.last('load').resolve(loadedModel);
@@ -128,26 +194,36 @@ describe('model slice', () => {
 });
 
 describe('chat slice', () => {
-  it('streams a reply into the assistant message and records its stats', async () => {
+  it('streams a reply per frame, records its stats, and sends the prompt with the conversation settings', async () => {
     const setup = setUp();
     await loadModel(setup);
     const { engine, store } = setup;
     const sending = store.getState().send('  Hello  ');
+    await eventually(() => expect(engine.calls.some((c) => c.type === 'generate')).toBe(true));
     const call = engine.last('generate');
-    expect(call.params).toEqual({ messages: [{ role: 'user', content: 'Hello' }], settings: { maxNewTokens: 32, doSample: false } });
+    expect(call.params).toEqual({
+      messages: [{ role: 'user', content: 'Hello' }],
+      settings: { maxNewTokens: 32, doSample: false },
+      contextLimit: undefined,
+      reuseCache: true,
+    });
     const onProgress = call.options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
     onProgress({ text: 'Hi', generatedTokens: 1 });
     onProgress({ text: ' there', generatedTokens: 2 });
-    expect(store.getState().messages.at(-1)).toMatchObject({ role: 'assistant', content: 'Hi there', status: 'streaming' });
+    await eventually(() => expect(branch(setup).at(-1)).toEqual(['assistant', 'Hi there', 'streaming']));
     expect(store.getState().generating).toBe(true);
-    const stats = { promptTokens: 3, generatedTokens: 2, ttftMs: 5, tokensPerSecond: 9, totalMs: 8, stopReason: 'eos' as const };
-    call.resolve({ text: 'Hi there', stats });
+    call.resolve({ text: 'Hi there', stats, droppedMessages: 2 });
     await sending;
-    expect(store.getState().messages.map((m) => [m.role, m.content, m.status])).toEqual([
+    expect(branch(setup)).toEqual([
       ['user', 'Hello', 'done'],
       ['assistant', 'Hi there', 'done'],
     ]);
-    expect(store.getState().messages[1].stats).toEqual(stats);
+    const conversation = store.getState().conversations[store.getState().activeId];
+    const reply = conversation.messages[conversation.leafId!];
+    expect(reply.stats).toEqual(stats);
+    expect(reply.droppedMessages).toBe(2);
+    expect(conversation.title).toBe('Hello');
+    expect(conversation.model).toEqual({ repo: 'a/b', revision: 'c'.repeat(40), device: 'wasm', dtype: 'q8' });
     expect(store.getState().generating).toBe(false);
   });
 
@@ -156,10 +232,11 @@ describe('chat slice', () => {
     await loadModel(setup);
     const { engine, store } = setup;
     const sending = store.getState().send('one');
+    await eventually(() => expect(engine.calls.some((c) => c.type === 'generate')).toBe(true));
     store.getState().stopGeneration();
     expect(engine.last('generate').options.signal?.aborted).toBe(true);
     await sending;
-    expect(store.getState().messages[1].status).toBe('stopped');
+    expect(branch(setup)[1][2]).toBe('stopped');
     expect(store.getState().notices).toEqual([]);
   });
 
@@ -168,13 +245,15 @@ describe('chat slice', () => {
     await loadModel(setup);
     const { engine, store } = setup;
     const failing = store.getState().send('one');
+    await eventually(() => expect(engine.calls.some((c) => c.type === 'generate')).toBe(true));
     engine.last('generate').reject(new EngineError('generation-failed', 'Generation failed: boom'));
     await failing;
-    expect(store.getState().messages[1].status).toBe('error');
+    expect(branch(setup)[1][2]).toBe('error');
     expect(store.getState().notices.map((n) => n.message)).toEqual(['Generation failed: boom']);
 
     store.getState().setSystemPrompt('Be brief.');
     void store.getState().send('two');
+    await eventually(() => expect(engine.calls.filter((c) => c.type === 'generate')).toHaveLength(2));
     expect((engine.last('generate').params as Calls['generate']['params']).messages).toEqual([
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'one' },
@@ -187,6 +266,137 @@ describe('chat slice', () => {
     await store.getState().send('hello');
     expect(engine.calls).toHaveLength(0);
     expect(store.getState().notices[0].message).toMatch(/Load a model/);
+  });
+
+  it('edit and regenerate make branches that can be switched, and a branch can be deleted', async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    const { store } = setup;
+    await answer(setup, 'first answer', store.getState().send('question'));
+    const [question, firstAnswer] = shownMessages(setup);
+
+    const regenerating = store.getState().regenerate(firstAnswer.id);
+    await eventually(() => expect(branch(setup)).toHaveLength(2));
+    await answer(setup, 'second answer', regenerating);
+    expect(branch(setup)).toEqual([
+      ['user', 'question', 'done'],
+      ['assistant', 'second answer', 'done'],
+    ]);
+    expect((setup.engine.last('generate').params as Calls['generate']['params']).messages).toEqual([{ role: 'user', content: 'question' }]);
+
+    const editing = store.getState().editMessage(question.id, 'better question');
+    await eventually(() => expect(setup.engine.calls.filter((c) => c.type === 'generate')).toHaveLength(3));
+    await answer(setup, 'third answer', editing);
+    expect(branch(setup)).toEqual([
+      ['user', 'better question', 'done'],
+      ['assistant', 'third answer', 'done'],
+    ]);
+
+    const editedQuestion = shownMessages(setup)[0];
+    store.getState().switchBranch(editedQuestion.id, -1);
+    expect(branch(setup), 'the old question comes back with its newest answer').toEqual([
+      ['user', 'question', 'done'],
+      ['assistant', 'second answer', 'done'],
+    ]);
+
+    await store.getState().deleteBranch(question.id);
+    expect(branch(setup)).toEqual([
+      ['user', 'better question', 'done'],
+      ['assistant', 'third answer', 'done'],
+    ]);
+  });
+});
+
+describe('conversations slice', () => {
+  it('keeps conversations across a restart, marks a reply cut off mid-stream as interrupted', async () => {
+    const first = setUp();
+    await loadModel(first);
+    await answer(first, 'kept answer', first.store.getState().send('remember me'));
+    const pending = first.store.getState().send('second question');
+    await eventually(() => expect(first.engine.calls.filter((c) => c.type === 'generate')).toHaveLength(2));
+    const onProgress = first.engine.last('generate').options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
+    onProgress({ text: 'partial ans', generatedTokens: 3 });
+    // The streaming reply is saved on a timer, without waiting for its end.
+    await eventually(async () => {
+      const stored = (await first.db.list())[0];
+      expect(Object.values(stored.messages).some((m) => m.content === 'partial ans' && m.status === 'streaming')).toBe(true);
+    });
+
+    const second = setUp(first.db);
+    await second.store.getState().hydrate();
+    expect(branch(second)).toEqual([
+      ['user', 'remember me', 'done'],
+      ['assistant', 'kept answer', 'done'],
+      ['user', 'second question', 'done'],
+      ['assistant', 'partial ans', 'interrupted'],
+    ]);
+    expect(second.store.getState().conversations[second.store.getState().activeId].title).toBe('remember me');
+    first.store.getState().stopGeneration();
+    await pending;
+  });
+
+  it('new, rename, search and delete', async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    const { store, db } = setup;
+    await answer(setup, 'about cats', store.getState().send('Tell me about cats'));
+    const cats = store.getState().activeId;
+    store.getState().newConversation();
+    expect(store.getState().activeId).not.toBe(cats);
+    await answer(setup, 'about dogs', store.getState().send('Tell me about dogs'));
+    await store.getState().renameConversation(cats, 'Felines');
+    expect((await db.get(cats))?.title).toBe('Felines');
+
+    store.getState().setSearchQuery('DOGS');
+    expect(listConversations(store.getState()).map((c) => c.title)).toEqual(['Tell me about dogs']);
+    store.getState().setSearchQuery('about cats');
+    expect(listConversations(store.getState()).map((c) => c.title)).toEqual(['Felines']);
+
+    await store.getState().deleteConversation(cats);
+    expect(await db.get(cats)).toBeUndefined();
+    expect(store.getState().conversations[cats]).toBeUndefined();
+  });
+
+  it('stores a new conversation only once it has a message, with the default system prompt', async () => {
+    const setup = setUp();
+    setup.store.getState().setDefaultSystemPrompt('You are terse.');
+    setup.store.getState().newConversation();
+    setup.store.getState().setOverride('temperature', 0.3);
+    expect(await setup.db.list()).toEqual([]);
+    await loadModel(setup);
+    await answer(setup, 'ok', setup.store.getState().send('hi'));
+    const [stored] = await setup.db.list();
+    expect(stored.settings).toEqual({ systemPrompt: 'You are terse.', overrides: { temperature: 0.3 } });
+  });
+
+  it('imports a valid export as new conversations and refuses a broken one without changing anything', async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    const { store, db } = setup;
+    await answer(setup, 'answer', store.getState().send('question'));
+    const exported = store.getState().exportAll();
+    expect(await store.getState().importConversations(exported.text)).toBe(1);
+    expect(await db.list()).toHaveLength(2);
+
+    const before = await db.list();
+    expect(await store.getState().importConversations(exported.text.replace('"role": "user"', '"role": "system"'))).toBe(0);
+    expect(store.getState().notices.at(-1)?.message).toMatch(/damaged and was not imported/);
+    expect(await db.list()).toEqual(before);
+  });
+
+  it('hears another tab’s changes over the broadcast channel', async () => {
+    const shared = `chats-${++databases}`;
+    const tabA = setUp(new ConversationDb(createStore(shared, 'conversations')));
+    const tabB = setUp(new ConversationDb(createStore(shared, 'conversations')));
+    await tabA.store.getState().hydrate();
+    await tabB.store.getState().hydrate();
+    await loadModel(tabA);
+    await answer(tabA, 'from tab A', tabA.store.getState().send('hello from A'));
+    const id = tabA.store.getState().activeId;
+    await eventually(() => expect(tabB.store.getState().conversations[id]?.title).toBe('hello from A'));
+    await tabB.store.getState().renameConversation(id, 'Renamed in B');
+    await eventually(() => expect(tabA.store.getState().conversations[id].title).toBe('Renamed in B'));
+    expect(Object.keys(tabA.store.getState().conversations[id].messages)).toHaveLength(2);
   });
 });
 
@@ -215,17 +425,20 @@ describe('settings', () => {
     expect(effectiveSettings({}, {}).maxNewTokens).toBe(1024);
   });
 
-  it('reset drops every override', () => {
+  it('reset drops every override of the conversation', () => {
     const { store } = setUp();
+    const overrides = () => store.getState().conversations[store.getState().activeId].settings.overrides;
     store.getState().setOverride('topK', 5);
     store.getState().setOverride('temperature', 0.1);
     store.getState().setOverride('topK', undefined);
-    expect(store.getState().overrides).toEqual({ temperature: 0.1 });
+    expect(overrides()).toEqual({ temperature: 0.1 });
     store.getState().resetToModelDefaults();
-    expect(store.getState().overrides).toEqual({});
+    expect(overrides()).toEqual({});
   });
 
   it('sends no system message when the system prompt is empty', () => {
-    expect(toPrompt('  ', [{ id: 1, role: 'user', content: 'hi', status: 'done' }])).toEqual([{ role: 'user', content: 'hi' }]);
+    expect(toPrompt('  ', [{ id: '1', parentId: null, role: 'user', content: 'hi', status: 'done', createdAt: 0 }])).toEqual([
+      { role: 'user', content: 'hi' },
+    ]);
   });
 });

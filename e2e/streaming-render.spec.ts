@@ -1,0 +1,45 @@
+import { expect, test, TINY_CHAT } from './fixtures';
+
+test('a long streaming reply renders at most once per animation frame; the longest main-thread task is reported', async ({ chat, page }) => {
+  await chat.loadModel(TINY_CHAT);
+  await chat.waitForLoaded(TINY_CHAT);
+  await chat.openSettings();
+  await page.getByLabel('Max new tokens').fill('1500');
+
+  await page.evaluate(() => {
+    const probe = { longest: 0, frames: 0, renders: 0, running: true };
+    (window as unknown as { probe: typeof probe }).probe = probe;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) probe.longest = Math.max(probe.longest, entry.duration);
+    }).observe({ type: 'longtask' });
+    const countFrame = () => {
+      probe.frames++;
+      if (probe.running) requestAnimationFrame(countFrame);
+    };
+    requestAnimationFrame(countFrame);
+    // One callback per task that changed the conversation: a render that reached the DOM.
+    new MutationObserver(() => probe.renders++).observe(document.querySelector('main')!, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+  });
+  await chat.message.fill('Write a long story');
+  await chat.sendButton.click();
+  const reply = chat.assistantMessages().last();
+  await expect(reply).toHaveAttribute('aria-busy', 'false', { timeout: 110_000 });
+  const probe = await page.evaluate(() => {
+    const p = (window as unknown as { probe: { longest: number; frames: number; renders: number; running: boolean } }).probe;
+    p.running = false;
+    return p;
+  });
+  const stats = (await reply.locator('.stats').textContent()) ?? '';
+  const characters = ((await reply.locator('.content').textContent()) ?? '').length;
+  console.log(
+    `[figures] streaming ${stats.split(' · ')[0]} (${characters} characters rendered as Markdown): ` +
+      `longest main-thread task ${Math.round(probe.longest)} ms (0 = none over 50 ms), ${probe.renders} DOM updates in ${probe.frames} frames`,
+  );
+  expect(stats).toMatch(/^1500 tokens/);
+  // A few extra updates come from the send itself and the end of the reply (status, stats, buttons).
+  expect(probe.renders).toBeLessThanOrEqual(probe.frames + 10);
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { splitBlocks } from './markdown-blocks';
+import { splitReasoning } from './reasoning';
+import { safeHref } from './safe-url';
+import { titleFrom } from './types';
+
+describe('splitReasoning', () => {
+  it('separates <think> reasoning from the answer, also while the reasoning is still streaming', () => {
+    expect(splitReasoning('<think>\nhmm\n</think>\n\nAnswer')).toEqual({ reasoning: 'hmm', answer: 'Answer', thinking: false });
+    expect(splitReasoning('<think>still thinking')).toEqual({ reasoning: 'still thinking', answer: '', thinking: true });
+    expect(splitReasoning('thoughts</think>Answer')).toEqual({ reasoning: 'thoughts', answer: 'Answer', thinking: false });
+    expect(splitReasoning('Plain answer')).toEqual({ reasoning: null, answer: 'Plain answer', thinking: false });
+  });
+});
+
+describe('splitBlocks', () => {
+  it('splits at blank lines but keeps code fences and $$ math whole', () => {
+    const text = 'Para one\nline two\n\n```js\nconst a = 1;\n\nconst b = 2;\n```\n\n$$\nx\n\ny\n$$\n\n- item';
+    expect(splitBlocks(text)).toEqual(['Para one\nline two', '```js\nconst a = 1;\n\nconst b = 2;\n```', '$$\nx\n\ny\n$$', '- item']);
+  });
+
+  it('keeps an unclosed fence of a streaming reply in one block', () => {
+    expect(splitBlocks('```\ncode\n\nmore')).toEqual(['```\ncode\n\nmore']);
+  });
+});
+
+describe('safeHref', () => {
+  it('allows http(s), mailto and fragments only', () => {
+    expect(safeHref('https://example.org/a?b#c')).toBe('https://example.org/a?b#c');
+    expect(safeHref('mailto:a@example.org')).toBe('mailto:a@example.org');
+    expect(safeHref('#section')).toBe('#section');
+    for (const hostile of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'java\tscript:alert(1)', ' javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:x', 'relative/path', '//evil.example/x', 'blob:https://x/y', 'file:///etc/passwd']) {
+      expect(safeHref(hostile), hostile).toBeNull();
+    }
+  });
+});
+
+describe('titleFrom', () => {
+  it('takes the first line, cut at a word', () => {
+    expect(titleFrom('  Hello there\nsecond line')).toBe('Hello there');
+    expect(titleFrom('word '.repeat(30))).toMatch(/^(word ){10,}/);
+    expect(titleFrom('word '.repeat(30)).endsWith('…')).toBe(true);
+  });
+});

@@ -1,0 +1,78 @@
+import type { Device, Dtype, GenerationSettings, GenerationStats } from '../../workers/protocol';
+
+/**
+ * `streaming` while being written; `interrupted` when the page went away while it was (what was written is kept);
+ * `stopped` when the person stopped it; `error` when generation failed.
+ */
+export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
+
+/** One message of a conversation tree: every message knows its parent, so edits and regenerations are branches. */
+export interface StoredMessage {
+  id: string;
+  /** null for the first message of a branch that starts the conversation. */
+  parentId: string | null;
+  role: 'user' | 'assistant';
+  content: string;
+  status: MessageStatus;
+  createdAt: number;
+  stats?: GenerationStats;
+  /** Oldest messages left out of this reply's prompt to fit the context. */
+  droppedMessages?: number;
+}
+
+export interface ConversationSettings {
+  systemPrompt: string;
+  /** Sampling values changed for this conversation; the rest come from the model's generation_config.json. */
+  overrides: Partial<GenerationSettings>;
+  /** A context limit below the model's own, in tokens. */
+  contextLimit?: number;
+}
+
+/** The model a conversation last ran on. */
+export interface ModelUsed {
+  repo: string;
+  revision: string;
+  device: Device;
+  dtype: Dtype;
+}
+
+export interface Conversation {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  settings: ConversationSettings;
+  model: ModelUsed | null;
+  messages: Record<string, StoredMessage>;
+  /** The last message of the branch on screen. */
+  leafId: string | null;
+}
+
+/** A random id (128 bits, hex). getRandomValues, unlike randomUUID, also works when the app is served over plain http. */
+export function newId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+export function emptyConversation(systemPrompt: string, now = Date.now()): Conversation {
+  return {
+    id: newId(),
+    title: '',
+    createdAt: now,
+    updatedAt: now,
+    settings: { systemPrompt, overrides: {} },
+    model: null,
+    messages: {},
+    leafId: null,
+  };
+}
+
+const TITLE_LENGTH = 60;
+
+/** A title from the first message: its first line, cut at a word near 60 characters. */
+export function titleFrom(text: string): string {
+  const line = text.trim().split('\n', 1)[0].trim();
+  if (line.length <= TITLE_LENGTH) return line;
+  const cut = line.slice(0, TITLE_LENGTH);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > TITLE_LENGTH / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}

@@ -1,0 +1,109 @@
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import type { Conversation } from '../chat/types';
+import { useApp } from '../store/context';
+import { listConversations } from '../store/conversations-slice';
+import { ImportExport } from './ImportExport';
+
+function titleOf(conversation: Conversation): string {
+  return conversation.title || 'New chat';
+}
+
+function RenameForm({ conversation, onDone }: { conversation: Conversation; onDone: () => void }) {
+  const id = useId();
+  const [title, setTitle] = useState(titleOf(conversation));
+  const rename = useApp((state) => state.renameConversation);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void rename(conversation.id, title);
+    onDone();
+  };
+  return (
+    <form className="rename" onSubmit={submit}>
+      <label htmlFor={id} className="visually-hidden">
+        New title
+      </label>
+      <input id={id} value={title} onChange={(event) => setTitle(event.target.value)} autoFocus onKeyDown={(event) => event.key === 'Escape' && onDone()} />
+      <button type="submit">Save</button>
+      <button type="button" onClick={onDone}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
+function ConversationItem({ conversation, active }: { conversation: Conversation; active: boolean }) {
+  const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view');
+  const open = useApp((state) => state.openConversation);
+  const remove = useApp((state) => state.deleteConversation);
+  const title = titleOf(conversation);
+  if (mode === 'rename') {
+    return (
+      <li className="conversation-item">
+        <RenameForm conversation={conversation} onDone={() => setMode('view')} />
+      </li>
+    );
+  }
+  return (
+    <li className={`conversation-item${active ? ' active' : ''}`}>
+      <button type="button" className="conversation-open" aria-current={active ? 'page' : undefined} onClick={() => open(conversation.id)}>
+        {title}
+      </button>
+      {mode === 'confirm-delete' ? (
+        <span className="confirm">
+          <button type="button" onClick={() => void remove(conversation.id)}>
+            Delete “{title}”
+          </button>
+          <button type="button" onClick={() => setMode('view')}>
+            Keep
+          </button>
+        </span>
+      ) : (
+        <span className="conversation-actions">
+          <button type="button" aria-label={`Rename “${title}”`} onClick={() => setMode('rename')}>
+            Rename
+          </button>
+          <button type="button" aria-label={`Delete “${title}”…`} onClick={() => setMode('confirm-delete')}>
+            Delete
+          </button>
+        </span>
+      )}
+    </li>
+  );
+}
+
+/** The sidebar: new chat, search, the list of conversations kept on this device, import and export. */
+export function ConversationList() {
+  const searchId = useId();
+  const conversations = useApp((state) => state.conversations);
+  const searchQuery = useApp((state) => state.searchQuery);
+  const activeId = useApp((state) => state.activeId);
+  const unsavedId = useApp((state) => state.unsavedId);
+  const setSearchQuery = useApp((state) => state.setSearchQuery);
+  const newConversation = useApp((state) => state.newConversation);
+  const shown = useMemo(
+    () => listConversations({ conversations, searchQuery }).filter((c) => c.id !== unsavedId || c.id === activeId),
+    [conversations, searchQuery, unsavedId, activeId],
+  );
+
+  return (
+    <nav className="conversations" aria-label="Chats">
+      <button type="button" className="new-chat" onClick={newConversation}>
+        New chat
+      </button>
+      <div className="field">
+        <label htmlFor={searchId}>Search chats</label>
+        <input id={searchId} type="search" value={searchQuery} onChange={(event) => setSearchQuery(event.target.value)} />
+      </div>
+      {shown.length === 0 ? (
+        <p className="muted">{searchQuery ? 'No chat matches.' : 'No chats yet.'}</p>
+      ) : (
+        <ul className="conversation-list">
+          {shown.map((conversation) => (
+            <ConversationItem key={conversation.id} conversation={conversation} active={conversation.id === activeId} />
+          ))}
+        </ul>
+      )}
+      <ImportExport />
+    </nav>
+  );
+}

@@ -1,0 +1,57 @@
+import { useId, useState, type ChangeEvent } from 'react';
+import { useApp } from '../store/context';
+import type { ExportedFile } from '../store/conversations-slice';
+
+function download({ fileName, mimeType, text }: ExportedFile): void {
+  const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Saves conversations as files (versioned JSON, or Markdown for one) and reads JSON exports back in. */
+export function ImportExport() {
+  const inputId = useId();
+  const [imported, setImported] = useState<string | null>(null);
+  const activeId = useApp((state) => state.activeId);
+  const hasMessages = useApp((state) => Object.keys(state.conversations[state.activeId].messages).length > 0);
+  const exportConversation = useApp((state) => state.exportConversation);
+  const exportAll = useApp((state) => state.exportAll);
+  const importConversations = useApp((state) => state.importConversations);
+
+  const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    const count = await importConversations(await file.text());
+    setImported(count > 0 ? `Imported ${count} ${count === 1 ? 'chat' : 'chats'} from ${file.name}.` : null);
+  };
+
+  return (
+    <details className="import-export">
+      <summary>Import and export</summary>
+      <div className="button-column">
+        <button type="button" disabled={!hasMessages} onClick={() => download(exportConversation(activeId, 'json'))}>
+          Export this chat (JSON)
+        </button>
+        <button type="button" disabled={!hasMessages} onClick={() => download(exportConversation(activeId, 'markdown'))}>
+          Export this chat (Markdown)
+        </button>
+        <button type="button" onClick={() => download(exportAll())}>
+          Export all chats (JSON)
+        </button>
+        <label htmlFor={inputId} className="file-label">
+          Import chats (JSON)
+        </label>
+        <input id={inputId} type="file" accept="application/json,.json" onChange={(event) => void onFile(event)} />
+        {imported && (
+          <p role="status" className="muted">
+            {imported}
+          </p>
+        )}
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { toExportFile, toMarkdown } from './conversation-export';
+import { MAX_IMPORT_BYTES, parseExport } from './conversation-schema';
+import type { Conversation } from '../chat/types';
+
+function conversation(): Conversation {
+  return {
+    id: 'c1',
+    title: 'Greetings',
+    createdAt: 1,
+    updatedAt: 2,
+    settings: { systemPrompt: 'Be kind.', overrides: { temperature: 0.5 } },
+    model: { repo: 'a/b', revision: 'main', device: 'wasm', dtype: 'q8' },
+    messages: {
+      u1: { id: 'u1', parentId: null, role: 'user', content: 'Hi', status: 'done', createdAt: 1 },
+      a1: { id: 'a1', parentId: 'u1', role: 'assistant', content: 'Hello **there**', status: 'streaming', createdAt: 2 },
+    },
+    leafId: 'a1',
+  };
+}
+
+const file = (value: unknown) => JSON.stringify(value);
+const exported = () => toExportFile([conversation()], new Date(0)) as unknown as Record<string, unknown> & { conversations: Record<string, unknown>[] };
+
+describe('import schema', () => {
+  it('reads a valid export under a fresh id, with a reply cut off mid-stream marked interrupted', () => {
+    const [imported] = parseExport(file(exported()));
+    expect(imported.id).not.toBe('c1');
+    expect(imported.title).toBe('Greetings');
+    expect(imported.messages.a1.status).toBe('interrupted');
+    expect(imported.messages.u1).toEqual(conversation().messages.u1);
+  });
+
+  it('refuses malformed files with a message that says why', () => {
+    expect(() => parseExport('{not json')).toThrow(/not JSON/);
+    expect(() => parseExport(file({ hello: 1 }))).toThrow(/not an Airgap Chat export/);
+    expect(() => parseExport(file({ ...exported(), version: 2 }))).toThrow(/version 2/);
+    const missingField = exported();
+    delete missingField.conversations[0].title;
+    expect(() => parseExport(file(missingField))).toThrow(/damaged.*conversations\.0\.title/);
+    const dangling = exported();
+    (dangling.conversations[0].messages as Record<string, { parentId: string }>).a1.parentId = 'ghost';
+    expect(() => parseExport(file(dangling))).toThrow(/not in the file/);
+  });
+
+  it('refuses hostile files: prototype keys, loops, unknown fields, wrong types, huge input', () => {
+    for (const reserved of ['__proto__', 'constructor', 'toString']) {
+      const text = file(exported()).replaceAll('"u1"', `"${reserved}"`);
+      expect(() => parseExport(text), reserved).toThrow(/damaged/);
+    }
+    const loop = exported();
+    const messages = loop.conversations[0].messages as Record<string, { parentId: string | null }>;
+    messages.u1.parentId = 'a1';
+    expect(() => parseExport(file(loop))).toThrow(/loop/);
+    const extra = exported();
+    extra.conversations[0].onload = 'alert(1)';
+    expect(() => parseExport(file(extra))).toThrow(/damaged/);
+    const wrongType = exported();
+    (wrongType.conversations[0].messages as Record<string, { content: unknown }>).u1.content = { toString: 'x' };
+    expect(() => parseExport(file(wrongType))).toThrow(/damaged/);
+    const badRole = exported();
+    (badRole.conversations[0].messages as Record<string, { role: string }>).u1.role = 'system';
+    expect(() => parseExport(file(badRole))).toThrow(/damaged/);
+    expect(() => parseExport(' '.repeat(MAX_IMPORT_BYTES + 1))).toThrow(/too large/);
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  it('keeps hostile message text as text: rendering, not import, makes it harmless', () => {
+    const hostile = exported();
+    (hostile.conversations[0].messages as Record<string, { content: string }>).a1.content = '<script>alert(1)</script>';
+    expect(parseExport(file(hostile))[0].messages.a1.content).toBe('<script>alert(1)</script>');
+  });
+});
+
+describe('Markdown export', () => {
+  it('writes the branch on screen with the system prompt', () => {
+    expect(toMarkdown(conversation())).toBe(
+      '# Greetings\n\nModel: a/b (wasm, q8)\n\n## System prompt\n\nBe kind.\n\n## You\n\nHi\n\n## Assistant\n\nHello **there**\n',
+    );
+  });
+});

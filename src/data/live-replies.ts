@@ -1,0 +1,16 @@
+/**
+ * Which replies some tab is writing right now. A tab holds a Web Lock named after the reply while it streams it; the
+ * browser releases the lock when the tab closes or crashes, so a reply stored as `streaming` without its lock was
+ * interrupted. Without the Web Locks API every stored `streaming` reply counts as interrupted.
+ */
+const PREFIX = 'airgap-chat-reply:';
+
+export function holdWhileWriting(replyId: string, writing: Promise<unknown>): void {
+  void globalThis.navigator?.locks?.request(PREFIX + replyId, () => writing.catch(() => undefined));
+}
+
+export async function repliesBeingWritten(): Promise<Set<string>> {
+  const state = await globalThis.navigator?.locks?.query();
+  const held = state?.held ?? [];
+  return new Set(held.flatMap((lock) => (lock.name?.startsWith(PREFIX) ? [lock.name.slice(PREFIX.length)] : [])));
+}

@@ -1,0 +1,269 @@
+import type { GenerationSettings } from '../../workers/protocol';
+import { removeBranch } from '../chat/message-tree';
+import { emptyConversation, type Conversation, type ConversationSettings } from '../chat/types';
+import { ConversationDb } from '../data/conversation-db';
+import { toExportFile, toMarkdown } from '../data/conversation-export';
+import { parseExport } from '../data/conversation-schema';
+import { repliesBeingWritten } from '../data/live-replies';
+import type { SliceCreator } from './types';
+
+export interface ExportedFile {
+  fileName: string;
+  mimeType: string;
+  text: string;
+}
+
+export interface ConversationsSlice {
+  /** Every conversation of this device, by id, including the active one. */
+  conversations: Record<string, Conversation>;
+  activeId: string;
+  /** A new conversation is only stored once it has its first message. */
+  unsavedId: string | null;
+  searchQuery: string;
+  hydrate: () => Promise<void>;
+  newConversation: () => void;
+  openConversation: (id: string) => void;
+  renameConversation: (id: string, title: string) => Promise<void>;
+  deleteConversation: (id: string) => Promise<void>;
+  deleteBranch: (messageId: string) => Promise<void>;
+  setSearchQuery: (query: string) => void;
+  setSystemPrompt: (prompt: string) => void;
+  setOverride: <K extends keyof GenerationSettings>(key: K, value: GenerationSettings[K] | undefined) => void;
+  setContextLimit: (limit: number | undefined) => void;
+  resetToModelDefaults: () => void;
+  /** Reads an export file; returns how many conversations it added (0 when it was refused). */
+  importConversations: (text: string) => Promise<number>;
+  exportConversation: (id: string, format: 'json' | 'markdown') => ExportedFile;
+  exportAll: () => ExportedFile;
+  /**
+   * Changes a conversation in memory at once and in IndexedDB through `persist` (skipped while it is unsaved). A
+   * failed write is reported; what is on screen stays.
+   */
+  changeConversation: (
+    id: string,
+    change: (conversation: Conversation) => Conversation,
+    persist: (db: ConversationDb, conversation: Conversation) => Promise<void>,
+  ) => Promise<void>;
+  reportStorageError: (error: unknown) => void;
+}
+
+/** Conversations on screen, newest first, narrowed by the search box (titles and message text). */
+export function listConversations(state: Pick<ConversationsSlice, 'conversations' | 'searchQuery'>): Conversation[] {
+  const query = state.searchQuery.trim().toLowerCase();
+  return Object.values(state.conversations)
+    .filter(
+      (conversation) =>
+        !query ||
+        conversation.title.toLowerCase().includes(query) ||
+        Object.values(conversation.messages).some((message) => message.content.toLowerCase().includes(query)),
+    )
+    .sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
+function fileSafe(title: string): string {
+  return title.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').slice(0, 60) || 'conversation';
+}
+
+/** Replies this tab did not see finish and no tab is writing now were cut off by a reload or crash. */
+function markInterrupted(conversation: Conversation, live: Set<string>): Conversation {
+  const stale = Object.values(conversation.messages).filter((m) => m.status === 'streaming' && !live.has(m.id));
+  if (stale.length === 0) return conversation;
+  const messages = { ...conversation.messages };
+  for (const message of stale) messages[message.id] = { ...message, status: 'interrupted' };
+  return { ...conversation, messages };
+}
+
+export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps) => (set, get) => {
+  const db = deps.conversationDb ?? new ConversationDb();
+  const first = emptyConversation('');
+
+  const changeSettings = (change: (settings: ConversationSettings) => ConversationSettings) => {
+    const { activeId } = get();
+    void get().changeConversation(
+      activeId,
+      (conversation) => ({ ...conversation, settings: change(conversation.settings) }),
+      (store, conversation) => store.patch(conversation.id, { settings: conversation.settings }),
+    );
+  };
+
+  /** Another tab changed a conversation: take the stored copy, but keep a reply this tab is still writing. */
+  const reread = async (id: string) => {
+    const stored = await db.get(id);
+    if (!stored) return;
+    const live = await repliesBeingWritten();
+    set((state) => {
+      const local = state.conversations[id];
+      const writing = state.writingReplyId && local?.messages[state.writingReplyId];
+      const merged = markInterrupted(stored, live);
+      return {
+        conversations: {
+          ...state.conversations,
+          [id]: writing ? { ...merged, messages: { ...merged.messages, [writing.id]: writing } } : merged,
+        },
+      };
+    });
+  };
+
+  const forget = (id: string) => {
+    set((state) => {
+      const conversations = { ...state.conversations };
+      delete conversations[id];
+      return { conversations };
+    });
+    if (get().activeId === id) get().newConversation();
+  };
+
+  return {
+    conversations: { [first.id]: first },
+    activeId: first.id,
+    unsavedId: first.id,
+    searchQuery: '',
+
+    hydrate: async () => {
+      db.onChange((change) => {
+        if (change.kind === 'deleted') forget(change.id);
+        else void reread(change.id).catch((error: unknown) => get().reportStorageError(error));
+      });
+      try {
+        const [stored, live] = await Promise.all([db.list(), repliesBeingWritten()]);
+        const conversations = Object.fromEntries(stored.map((c) => [c.id, markInterrupted(c, live)]));
+        set((state) => ({ conversations: { ...state.conversations, ...conversations } }));
+        const newest = listConversations({ conversations, searchQuery: '' })[0];
+        const draft = get().conversations[get().activeId];
+        if (newest && Object.keys(draft.messages).length === 0) get().openConversation(newest.id);
+      } catch (error) {
+        get().reportStorageError(error);
+      }
+    },
+
+    newConversation: () => {
+      const { unsavedId, defaultSystemPrompt } = get();
+      const conversation = emptyConversation(defaultSystemPrompt);
+      set((state) => {
+        // An unsaved new conversation has no messages: a fresh one replaces it.
+        const conversations = { ...state.conversations };
+        if (unsavedId) delete conversations[unsavedId];
+        return { conversations: { ...conversations, [conversation.id]: conversation }, activeId: conversation.id, unsavedId: conversation.id };
+      });
+    },
+
+    openConversation: (id) => {
+      if (!get().conversations[id]) return;
+      const { unsavedId } = get();
+      // An empty new conversation that is left is not worth keeping.
+      set((state) => {
+        if (!unsavedId || unsavedId === id) return { activeId: id };
+        const conversations = { ...state.conversations };
+        delete conversations[unsavedId];
+        return { activeId: id, conversations, unsavedId: null };
+      });
+    },
+
+    renameConversation: (id, title) =>
+      get().changeConversation(
+        id,
+        (conversation) => ({ ...conversation, title: title.trim() || conversation.title }),
+        (store, conversation) => store.patch(id, { title: conversation.title }),
+      ),
+
+    deleteConversation: async (id) => {
+      if (get().generating && id === get().activeId) get().stopGeneration();
+      const saved = get().unsavedId !== id;
+      forget(id);
+      if (get().unsavedId === id) set({ unsavedId: null });
+      if (!saved) return;
+      try {
+        await db.remove(id);
+      } catch (error) {
+        get().reportStorageError(error);
+      }
+    },
+
+    deleteBranch: async (messageId) => {
+      const { activeId, writingReplyId } = get();
+      const conversation = get().conversations[activeId];
+      const { removed } = removeBranch(conversation.messages, conversation.leafId, messageId);
+      if (writingReplyId && removed.includes(writingReplyId)) get().stopGeneration();
+      await get().changeConversation(
+        activeId,
+        (current) => {
+          const next = removeBranch(current.messages, current.leafId, messageId);
+          return { ...current, messages: next.messages, leafId: next.leafId };
+        },
+        (store, current) => store.removeMessages(activeId, removed, { leafId: current.leafId }),
+      );
+    },
+
+    setSearchQuery: (searchQuery) => set({ searchQuery }),
+    setSystemPrompt: (systemPrompt) => changeSettings((settings) => ({ ...settings, systemPrompt })),
+    setOverride: (key, value) =>
+      changeSettings((settings) => {
+        const overrides = { ...settings.overrides };
+        if (value === undefined) delete overrides[key];
+        else overrides[key] = value;
+        return { ...settings, overrides };
+      }),
+    setContextLimit: (contextLimit) =>
+      changeSettings(({ contextLimit: _old, ...settings }) => (contextLimit === undefined ? settings : { ...settings, contextLimit })),
+    resetToModelDefaults: () => changeSettings(({ contextLimit: _old, ...settings }) => ({ ...settings, overrides: {} })),
+
+    importConversations: async (text) => {
+      try {
+        const imported = parseExport(text);
+        await db.putAll(imported);
+        set((state) => ({
+          conversations: { ...state.conversations, ...Object.fromEntries(imported.map((c) => [c.id, c])) },
+        }));
+        if (imported[0]) get().openConversation(imported[0].id);
+        return imported.length;
+      } catch (error) {
+        get().reportError(error);
+        return 0;
+      }
+    },
+
+    exportConversation: (id, format) => {
+      const conversation = get().conversations[id];
+      const name = fileSafe(conversation.title);
+      return format === 'json'
+        ? { fileName: `${name}.json`, mimeType: 'application/json', text: JSON.stringify(toExportFile([conversation]), null, 2) }
+        : { fileName: `${name}.md`, mimeType: 'text/markdown', text: toMarkdown(conversation) };
+    },
+
+    exportAll: () => {
+      const { conversations, unsavedId } = get();
+      const saved = Object.values(conversations).filter((conversation) => conversation.id !== unsavedId);
+      return { fileName: 'airgap-chat-conversations.json', mimeType: 'application/json', text: JSON.stringify(toExportFile(saved), null, 2) };
+    },
+
+    changeConversation: async (id, change, persist) => {
+      const current = get().conversations[id];
+      if (!current) return;
+      const next = change(current);
+      set((state) => ({ conversations: { ...state.conversations, [id]: next } }));
+      try {
+        if (get().unsavedId === id) {
+          // The first message makes a new conversation worth storing, whole.
+          if (Object.keys(next.messages).length === 0) return;
+          set({ unsavedId: null });
+          await db.put(next);
+        } else {
+          await persist(db, next);
+        }
+      } catch (error) {
+        get().reportStorageError(error);
+      }
+    },
+
+    reportStorageError: (error) => {
+      const full = error instanceof DOMException && error.name === 'QuotaExceededError';
+      get().reportError(
+        new Error(
+          full
+            ? 'The browser’s storage is full, so this chat is not being saved. Delete old chats or stored models to make room; what is on screen stays until you close the tab.'
+            : `Chats could not be saved or read (${error instanceof Error ? error.message : String(error)}). What is on screen stays until you close the tab.`,
+        ),
+      );
+    },
+  };
+};

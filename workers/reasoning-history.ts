@@ -1,0 +1,22 @@
+import type { ChatMessage } from './protocol';
+
+const THINK_BLOCK = /<think>[\s\S]*?(?:<\/think>|$)\s*/g;
+
+/**
+ * Reasoning models (DeepSeek-R1, Qwen3) wrap their thoughts in <think>…</think>. Templates written for them decide
+ * themselves what of it goes back into later turns (they split on "</think>"); for any other template the thoughts are
+ * left out of earlier replies, as the model authors recommend.
+ */
+export function prepareHistory(messages: ChatMessage[], chatTemplate: unknown): ChatMessage[] {
+  if (templateHandlesReasoning(chatTemplate)) return messages;
+  return messages.map((message) =>
+    message.role === 'assistant' && message.content.includes('<think>')
+      ? { ...message, content: message.content.replace(THINK_BLOCK, '') }
+      : message,
+  );
+}
+
+function templateHandlesReasoning(chatTemplate: unknown): boolean {
+  const text = typeof chatTemplate === 'string' ? chatTemplate : JSON.stringify(chatTemplate ?? '');
+  return text.includes('</think>');
+}
