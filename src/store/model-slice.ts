@@ -1,4 +1,5 @@
 import type { DtypeOffer, FileProgress, LoadedModel } from '../../workers/protocol';
+import { isModelAllowed } from '../config';
 import type { SliceCreator } from './types';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -67,6 +68,10 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         const repo = get().modelId.trim();
         if (!repo) {
           get().reportError(new Error('Type a Hugging Face model id (owner/name) or pick a model from the list.'));
+          return;
+        }
+        if (!isModelAllowed(config, repo)) {
+          get().reportError(new Error(`“${repo}” is not one of the models this deployment allows. Pick one from the list.`));
           return;
         }
         if (get().generating) get().stopGeneration();
