@@ -1,3 +1,4 @@
+import { APP_VERSION } from './build-info';
 import { BackendBadge } from './components/BackendBadge';
 import { Composer } from './components/Composer';
 import { ConfigProblems } from './components/ConfigProblems';
@@ -41,6 +42,7 @@ export function App({ configProblems, compact, updates }: AppProps) {
             <ModelPicker />
             <LoadProgress />
             <SettingsPanel />
+            <p className="app-version muted">Version {APP_VERSION}</p>
           </aside>
           <main className="chat">
             <MessageList />

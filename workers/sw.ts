@@ -4,6 +4,7 @@
  * network gone. It never touches model weights (those requests pass straight through) and never activates a new
  * version on its own: the page asks for that when the person accepts the update (SKIP_WAITING).
  */
+import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
@@ -40,6 +41,8 @@ registerRoute(({ url }) => url.href === configUrl, new NetworkFirst({ cacheName:
 
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
+// Take charge of the page that installed this worker, so it is covered (and can be offered updates) at once.
+clientsClaim();
 
 /** The page read config.json before this worker existed; keep a copy so the app is configured when offline. */
 async function keepConfig(): Promise<void> {

@@ -35,11 +35,15 @@ export function registerServiceWorker(): ServiceWorkerUpdates {
     updateReady = true;
     for (const listener of listeners) listener();
   });
-  // Only the person's click sends SKIP_WAITING, so a change of controller here is always the accepted update.
-  workbox.addEventListener('controlling', (event) => {
-    if (event.isUpdate) window.location.reload();
+  let accepted = false;
+  // The first install also changes the controller (the worker claims the page); only an accepted update reloads.
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (accepted) window.location.reload();
   });
-  updates.applyUpdate = () => workbox.messageSkipWaiting();
+  updates.applyUpdate = () => {
+    accepted = true;
+    workbox.messageSkipWaiting();
+  };
 
   const checkForUpdate = () => void workbox.update().catch(() => {});
   document.addEventListener('visibilitychange', () => {
