@@ -5,7 +5,7 @@ import { join } from 'node:path';
 /**
  * The runtime config the app fetches from `/config.json`. The server reads only the hub URLs (for connect-src)
  * and the embed origins (for frame-ancestors).
- * @typedef {{ hubUrl?: string, hubUrls?: string[], embedOrigins?: string[], defaultModel?: string, catalog?: unknown[] }} AppConfig
+ * @typedef {{ hubUrl?: string, hubUrls?: string[], embedOrigins?: string[], [field: string]: unknown }} AppConfig
  */
 
 /**
