@@ -39,8 +39,9 @@ async function loadWeightLayoutRule() {
 }
 
 /**
- * `hash` is what the hub lists: the sha256 of an LFS file, else the git blob id.
- * @typedef {{ path: string, size: number, hash: { kind: 'sha256' | 'git-blob', value: string } }} PlannedFile
+ * `hash` is what the hub lists: the sha256 of an LFS file, else the git blob id (null if it lists neither).
+ * @typedef {{ kind: 'sha256' | 'git-blob', value: string }} FileHash
+ * @typedef {{ path: string, size: number, hash: FileHash | null }} PlannedFile
  * @typedef {{ repo: string, commit: string, dtypes: string[], files: PlannedFile[] }} MirrorPlan
  */
 
@@ -59,7 +60,8 @@ export async function planMirror({ repo, revision = 'main', dtypes, hubUrl = 'ht
   const listed = new Map();
   for await (const entry of listFiles({ repo, revision: commit, recursive: true, hubUrl, fetch: fetchImpl })) {
     if (entry.type !== 'file') continue;
-    const hash = entry.lfs ? { kind: /** @type {const} */ ('sha256'), value: entry.lfs.oid } : { kind: /** @type {const} */ ('git-blob'), value: entry.oid };
+    /** @type {FileHash | null} */
+    const hash = entry.lfs ? { kind: 'sha256', value: entry.lfs.oid } : entry.oid ? { kind: 'git-blob', value: entry.oid } : null;
     listed.set(entry.path, { path: entry.path, size: entry.size, hash });
   }
   const missing = REQUIRED_FILES.filter((path) => !listed.has(path));
@@ -84,7 +86,7 @@ export async function planMirror({ repo, revision = 'main', dtypes, hubUrl = 'ht
  * The file's hash the way the hub lists it: sha256, or git's blob id (sha1 over `blob <size>\0` and the bytes).
  * @param {string} path
  * @param {number} size
- * @param {PlannedFile['hash']['kind']} kind
+ * @param {FileHash['kind']} kind
  * @returns {Promise<string>}
  */
 async function hashOf(path, size, kind) {
@@ -99,7 +101,8 @@ async function hashOf(path, size, kind) {
  */
 async function isInPlace(path, file) {
   const info = await stat(path).catch(() => null);
-  return info?.isFile() === true && info.size === file.size && (await hashOf(path, file.size, file.hash.kind)) === file.hash.value;
+  if (info?.isFile() !== true || info.size !== file.size) return false;
+  return file.hash === null || (await hashOf(path, file.size, file.hash.kind)) === file.hash.value;
 }
 
 /**
