@@ -126,11 +126,12 @@ async function ask(store: AppStore, id: RequestId, text: string, post: (message:
     return;
   }
   const before = lastNoticeId(store);
-  const done = send(text);
-  // send() appends the question and the empty reply synchronously, before its first await.
-  const replyId = store.getState().messages.at(-1)?.id;
+  // send() appends the question and an empty reply at once; the reply is the second message from here on.
+  const replyIndex = store.getState().messages.length + 1;
+  let replyId: number | undefined;
   let streamed = '';
   const unsubscribe = store.subscribe((state) => {
+    replyId ??= state.messages[replyIndex]?.id;
     const content = state.messages.find((message) => message.id === replyId)?.content ?? '';
     if (content.length > streamed.length && content.startsWith(streamed)) {
       post({ type: 'delta', id, text: content.slice(streamed.length) });
@@ -138,7 +139,7 @@ async function ask(store: AppStore, id: RequestId, text: string, post: (message:
     }
   });
   try {
-    await done;
+    await send(text);
   } finally {
     unsubscribe();
   }
