@@ -6,11 +6,12 @@ import { referenceReply } from '../scripts/fixtures/reference.mjs';
 import { ChatPage, expect, HUB_ROOT, test, TINY_CHAT } from './fixtures';
 import { startOwnAppServer } from './service-worker';
 
-test('a folder filled by npm run mirror is served by the app server, and the model loads from the app’s own origin only', async ({ page, hub, requestWatch }) => {
+test('a folder filled by npm run mirror is served by the app server; its model loads from the app’s own origin only, others from the next hub', async ({ page, hub, requestWatch }) => {
   const out = await mkdtemp(join(tmpdir(), 'airgap-mirror-'));
   try {
     await mirrorRepo({ repo: TINY_CHAT, dtypes: ['q8'], hubUrl: hub.url, out });
-    const app = await startOwnAppServer(requestWatch, { models: out, config: { hubUrl: '/models', catalog: [] } });
+    // The mirror first, the (fake) public hub as the fallback.
+    const app = await startOwnAppServer(requestWatch, { models: out, config: { hubUrls: ['/models', hub.url], catalog: [] } });
     hub.resetStats();
     try {
       const chat = new ChatPage(page);
@@ -25,6 +26,11 @@ test('a folder filled by npm run mirror is served by the app server, and the mod
       expect(requestWatch.urls.some((url) => url.startsWith(`${app.url}/models/${TINY_CHAT}/resolve/`))).toBe(true);
       expect(requestWatch.urls.filter((url) => new URL(url).origin !== appOrigin), 'requests to any other host').toEqual([]);
       expect(hub.stats.requests, 'the upstream hub was not asked').toEqual([]);
+
+      // A model the mirror lacks comes from the next configured hub.
+      await chat.loadModel('airgap-test/tiny-chat-fp32-only');
+      await chat.waitForLoaded('airgap-test/tiny-chat-fp32-only');
+      expect(hub.stats.requests.some((request) => request.path.endsWith('/onnx/model.onnx'))).toBe(true);
     } finally {
       await app.close();
     }

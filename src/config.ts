@@ -10,9 +10,9 @@ export interface CatalogEntry {
 }
 
 export interface AppConfig {
-  /** The hub models are loaded from: the first of `hubUrls`. */
+  /** The preferred hub: the first of `hubUrls`. */
   hubUrl: string;
-  /** Every configured hub, in order of preference (e.g. the organisation's mirror, then the public Hub). */
+  /** Every configured hub, in order of preference (e.g. the organisation's mirror, then the public Hub); loading tries them in turn. */
   hubUrls: string[];
   defaultModel: string | null;
   catalog: CatalogEntry[];

@@ -1,5 +1,6 @@
 import type { DtypeOffer, FileProgress, LoadedModel } from '../../workers/protocol';
 import { isModelAllowed } from '../config';
+import { withHubFallback } from '../hub-fallback';
 import type { SliceCreator } from './types';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -56,7 +57,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
           set((state) => ({ inspections: { ...state.inspections, [repo]: inspection } }));
         setInspection({ status: 'loading', offers: [] });
         try {
-          const result = await engine.call('inspect', { hubUrl: config.hubUrl, repo, revision: 'main' });
+          const result = await withHubFallback(config.hubUrls, (hubUrl) => engine.call('inspect', { hubUrl, repo, revision: 'main' }));
           setInspection({ status: 'ready', offers: result.offers });
         } catch {
           // Sizes are a nicety: the catalog's own figures stay, and loading reports any real problem.
@@ -80,13 +81,15 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         loadController = controller;
         set({ loadStatus: 'loading', loadingRepo: repo, files: [], model: null });
         try {
-          const model = await engine.call(
-            'load',
-            { hubUrl: config.hubUrl, repo, revision: 'main', device: get().devicePreference, dtype: get().dtypePreference },
-            {
-              signal: controller.signal,
-              onProgress: (progress) => set((state) => ({ files: upsertProgress(state.files, progress) })),
-            },
+          const model = await withHubFallback(config.hubUrls, (hubUrl) =>
+            engine.call(
+              'load',
+              { hubUrl, repo, revision: 'main', device: get().devicePreference, dtype: get().dtypePreference },
+              {
+                signal: controller.signal,
+                onProgress: (progress) => set((state) => ({ files: upsertProgress(state.files, progress) })),
+              },
+            ),
           );
           if (loadController === controller) set({ loadStatus: 'ready', model });
         } catch (error) {

@@ -36,7 +36,7 @@ class ManualEngine implements EngineApi {
 
 function setUp() {
   const engine = new ManualEngine();
-  const store = createAppStore({ engine, config: { ...DEFAULT_CONFIG, hubUrl: 'https://hub.test' } });
+  const store = createAppStore({ engine, config: { ...DEFAULT_CONFIG, hubUrl: 'https://hub.test', hubUrls: ['https://hub.test'] } });
   return { engine, store };
 }
 
