@@ -33,6 +33,11 @@ test('after one visit the app opens with the server stopped, configured, and say
     await expect(chat.loadButton).toBeEnabled();
     await chat.message.fill('typed while offline');
     await expect(chat.message).toHaveValue('typed while offline');
+
+    // The embed layout is the same page with a query: it opens offline too.
+    await page.goto(`${app.url}/?embed=1&model=${TINY_CHAT}`);
+    await expect(chat.modelId).toHaveValue(TINY_CHAT);
+    await expect(page.getByRole('complementary', { name: 'Model and settings' })).toHaveCount(0);
   } finally {
     hub.setFaults({});
   }

@@ -36,7 +36,8 @@ const shellPage = new NetworkFirst({
     },
   ],
 });
-registerRoute(new NavigationRoute(shellPage, { allowlist: [/\/(index\.html)?$/] }));
+// The page itself, with any query (`?embed=1`); other navigations (a file opened in a tab) are left alone.
+registerRoute(new NavigationRoute(shellPage, { allowlist: [/\/(index\.html)?(\?.*)?$/] }));
 registerRoute(({ url }) => url.href === configUrl, new NetworkFirst({ cacheName: CONFIG_CACHE, networkTimeoutSeconds: NETWORK_TIMEOUT_SECONDS }));
 
 precacheAndRoute(self.__WB_MANIFEST);
