@@ -1,7 +1,7 @@
 import { referenceReply } from '../scripts/fixtures/reference.mjs';
 import { expect, HUB_ROOT, test, TINY_CHAT } from './fixtures';
 import { startHostPageServer } from './host-page-server';
-import { startOwnAppServer } from './service-worker';
+import { startOwnAppServer } from './own-app-server';
 
 type Host = Awaited<ReturnType<typeof startHostPageServer>>;
 

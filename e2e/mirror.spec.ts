@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { mirrorRepo } from '../scripts/mirror.mjs';
 import { referenceReply } from '../scripts/fixtures/reference.mjs';
 import { ChatPage, expect, HUB_ROOT, test, TINY_CHAT } from './fixtures';
-import { startOwnAppServer } from './service-worker';
+import { startOwnAppServer } from './own-app-server';
 
 test('a folder filled by npm run mirror is served by the app server; its model loads from the app’s own origin only, others from the next hub', async ({ page, hub, requestWatch }) => {
   const out = await mkdtemp(join(tmpdir(), 'airgap-mirror-'));

@@ -1,5 +1,6 @@
 import { ChatPage, expect, test, TINY_CHAT } from './fixtures';
-import { cachedPaths, startOwnAppServer, waitForServiceWorker } from './service-worker';
+import { startOwnAppServer } from './own-app-server';
+import { cachedPaths, waitForServiceWorker } from './service-worker';
 
 test('after one visit the app opens with the server stopped, configured, and says why a model cannot load', async ({ page, hub, requestWatch }) => {
   const app = await startOwnAppServer(requestWatch, { config: { hubUrl: hub.url, title: 'Offline Chat', catalog: [] } });

@@ -1,5 +1,5 @@
 import { ChatPage, expect, test, TINY_CHAT } from './fixtures';
-import { startOwnAppServer } from './service-worker';
+import { startOwnAppServer } from './own-app-server';
 
 // The shared app server of this file serves a configuration with mistakes.
 test.use({ appConfig: { catalog: [], allowedModels: [TINY_CHAT], defaultModel: 'someone/else', title: 42, accentColor: 'red; background: url(x)' } });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ChatPage, expect, test } from './fixtures';
-import { startOwnAppServer, waitForServiceWorker } from './service-worker';
+import { startOwnAppServer, type AppServer } from './own-app-server';
+import { waitForServiceWorker } from './service-worker';
 
 /** The second build (`npm run build:next`): the same app, labelled `next`, as a new deployment would be. */
 const NEXT_DIST = '.fixtures/dist-next';
@@ -11,7 +12,7 @@ test('a new version is offered, not forced; accepting it reloads into it and kee
   const first = await startOwnAppServer(requestWatch, { config });
   const port = Number(new URL(first.url).port);
   const chat = new ChatPage(page);
-  let next: Awaited<ReturnType<typeof startOwnAppServer>> | undefined;
+  let next: AppServer | undefined;
   try {
     await page.goto(first.url);
     await expect(page.getByText('Version 0.1.0', { exact: true })).toBeVisible();
