@@ -12,6 +12,8 @@ type AppServer = Awaited<ReturnType<typeof startAppServer>>;
 export interface RequestWatch {
   urls: string[];
   foreign: () => string[];
+  /** Allows one more origin, for a test that runs a server of its own (a host page, a second app server). */
+  allowOrigin: (origin: string) => void;
 }
 
 interface WorkerFixtures {
@@ -30,8 +32,8 @@ interface TestFixtures {
 }
 
 /**
- * Watches at the browser-context level, which sees the page, its dedicated workers and the ORT threads. Requests to
- * any other origin are recorded and aborted, and the test fails at its end.
+ * Watches at the browser-context level, which sees the page, its frames, its dedicated workers, the ORT threads and
+ * the service worker. Requests to any other origin are recorded and aborted, and the test fails at its end.
  */
 async function watchRequests(context: BrowserContext, allowedOrigins: string[]): Promise<RequestWatch> {
   const urls: string[] = [];
@@ -48,7 +50,11 @@ async function watchRequests(context: BrowserContext, allowedOrigins: string[]):
   context.on('request', (request) => {
     if (!urls.includes(request.url())) record(request.url());
   });
-  return { urls, foreign: () => [...new Set(urls.filter((url) => !isAllowed(url)))] };
+  return {
+    urls,
+    foreign: () => [...new Set(urls.filter((url) => !isAllowed(url)))],
+    allowOrigin: (origin) => void allowedOrigins.push(origin),
+  };
 }
 
 export class ChatPage {
@@ -177,11 +183,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         );
       });
       await use();
-      for (const page of context.pages()) {
-        const violations = await page
+      // Every frame: an embedded app runs under its own CSP inside a host page.
+      for (const frame of context.pages().flatMap((page) => page.frames())) {
+        const violations = await frame
           .evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [])
           .catch(() => []);
-        expect(violations, `CSP violations on ${page.url()}`).toEqual([]);
+        expect(violations, `CSP violations on ${frame.url()}`).toEqual([]);
       }
     },
     { auto: true },

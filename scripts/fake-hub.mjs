@@ -14,7 +14,7 @@ import { fileResponseFraming, streamFileSpan } from './lib/file-response.mjs';
 import { FaultPlan, corruptBytes, throttle } from './lib/hub-faults.mjs';
 import { createRepoStore } from './lib/hub-repos.mjs';
 import { createHubStats } from './lib/hub-stats.mjs';
-import { modelInfo, treeEntries } from './lib/hub-views.mjs';
+import { answerHubRequest, hubErrorResponse, repoFileHeaders } from './lib/hub-routes.mjs';
 import { closeServer, listen } from './lib/http-server.mjs';
 import { pathSegments } from './lib/url-path.mjs';
 
@@ -23,7 +23,6 @@ import { pathSegments } from './lib/url-path.mjs';
 /** @typedef {import('./lib/hub-repos.mjs').Repo} Repo */
 /** @typedef {import('./lib/hub-repos.mjs').RepoFile} RepoFile */
 /** @typedef {ReturnType<typeof createReply>} Reply */
-/** @typedef {{ kind: 'info' | 'tree' | 'resolve' | 'raw', org: string, name: string, revision: string, path: string }} HubRoute */
 
 /** The app runs on another origin and must read these headers, so they are exposed to it. */
 const CORS_HEADERS = {
@@ -44,8 +43,6 @@ const PREFLIGHT_HEADERS = {
 
 /** What a captive portal or a mistyped hub URL answers with. */
 const PORTAL_PAGE = '<!doctype html>\n<html><head><title>Network sign-in</title></head><body><p>Sign in to continue.</p></body></html>\n';
-
-const TEXT_FILE = /\.(txt|md|jinja|py|ya?ml|csv)$|(^|\/)\.gitattributes$/;
 
 /**
  * @param {{ root: string, port?: number, host?: string, faults?: HubFaults }} options
@@ -120,45 +117,19 @@ async function answer(req, res, reply, repos, plan) {
 
   const segments = pathSegments(req.url ?? '');
   if (!segments) return reply.json(400, { error: 'Invalid path' });
-  const route = matchRoute(segments);
-  if (!route) return reply.json(404, { error: 'Not Found' });
-  const repo = await repos.getRepo(route.org, route.name);
-  if (!repo) return reply.hubError(401, 'RepoNotFound', 'Repository not found');
-  // The Hub knows branches, tags and commits; each fake repo has one commit, also known as `main`.
-  if (route.revision !== 'main' && route.revision !== repo.sha) {
-    return reply.hubError(404, 'RevisionNotFound', `Invalid rev id: ${route.revision}`);
+  const hubAnswer = await answerHubRequest(repos, segments, new URLSearchParams((req.url ?? '').split('?')[1]));
+  switch (hubAnswer.type) {
+    case 'json':
+      return reply.json(hubAnswer.status, hubAnswer.body);
+    case 'text':
+      return reply.text(200, 'text/plain; charset=utf-8', hubAnswer.body, hubAnswer.headers);
+    case 'error': {
+      const { body, headers } = hubErrorResponse(hubAnswer);
+      return reply.json(hubAnswer.status, body, headers);
+    }
+    case 'file':
+      return sendRepoFile(req, res, reply, hubAnswer.repo, hubAnswer.file, plan);
   }
-
-  if (route.kind === 'info') return reply.json(200, modelInfo(repo));
-  if (route.kind === 'tree') {
-    const recursive = ['true', '1'].includes(new URLSearchParams((req.url ?? '').split('?')[1]).get('recursive') ?? '');
-    const entries = treeEntries(repo, route.path, recursive);
-    return entries ? reply.json(200, entries) : reply.hubError(404, 'EntryNotFound', 'Entry not found');
-  }
-  const file = repo.files.find((candidate) => candidate.path === route.path);
-  if (!file) return reply.hubError(404, 'EntryNotFound', 'Entry not found');
-  if (route.kind === 'raw' && file.lfs) {
-    return reply.text(200, 'text/plain; charset=utf-8', file.lfs.pointer, { ETag: `"${file.oid}"`, 'X-Repo-Commit': repo.sha });
-  }
-  await sendRepoFile(req, res, reply, repo, file, plan);
-}
-
-/**
- * @param {string[]} segments
- * @returns {HubRoute | null}
- */
-function matchRoute(segments) {
-  const [first, second, org, name, verb, revision, ...rest] = segments;
-  if (first === 'api' && second === 'models' && org && name) {
-    if (verb === undefined) return { kind: 'info', org, name, revision: 'main', path: '' };
-    if (verb === 'revision' && revision && rest.length === 0) return { kind: 'info', org, name, revision, path: '' };
-    if (verb === 'tree' && revision) return { kind: 'tree', org, name, revision, path: rest.join('/') };
-  }
-  const [repoOrg, repoName, action, repoRevision, ...file] = segments;
-  if ((action === 'resolve' || action === 'raw') && repoOrg && repoName && repoRevision && file.length > 0) {
-    return { kind: action, org: repoOrg, name: repoName, revision: repoRevision, path: file.join('/') };
-  }
-  return null;
 }
 
 /**
@@ -173,14 +144,7 @@ function matchRoute(segments) {
 async function sendRepoFile(req, res, reply, repo, file, plan) {
   const { faults } = plan;
   const { status, span, headers } = fileResponseFraming(faults.ignoreRange ? undefined : req.headers.range, file.size);
-  reply.head(status, {
-    'Content-Type': file.path.endsWith('.json') ? 'application/json; charset=utf-8'
-      : TEXT_FILE.test(file.path) ? 'text/plain; charset=utf-8' : 'application/octet-stream',
-    ETag: `"${file.lfs?.sha256 ?? file.oid}"`,
-    'X-Repo-Commit': repo.sha,
-    ...(file.lfs && { 'X-Linked-Etag': `"${file.lfs.sha256}"`, 'X-Linked-Size': String(file.size) }),
-    ...headers,
-  });
+  reply.head(status, { ...repoFileHeaders(repo, file), ...headers });
   if (req.method === 'HEAD' || status === 416) {
     res.end();
     return;
@@ -249,15 +213,6 @@ function createReply(req, res, tracker) {
     head,
     text,
     json,
-    /**
-     * An error the way the Hub reports it: a JSON body plus machine-readable headers.
-     * @param {number} status
-     * @param {string} code
-     * @param {string} message
-     */
-    hubError(status, code, message) {
-      json(status, { error: message }, { 'X-Error-Code': code, 'X-Error-Message': message });
-    },
     /** @type {import('./lib/file-response.mjs').BodyStage} */
     async *countBytes(source) {
       for await (const chunk of source) {

@@ -62,6 +62,8 @@ beforeAll(async () => {
     'favicon.ico': Buffer.from([0, 0, 1, 0]),
     'manifest.webmanifest': '{"name":"Airgap Chat"}',
     'robots.txt': 'User-agent: *\n',
+    'sw.js': 'self.addEventListener("fetch", () => {});\n',
+    'airgap-chat.js': 'customElements.define("airgap-chat", class extends HTMLElement {});\n',
     'config.json': JSON.stringify(BUILT_CONFIG),
   });
   app = await startAppServer({ dist, port: 0 });
@@ -108,6 +110,7 @@ describe('static files', () => {
       '/favicon.ico': ['image/x-icon', 'no-cache'],
       '/manifest.webmanifest': ['application/manifest+json', 'no-cache'],
       '/robots.txt': ['text/plain; charset=utf-8', 'no-cache'],
+      '/sw.js': ['text/javascript; charset=utf-8', 'no-cache, max-age=0'],
       '/config.json': ['application/json; charset=utf-8', 'no-cache'],
     };
     for (const [path, [type, cache]] of Object.entries(expected)) {
@@ -193,6 +196,28 @@ describe('config and CSP', () => {
     }
   });
 
+  test('embed origins may frame the app: frame-ancestors, and pages a COEP host can embed', async () => {
+    const config = { hubUrl: '/models', embedOrigins: ['https://intranet.example', 'http://localhost:8081'] };
+    await withServer({ config }, async (url) => {
+      const page = await fetch(`${url}/`);
+      expect(page.headers.get('content-security-policy')).toContain('frame-ancestors https://intranet.example http://localhost:8081');
+      expect(page.headers.get('content-security-policy')).toContain("connect-src 'self';");
+      expect(page.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+      expect((await fetch(`${url}/assets/index-abc123.js`)).headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    });
+    // Not embeddable: the page stays same-origin only.
+    expect((await fetch(`${app.url}/`)).headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    await expect(startAppServer({ dist, port: 0, config: { embedOrigins: ['https://intranet.example/path'] } })).rejects.toThrow(/bare origin/);
+    await expect(startAppServer({ dist, port: 0, config: { embedOrigins: ["'self' https://*"] } })).rejects.toThrow(/embed origin/);
+  });
+
+  test('the loader script is for other origins’ pages', async () => {
+    const loader = await fetch(`${app.url}/airgap-chat.js`);
+    expect(loader.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(loader.headers.get('access-control-allow-origin')).toBe('*');
+    expect(loader.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+  });
+
   test('buildContentSecurityPolicy keeps origins only and refuses other schemes', () => {
     expect(buildContentSecurityPolicy({})).toBe([
       "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
@@ -201,6 +226,10 @@ describe('config and CSP', () => {
     ].join('; '));
     expect(buildContentSecurityPolicy({ hubUrl: 'HTTPS://User:pw@Hub.Example.TEST:8443/a/b?c#d', hubUrls: ['http://[::1]:8090/x'] }))
       .toContain("connect-src 'self' https://hub.example.test:8443 http://[::1]:8090;");
+    // A mirror on our own origin, then the public Hub as a fallback.
+    expect(buildContentSecurityPolicy({ hubUrls: ['/models', 'https://huggingface.co'] }))
+      .toContain("connect-src 'self' https://huggingface.co https://*.hf.co https://*.huggingface.co;");
+    expect(buildContentSecurityPolicy({ hubUrl: './models' })).toContain("connect-src 'self';");
     for (const hubUrl of ['javascript:alert(1)', 'ftp://hub.example.test', 'hub.example.test', 'https://a;b.example.test', '']) {
       expect(() => buildContentSecurityPolicy({ hubUrl }), hubUrl).toThrow();
     }

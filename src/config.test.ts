@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, parseConfig } from './config';
+import { DEFAULT_CONFIG, isModelAllowed, parseConfig } from './config';
 
 describe('parseConfig', () => {
   it('reads a valid configuration', () => {
@@ -10,7 +10,9 @@ describe('parseConfig', () => {
     });
     expect(problems).toEqual([]);
     expect(config).toEqual({
+      ...DEFAULT_CONFIG,
       hubUrl: 'https://mirror.intranet/hub',
+      hubUrls: ['https://mirror.intranet/hub'],
       defaultModel: 'org/model',
       catalog: [{ id: 'org/model', label: 'Model', description: undefined, sizes: { q4: 100 } }],
     });
@@ -34,5 +36,56 @@ describe('parseConfig', () => {
   it('refuses a document that is not an object', () => {
     expect(parseConfig([1, 2]).problems).toHaveLength(1);
     expect(parseConfig('x').config).toEqual(DEFAULT_CONFIG);
+  });
+});
+
+describe('organisation settings', () => {
+  it('lists hubs in order, mirror first; paths are resolved against the page', () => {
+    const { config, problems } = parseConfig(
+      { hubUrl: '/models', hubUrls: ['https://huggingface.co', 'ftp://x', 'http://127.0.0.1/models/'] },
+      'http://127.0.0.1/chat/index.html',
+    );
+    expect(config.hubUrls).toEqual(['http://127.0.0.1/models', 'https://huggingface.co']);
+    expect(config.hubUrl).toBe('http://127.0.0.1/models');
+    expect(problems).toEqual([expect.stringContaining('hubUrls must list')]);
+    expect(parseConfig({ hubUrl: './models' }, 'https://chat.intranet/app/').config.hubUrl).toBe('https://chat.intranet/app/models');
+    // Without a page to resolve against, a path cannot be used.
+    expect(parseConfig({ hubUrl: '/models' }).config.hubUrl).toBe(DEFAULT_CONFIG.hubUrl);
+  });
+
+  it('an allow-list limits the models, the catalog and the default; a broken one allows nothing', () => {
+    const { config, problems } = parseConfig({
+      allowedModels: ['org/one', 'trusted/*'],
+      catalog: [{ id: 'org/one' }, { id: 'org/two' }, { id: 'trusted/any' }],
+      defaultModel: 'org/two',
+    });
+    expect(config.catalog.map((entry) => entry.id)).toEqual(['org/one', 'trusted/any']);
+    expect(config.defaultModel).toBeNull();
+    expect(problems).toHaveLength(2);
+    expect(isModelAllowed(config, 'org/one')).toBe(true);
+    expect(isModelAllowed(config, 'trusted/whatever')).toBe(true);
+    expect(isModelAllowed(config, 'org/two')).toBe(false);
+    expect(isModelAllowed(config, 'org/one-evil')).toBe(false);
+    expect(isModelAllowed(DEFAULT_CONFIG, 'any/model')).toBe(true);
+
+    const broken = parseConfig({ allowedModels: 'org/one' });
+    expect(broken.config.allowedModels).toEqual([]);
+    expect(isModelAllowed(broken.config, 'org/one')).toBe(false);
+    expect(broken.problems).toHaveLength(1);
+  });
+
+  it('embed origins must be bare origins', () => {
+    const { config, problems } = parseConfig({
+      embedOrigins: ['https://intranet.example', 'http://localhost:8081/', 'https://x.example/path', '*', 'javascript:1'],
+    });
+    expect(config.embedOrigins).toEqual(['https://intranet.example', 'http://localhost:8081']);
+    expect(problems).toHaveLength(1);
+  });
+
+  it('title and accent colour, and nothing that could escape into CSS', () => {
+    expect(parseConfig({ title: ' ACME Chat ', accentColor: '#AA3300' }).config).toMatchObject({ title: 'ACME Chat', accentColor: '#AA3300' });
+    const bad = parseConfig({ title: '', accentColor: 'red; background: url(https://evil.example)' });
+    expect(bad.config).toMatchObject({ title: 'Airgap Chat', accentColor: null });
+    expect(bad.problems).toHaveLength(2);
   });
 });

@@ -10,17 +10,33 @@ export interface CatalogEntry {
 }
 
 export interface AppConfig {
+  /** The preferred hub: the first of `hubUrls`. */
   hubUrl: string;
+  /** Every configured hub, in order of preference (e.g. the organisation's mirror, then the public Hub); loading tries them in turn. */
+  hubUrls: string[];
   defaultModel: string | null;
   catalog: CatalogEntry[];
   /** Size of the chunks downloads are stored in; unset uses the worker's default (32 MiB). */
   downloadChunkBytes?: number;
+  /** The only models that may be loaded (ids, or `owner/*` for all of an owner's); null allows any. */
+  allowedModels: string[] | null;
+  /** Origins whose pages may embed the app and talk to it with postMessage. */
+  embedOrigins: string[];
+  /** Shown in the header and the tab. */
+  title: string;
+  /** `#rrggbb` for buttons and focus rings; null keeps the built-in colours. */
+  accentColor: string | null;
 }
 
 export const DEFAULT_CONFIG: AppConfig = {
   hubUrl: 'https://huggingface.co',
+  hubUrls: ['https://huggingface.co'],
   defaultModel: null,
   catalog: [],
+  allowedModels: null,
+  embedOrigins: [],
+  title: 'Airgap Chat',
+  accentColor: null,
 };
 
 export interface ConfigResult {
@@ -29,14 +45,49 @@ export interface ConfigResult {
   problems: string[];
 }
 
-function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
+/**
+ * An absolute http(s) URL, or one relative to the page (`/models`, `./models`: a mirror on the app's own origin),
+ * made absolute against `baseUrl`; null for anything else.
+ */
+function toHubUrl(value: unknown, baseUrl: string | undefined): string | null {
+  if (typeof value !== 'string' || value === '') return null;
+  const relative = value.startsWith('/') || value.startsWith('.');
+  if (relative && !baseUrl) return null;
+  try {
+    const url = relative ? new URL(value, baseUrl) : new URL(value);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+    return url.href.replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+/** `https://host[:port]` exactly: what `MessageEvent.origin` and CSP's frame-ancestors compare with. */
+function toOrigin(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
   try {
     const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
+    const isBare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    return (url.protocol === 'https:' || url.protocol === 'http:') && isBare && value.replace(/\/$/, '') === url.origin
+      ? url.origin
+      : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+const MODEL_ID = /^[\w.-]+\/[\w.-]+$/;
+const MODEL_PATTERN = /^[\w.-]+\/([\w.-]+|\*)$/;
+
+/** Whether the deployment lets this model be loaded. */
+export function isModelAllowed(config: Pick<AppConfig, 'allowedModels'>, repo: string): boolean {
+  if (config.allowedModels === null) return true;
+  const owner = repo.split('/')[0];
+  return config.allowedModels.some((allowed) => allowed === repo || allowed === `${owner}/*`);
+}
+
+function asList(value: unknown): unknown[] | null {
+  return Array.isArray(value) ? value : null;
 }
 
 function parseSizes(value: unknown): CatalogEntry['sizes'] {
@@ -60,30 +111,72 @@ function parseCatalogEntry(value: unknown): CatalogEntry | null {
   };
 }
 
-/** Reads config.json leniently: every bad field is reported and replaced by its safe default. */
-export function parseConfig(json: unknown): ConfigResult {
+/**
+ * Reads config.json leniently: every bad field is reported and replaced by its safe default. `baseUrl` (the page's
+ * URL) resolves hub URLs relative to the app's origin.
+ */
+export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
   const problems: string[] = [];
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { config: DEFAULT_CONFIG, problems: ['config.json is not a JSON object; using the defaults.'] };
   }
   const source = json as Record<string, unknown>;
   const config: AppConfig = { ...DEFAULT_CONFIG };
+  const hubs: string[] = [];
   if (source.hubUrl !== undefined) {
-    if (isHttpUrl(source.hubUrl)) config.hubUrl = source.hubUrl.replace(/\/+$/, '');
-    else problems.push(`config.json: hubUrl must be an http(s) URL; using ${DEFAULT_CONFIG.hubUrl}.`);
+    const hub = toHubUrl(source.hubUrl, baseUrl);
+    if (hub) hubs.push(hub);
+    else problems.push('config.json: hubUrl must be an http(s) URL or a path on this server; it was ignored.');
+  }
+  if (source.hubUrls !== undefined) {
+    const listed = asList(source.hubUrls)?.map((url) => toHubUrl(url, baseUrl)) ?? [null];
+    if (listed.includes(null)) problems.push('config.json: hubUrls must list http(s) URLs or paths on this server; bad entries were ignored.');
+    for (const hub of listed) if (hub && !hubs.includes(hub)) hubs.push(hub);
+  }
+  if (hubs.length > 0) config.hubUrls = hubs;
+  config.hubUrl = config.hubUrls[0];
+  if (source.allowedModels !== undefined) {
+    const listed = asList(source.allowedModels);
+    const valid = listed?.filter((id): id is string => typeof id === 'string' && MODEL_PATTERN.test(id)) ?? [];
+    if (!listed || valid.length !== listed.length) {
+      // Failing closed: an allow-list that cannot be read must not open the app to every model.
+      problems.push('config.json: allowedModels must list model ids (owner/name or owner/*); unreadable entries allow nothing.');
+    }
+    config.allowedModels = valid;
   }
   if (source.catalog !== undefined) {
     if (Array.isArray(source.catalog)) {
       const entries = source.catalog.map(parseCatalogEntry);
       if (entries.some((entry) => entry === null)) problems.push('config.json: catalog entries without an id (owner/name) were skipped.');
-      config.catalog = entries.filter((entry): entry is CatalogEntry => entry !== null);
+      const parsed = entries.filter((entry): entry is CatalogEntry => entry !== null);
+      config.catalog = parsed.filter((entry) => isModelAllowed(config, entry.id));
+      if (config.catalog.length < parsed.length) problems.push('config.json: catalog entries not in allowedModels were left out.');
     } else {
       problems.push('config.json: catalog must be a list; it was ignored.');
     }
   }
   if (source.defaultModel !== undefined) {
-    if (typeof source.defaultModel === 'string' && source.defaultModel.includes('/')) config.defaultModel = source.defaultModel;
-    else problems.push('config.json: defaultModel must be a model id (owner/name); it was ignored.');
+    if (typeof source.defaultModel !== 'string' || !MODEL_ID.test(source.defaultModel)) {
+      problems.push('config.json: defaultModel must be a model id (owner/name); it was ignored.');
+    } else if (!isModelAllowed(config, source.defaultModel)) {
+      problems.push('config.json: defaultModel is not in allowedModels; it was ignored.');
+    } else {
+      config.defaultModel = source.defaultModel;
+    }
+  }
+  if (source.embedOrigins !== undefined) {
+    const listed = asList(source.embedOrigins)?.map(toOrigin) ?? [null];
+    if (listed.includes(null)) problems.push('config.json: embedOrigins must list origins such as https://intranet.example; bad entries were ignored.');
+    config.embedOrigins = listed.filter((origin): origin is string => origin !== null);
+  }
+  if (source.title !== undefined) {
+    if (typeof source.title === 'string' && source.title.trim() && source.title.length <= 80) config.title = source.title.trim();
+    else problems.push('config.json: title must be a text of 1 to 80 characters; it was ignored.');
+  }
+  if (source.accentColor !== undefined) {
+    // Only #rrggbb: the value goes into a CSS custom property, and nothing else may ride along.
+    if (typeof source.accentColor === 'string' && /^#[0-9a-fA-F]{6}$/.test(source.accentColor)) config.accentColor = source.accentColor;
+    else problems.push('config.json: accentColor must be a colour like #1f5f8b; it was ignored.');
   }
   if (source.downloadChunkBytes !== undefined) {
     const bytes = source.downloadChunkBytes;
@@ -98,7 +191,7 @@ export async function loadConfig(url = './config.json'): Promise<ConfigResult> {
     const response = await fetch(url, { cache: 'no-cache' });
     if (response.status === 404) return { config: DEFAULT_CONFIG, problems: [] };
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return parseConfig(await response.json());
+    return parseConfig(await response.json(), document.baseURI);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { config: DEFAULT_CONFIG, problems: [`config.json could not be read (${reason}); using the defaults.`] };

@@ -1,14 +1,22 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { loadConfig } from './config';
+import { applyBranding } from './branding';
+import { isModelAllowed, loadConfig } from './config';
+import { readEmbedOptions } from './embed/embed-options';
+import { startHostBridge } from './embed/host-bridge';
 import { WorkerEngineClient } from './engine-client';
+import { registerServiceWorker } from './pwa/service-worker-updates';
 import { createAppStore } from './store';
 import { AppProvider } from './store/context';
 import './styles.css';
 
 async function start(): Promise<void> {
-  const { config, problems } = await loadConfig();
+  const updates = registerServiceWorker();
+  const { config: loaded, problems } = await loadConfig();
+  const embed = readEmbedOptions(window.location.search);
+  const config = embed.model && isModelAllowed(loaded, embed.model) ? { ...loaded, defaultModel: embed.model } : loaded;
+  applyBranding(config);
   let store: ReturnType<typeof createAppStore> | undefined;
   const engine = new WorkerEngineClient(
     () => new Worker(new URL('../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' }),
@@ -20,10 +28,13 @@ async function start(): Promise<void> {
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <AppProvider store={store} config={config}>
-        <App configProblems={problems} />
+        <App configProblems={problems} compact={embed.compact} updates={updates} />
       </AppProvider>
     </StrictMode>,
   );
+  if (window.parent !== window && config.embedOrigins.length > 0) {
+    startHostBridge({ store, config, self: window, host: window.parent, ancestorOrigin: window.location.ancestorOrigins?.[0] ?? null });
+  }
 }
 
 void start();

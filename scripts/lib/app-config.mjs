@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
- * The runtime config the app fetches from `/config.json`. The server reads only the hub URLs.
- * @typedef {{ hubUrl?: string, hubUrls?: string[], defaultModel?: string, catalog?: unknown[] }} AppConfig
+ * The runtime config the app fetches from `/config.json`. The server reads only the hub URLs (for connect-src)
+ * and the embed origins (for frame-ancestors).
+ * @typedef {{ hubUrl?: string, hubUrls?: string[], embedOrigins?: string[], [field: string]: unknown }} AppConfig
  */
 
 /**
@@ -52,10 +53,13 @@ async function readConfigFile(path) {
  */
 function checkShape(value, source) {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${source} must be a JSON object`);
-  const { hubUrl, hubUrls } = /** @type {Record<string, unknown>} */ (value);
+  const { hubUrl, hubUrls, embedOrigins } = /** @type {Record<string, unknown>} */ (value);
   if (hubUrl !== undefined && typeof hubUrl !== 'string') throw new Error(`${source}: hubUrl must be a string`);
   if (hubUrls !== undefined && !(Array.isArray(hubUrls) && hubUrls.every((url) => typeof url === 'string'))) {
     throw new Error(`${source}: hubUrls must be an array of strings`);
+  }
+  if (embedOrigins !== undefined && !(Array.isArray(embedOrigins) && embedOrigins.every((origin) => typeof origin === 'string'))) {
+    throw new Error(`${source}: embedOrigins must be an array of strings`);
   }
   return /** @type {AppConfig} */ (value);
 }

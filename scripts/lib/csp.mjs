@@ -5,12 +5,14 @@ const DEFAULT_HUB_URL = 'https://huggingface.co';
 /**
  * The app's Content-Security-Policy: everything from our own origin, plus fetches to the model hubs
  * the config names. `wasm-unsafe-eval` lets onnxruntime-web compile its WebAssembly; nothing else
- * may run that we did not ship.
- * @param {{ hubUrl?: string, hubUrls?: string[] }} config the runtime config the app reads
+ * may run that we did not ship. Only the configured embed origins may frame the app.
+ * @param {{ hubUrl?: string, hubUrls?: string[], embedOrigins?: string[] }} config the runtime config the app reads
  * @returns {string}
  */
 export function buildContentSecurityPolicy(config) {
-  const hubOrigins = new Set([config.hubUrl ?? DEFAULT_HUB_URL, ...(config.hubUrls ?? [])].flatMap(hubSources));
+  const hubs = config.hubUrl === undefined && !config.hubUrls?.length ? [DEFAULT_HUB_URL] : [config.hubUrl, ...(config.hubUrls ?? [])];
+  const hubOrigins = new Set(hubs.filter((url) => url !== undefined).flatMap(hubSources));
+  const embedOrigins = new Set((config.embedOrigins ?? []).map(embedOrigin));
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
@@ -22,7 +24,7 @@ export function buildContentSecurityPolicy(config) {
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${embedOrigins.size > 0 ? [...embedOrigins].join(' ') : "'none'"}`,
   ].join('; ');
 }
 
@@ -37,23 +39,37 @@ const HUGGING_FACE_CDNS = ['https://*.hf.co', 'https://*.huggingface.co'];
  * @returns {string[]}
  */
 function hubSources(url) {
-  const origin = hubOrigin(url);
+  // A mirror on the app's own origin (`/models`) is covered by 'self'.
+  if (typeof url === 'string' && (url.startsWith('/') || url.startsWith('.'))) return [];
+  const origin = originOf(url, 'hub URL');
   return HUGGING_FACE_ORIGINS.has(origin) ? [origin, ...HUGGING_FACE_CDNS] : [origin];
 }
 
 /**
- * The origin of a hub URL (a mirror may live under a path; CSP sources here are whole origins).
- * @param {unknown} url
+ * An origin allowed to frame the app: exactly `scheme://host[:port]`, as the app compares postMessage origins.
+ * @param {unknown} value
  * @returns {string}
  */
-function hubOrigin(url) {
+function embedOrigin(value) {
+  const origin = originOf(value, 'embed origin');
+  if (String(value).replace(/\/$/, '') !== origin) throw new Error(`embed origin must be a bare origin such as https://intranet.example, got ${JSON.stringify(value)}`);
+  return origin;
+}
+
+/**
+ * The origin of a URL (a mirror may live under a path; CSP sources here are whole origins).
+ * @param {unknown} url
+ * @param {string} what for messages
+ * @returns {string}
+ */
+function originOf(url, what) {
   const parsed = typeof url === 'string' && URL.canParse(url) ? new URL(url) : null;
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw new Error(`hub URL must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
+    throw new Error(`${what} must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
   }
   // URL() lets characters such as ';' through in host names; one would end the CSP directive.
   if (!/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/.test(parsed.hostname)) {
-    throw new Error(`hub URL has an unusable host name: ${JSON.stringify(url)}`);
+    throw new Error(`${what} has an unusable host name: ${JSON.stringify(url)}`);
   }
   return parsed.origin;
 }

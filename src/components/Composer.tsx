@@ -1,13 +1,15 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { readDraft, saveDraft } from '../draft-storage';
 import { useApp } from '../store/context';
 
 /** The message box: Enter sends, Shift+Enter adds a line, Escape stops the reply. */
 export function Composer() {
-  const [draft, setDraft] = useState('');
+  const [draft, setDraft] = useState(readDraft);
   const send = useApp((state) => state.send);
   const stop = useApp((state) => state.stopGeneration);
   const generating = useApp((state) => state.generating);
   const ready = useApp((state) => state.model !== null && state.loadStatus !== 'loading');
+  useEffect(() => saveDraft(draft), [draft]);
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();

@@ -10,8 +10,8 @@ function sizeSummary(offers: DtypeOffer[] | undefined, fallback: Partial<Record<
   return entries.map(([dtype, bytes]) => `${dtype} ${formatBytes(bytes)}`).join(' · ');
 }
 
-/** Choose a model from the catalog or type any repository id, then load it. */
-export function ModelPicker() {
+/** Choose a model from the catalog or type any repository id, then load it. `compact` leaves out the catalog. */
+export function ModelPicker({ compact = false }: { compact?: boolean }) {
   const { catalog } = useConfig();
   const modelId = useApp((state) => state.modelId);
   const setModelId = useApp((state) => state.setModelId);
@@ -29,7 +29,7 @@ export function ModelPicker() {
 
   return (
     <form className="model-picker" onSubmit={onSubmit} aria-label="Choose a model">
-      {catalog.length > 0 && (
+      {!compact && catalog.length > 0 && (
         <fieldset>
           <legend>Models</legend>
           {catalog.map((entry) => {

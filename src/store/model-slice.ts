@@ -1,4 +1,6 @@
 import type { DtypeOffer, LoadedModel, LoadProgress } from '../../workers/protocol';
+import { isModelAllowed } from '../config';
+import { withHubFallback } from '../hub-fallback';
 import { requestPersistentStorage } from '../storage-persistence';
 import type { SliceCreator } from './types';
 
@@ -52,17 +54,19 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         if (persisted !== null) get().setPersisted(persisted);
       });
       try {
-        const model = await engine.call(
-          'load',
-          {
-            hubUrl: config.hubUrl,
-            repo,
-            revision: 'main',
-            device: get().devicePreference,
-            dtype: get().dtypePreference,
-            ...(config.downloadChunkBytes ? { chunkBytes: config.downloadChunkBytes } : {}),
-          },
-          { signal: controller.signal, onProgress: (progress) => set({ progress }) },
+        const model = await withHubFallback(config.hubUrls, (hubUrl) =>
+          engine.call(
+            'load',
+            {
+              hubUrl,
+              repo,
+              revision: 'main',
+              device: get().devicePreference,
+              dtype: get().dtypePreference,
+              ...(config.downloadChunkBytes ? { chunkBytes: config.downloadChunkBytes } : {}),
+            },
+            { signal: controller.signal, onProgress: (progress) => set({ progress }) },
+          ),
         );
         if (loadController === controller) set({ loadStatus: 'ready', model, progress: null });
       } catch (error) {
@@ -108,6 +112,10 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         const repo = get().modelId.trim();
         if (!repo) {
           get().reportError(new Error('Type a Hugging Face model id (owner/name) or pick a model from the list.'));
+          return;
+        }
+        if (!isModelAllowed(config, repo)) {
+          get().reportError(new Error(`“${repo}” is not one of the models this deployment allows. Pick one from the list.`));
           return;
         }
         await loadRepo(repo);

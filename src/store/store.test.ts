@@ -68,7 +68,7 @@ function setUp(db = new ConversationDb(createStore(`chats-${++databases}`, 'conv
   const engine = new ManualEngine();
   const store = createAppStore({
     engine,
-    config: { ...DEFAULT_CONFIG, hubUrl: 'https://hub.test' },
+    config: { ...DEFAULT_CONFIG, hubUrl: 'https://hub.test', hubUrls: ['https://hub.test'] },
     conversationDb: db,
     preferencesDb: new PreferencesDb(createStore(`preferences-${databases}`, 'preferences')),
   });

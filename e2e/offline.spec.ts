@@ -1,0 +1,45 @@
+import { ChatPage, expect, test, TINY_CHAT } from './fixtures';
+import { startOwnAppServer } from './own-app-server';
+import { cachedPaths, waitForServiceWorker } from './service-worker';
+
+test('after one visit the app opens with the server stopped, configured, and says why a model cannot load', async ({ page, hub, requestWatch }) => {
+  const app = await startOwnAppServer(requestWatch, { config: { hubUrl: hub.url, title: 'Offline Chat', catalog: [] } });
+  const chat = new ChatPage(page);
+  let ortFiles: string[] = [];
+  try {
+    await page.goto(app.url);
+    await expect(page.getByRole('heading', { name: 'Offline Chat' })).toBeVisible();
+    await waitForServiceWorker(page);
+    const cached = await cachedPaths(page);
+    expect(cached).toContain('/index.html');
+    ortFiles = cached.filter((path) => /ort-wasm-simd-threaded.*\.(wasm|mjs)$/.test(path));
+    expect(ortFiles, 'the ORT .wasm and .mjs are precached').toHaveLength(2);
+    expect(cached).toContain('/config.json');
+    expect(cached.filter((path) => /\.onnx|tokenizer/.test(path)), 'never model files').toEqual([]);
+  } finally {
+    await app.close();
+  }
+  hub.setFaults({ offline: true });
+  try {
+    await page.reload();
+    // The deployment's config.json came from the cache too: its title, and its hub in the message below.
+    await expect(page.getByRole('heading', { name: 'Offline Chat' })).toBeVisible();
+    await expect(chat.alerts).toHaveCount(0);
+    // The server is gone, yet the engine's onnxruntime-web files still load (from the service worker).
+    const statuses = await page.evaluate((paths) => Promise.all(paths.map(async (path) => (await fetch(path)).status)), ortFiles);
+    expect(statuses).toEqual([200, 200]);
+
+    await chat.loadModel(TINY_CHAT);
+    await expect(chat.alerts).toContainText(`Could not reach the model hub at ${hub.url}`);
+    await expect(chat.loadButton).toBeEnabled();
+    await chat.message.fill('typed while offline');
+    await expect(chat.message).toHaveValue('typed while offline');
+
+    // The embed layout is the same page with a query: it opens offline too.
+    await page.goto(`${app.url}/?embed=1&model=${TINY_CHAT}`);
+    await expect(chat.modelId).toHaveValue(TINY_CHAT);
+    await expect(page.getByRole('complementary', { name: 'Model and settings' })).toHaveCount(0);
+  } finally {
+    hub.setFaults({});
+  }
+});

@@ -1,0 +1,14 @@
+import { startAppServer } from '../scripts/serve.mjs';
+import type { RequestWatch } from './fixtures';
+
+export type AppServer = Awaited<ReturnType<typeof startAppServer>>;
+
+/**
+ * An app server of the test's own, for tests that stop it, swap what it serves or need a config of their own; its
+ * origin is added to the request watcher's allowed list.
+ */
+export async function startOwnAppServer(requestWatch: RequestWatch, options: Parameters<typeof startAppServer>[0]): Promise<AppServer> {
+  const app = await startAppServer({ dist: 'dist', port: 0, ...options });
+  requestWatch.allowOrigin(new URL(app.url).origin);
+  return app;
+}

@@ -1,0 +1,156 @@
+import { APP_VERSION } from '../build-info';
+import { describeBackend } from '../components/BackendBadge';
+import { isModelAllowed, type AppConfig } from '../config';
+import type { AppState, AppStore } from '../store';
+import { CHANNEL, parseHostRequest, type AppMessage, type EmbedStatus, type HostRequest, type RequestId } from './host-api';
+
+type Outgoing = AppMessage extends infer M ? (M extends AppMessage ? Omit<M, 'channel'> : never) : never;
+
+/** Where host requests arrive: the app's own window. */
+export interface MessageTarget {
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  removeEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+}
+
+/** The host page's window (`window.parent`). */
+export interface HostWindow {
+  postMessage(message: unknown, targetOrigin: string): void;
+}
+
+export interface HostBridgeOptions {
+  store: AppStore;
+  config: Pick<AppConfig, 'embedOrigins' | 'allowedModels'>;
+  self: MessageTarget;
+  host: HostWindow;
+  /** The embedding page's origin when the browser tells (`location.ancestorOrigins`), else null. */
+  ancestorOrigin: string | null;
+}
+
+/**
+ * Serves the postMessage API to the page that embeds the app: questions go through the same store as typed ones,
+ * so they show in the embedded chat, and the reply streams back. Messages from any origin not in `embedOrigins`, or
+ * from any window but the parent, are ignored without an answer.
+ */
+export function startHostBridge({ store, config, self, host, ancestorOrigin }: HostBridgeOptions): () => void {
+  const allowed = new Set(config.embedOrigins);
+
+  const onMessage = (event: MessageEvent) => {
+    if (event.source !== host || !allowed.has(event.origin)) return;
+    const request = parseHostRequest(event.data);
+    if (request === null) return;
+    const post = (message: Outgoing) => host.postMessage({ channel: CHANNEL, ...message }, event.origin);
+    if (request === 'invalid') {
+      const id = (event.data as { id?: unknown }).id;
+      post({ type: 'error', id: typeof id === 'string' || typeof id === 'number' ? id : null, code: 'bad-request', message: 'Malformed request.' });
+      return;
+    }
+    void handleRequest(store, config, request, post);
+  };
+  self.addEventListener('message', onMessage);
+
+  // Tell the host we listen. Posting to an origin that is not the parent's is dropped by the browser, so without
+  // ancestorOrigins every allowed origin is tried; with it, only a parent on the list hears anything.
+  const readyTargets = ancestorOrigin === null ? [...allowed] : allowed.has(ancestorOrigin) ? [ancestorOrigin] : [];
+  for (const origin of readyTargets) host.postMessage({ channel: CHANNEL, type: 'ready', version: APP_VERSION }, origin);
+
+  return () => self.removeEventListener('message', onMessage);
+}
+
+async function handleRequest(
+  store: AppStore,
+  config: HostBridgeOptions['config'],
+  request: HostRequest,
+  post: (message: Outgoing) => void,
+): Promise<void> {
+  const state = store.getState();
+  switch (request.type) {
+    case 'status':
+      post({ type: 'status', id: request.id, status: statusOf(state) });
+      return;
+    case 'set-system-prompt':
+      state.setSystemPrompt(request.prompt);
+      post({ type: 'ok', id: request.id });
+      return;
+    case 'load':
+      return load(store, config, request.id, request.model ?? state.modelId.trim(), post);
+    case 'ask':
+      return ask(store, request.id, request.text, post);
+    default: {
+      const unknown: never = request;
+      throw new Error(`Unhandled host request ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function statusOf(state: AppState): EmbedStatus {
+  return {
+    version: APP_VERSION,
+    model: state.model?.repo ?? null,
+    backend: state.model ? describeBackend(state.model) : null,
+    loadStatus: state.loadStatus,
+    generating: state.generating,
+  };
+}
+
+/** The message of the first notice the store showed after `before`, which is what went wrong. */
+function newNotice(store: AppStore, before: number, fallback: string): string {
+  const { notices } = store.getState();
+  return notices.find((notice) => notice.id > before)?.message ?? notices.at(-1)?.message ?? fallback;
+}
+
+function lastNoticeId(store: AppStore): number {
+  return store.getState().notices.at(-1)?.id ?? 0;
+}
+
+async function load(store: AppStore, config: HostBridgeOptions['config'], id: RequestId, model: string, post: (message: Outgoing) => void) {
+  if (!model || !isModelAllowed(config, model)) {
+    post({ type: 'error', id, code: 'model-not-allowed', message: `“${model}” is not a model this deployment allows.` });
+    return;
+  }
+  const before = lastNoticeId(store);
+  store.getState().setModelId(model);
+  await store.getState().loadModel();
+  const { model: loaded, loadStatus } = store.getState();
+  if (loadStatus === 'ready' && loaded) post({ type: 'loaded', id, model: loaded.repo, backend: describeBackend(loaded) });
+  else post({ type: 'error', id, code: 'load-failed', message: newNotice(store, before, 'The model could not be loaded.') });
+}
+
+async function ask(store: AppStore, id: RequestId, text: string, post: (message: Outgoing) => void) {
+  const { model, generating, loadStatus, send } = store.getState();
+  if (!model || loadStatus === 'loading') {
+    post({ type: 'error', id, code: 'not-loaded', message: 'No model is loaded. Send a load request first.' });
+    return;
+  }
+  if (generating) {
+    post({ type: 'error', id, code: 'busy', message: 'A reply is still being written.' });
+    return;
+  }
+  const before = lastNoticeId(store);
+  // The reply goes into the conversation on screen now; the store names it once send() has created it.
+  const conversationId = store.getState().activeId;
+  let replyId: string | null = null;
+  const replyOf = (state: AppState) => (replyId ? state.conversations[conversationId]?.messages[replyId] : undefined);
+  let streamed = '';
+  const unsubscribe = store.subscribe((state) => {
+    replyId ??= state.writingReplyId;
+    const content = replyOf(state)?.content ?? '';
+    if (content.length > streamed.length && content.startsWith(streamed)) {
+      post({ type: 'delta', id, text: content.slice(streamed.length) });
+      streamed = content;
+    }
+  });
+  try {
+    await send(text);
+  } finally {
+    unsubscribe();
+  }
+  const reply = replyOf(store.getState());
+  if (!reply || reply.status === 'error') {
+    post({ type: 'error', id, code: 'reply-failed', message: newNotice(store, before, 'The reply failed.') });
+    return;
+  }
+  const stats = reply.stats
+    ? { generatedTokens: reply.stats.generatedTokens, ttftMs: reply.stats.ttftMs, tokensPerSecond: reply.stats.tokensPerSecond }
+    : null;
+  post({ type: 'reply', id, text: reply.content, stopped: reply.status === 'stopped', stats });
+}
