@@ -156,6 +156,8 @@ test('a second visit with the hub stopped loads the stored model without a singl
   const before = requestWatch.urls.length;
   await chat.loadModel(TINY_CHAT);
   await chat.waitForLoaded(TINY_CHAT);
+  // The first chat was kept across the reload; the same question in a new chat must get the same answer.
+  await chat.page.getByRole('button', { name: 'New chat' }).click();
   const { reply: offline } = await chat.ask('Hello');
   expect(offline).toBe(online);
   expect(requestWatch.urls.slice(before).filter((url) => url.startsWith(hub.url))).toEqual([]);

@@ -1,8 +1,10 @@
-import { ChatPage, expect, test, TINY_CHAT } from './fixtures';
+import { referenceReply } from '../scripts/fixtures/reference.mjs';
+import { ChatPage, expect, HUB_ROOT, test, TINY_CHAT } from './fixtures';
 import { startOwnAppServer } from './own-app-server';
 import { cachedPaths, waitForServiceWorker } from './service-worker';
 
-test('after one visit the app opens with the server stopped, configured, and says why a model cannot load', async ({ page, hub, requestWatch }) => {
+test('after one visit the app opens with the server stopped and chats with the stored model', async ({ page, hub, requestWatch }) => {
+  test.setTimeout(180_000);
   const app = await startOwnAppServer(requestWatch, { config: { hubUrl: hub.url, title: 'Offline Chat', catalog: [] } });
   const chat = new ChatPage(page);
   let ortFiles: string[] = [];
@@ -10,12 +12,15 @@ test('after one visit the app opens with the server stopped, configured, and say
     await page.goto(app.url);
     await expect(page.getByRole('heading', { name: 'Offline Chat' })).toBeVisible();
     await waitForServiceWorker(page);
+    // The first visit also downloads a model into the model store.
+    await chat.loadModel(TINY_CHAT);
+    await chat.waitForLoaded(TINY_CHAT);
     const cached = await cachedPaths(page);
     expect(cached).toContain('/index.html');
     ortFiles = cached.filter((path) => /ort-wasm-simd-threaded.*\.(wasm|mjs)$/.test(path));
     expect(ortFiles, 'the ORT .wasm and .mjs are precached').toHaveLength(2);
     expect(cached).toContain('/config.json');
-    expect(cached.filter((path) => /\.onnx|tokenizer/.test(path)), 'never model files').toEqual([]);
+    expect(cached.filter((path) => /\.onnx|tokenizer/.test(path)), 'never model files in the service worker').toEqual([]);
   } finally {
     await app.close();
   }
@@ -29,7 +34,18 @@ test('after one visit the app opens with the server stopped, configured, and say
     const statuses = await page.evaluate((paths) => Promise.all(paths.map(async (path) => (await fetch(path)).status)), ortFiles);
     expect(statuses).toEqual([200, 200]);
 
+    // The stored model loads and answers, exactly as transformers.js in Node does.
+    const hubRequestsBefore = hub.stats.requests.length;
+    await chat.showPlainText();
     await chat.loadModel(TINY_CHAT);
+    await chat.waitForLoaded(TINY_CHAT);
+    const { reply } = await chat.ask('Hello');
+    const expected = await referenceReply({ root: HUB_ROOT, repo: TINY_CHAT, dtype: 'q8', messages: [{ role: 'user', content: 'Hello' }], maxNewTokens: 32 });
+    expect(reply).toBe(expected.text);
+    expect(hub.stats.requests.length, 'the stored model needs no hub').toBe(hubRequestsBefore);
+
+    // A model that was never stored cannot load offline, and the app says why.
+    await chat.loadModel('airgap-test/tiny-chat-fp32-only');
     await expect(chat.alerts).toContainText(`Could not reach the model hub at ${hub.url}`);
     await expect(chat.loadButton).toBeEnabled();
     await chat.message.fill('typed while offline');
