@@ -60,6 +60,23 @@ describe('downloadFile', () => {
     expect(await storedBytes(store, target)).toEqual(file);
   });
 
+  it('resumes from a CDN that hides Content-Range and tags every response differently', async () => {
+    const file = testBytes(12_000);
+    const { hub, store, target } = await download(file, { cutAfterBytes: 5_000, cutTimes: 2, hideContentRange: true, etagPerRequest: true });
+    expect(hub.requests.map((request) => request.range)).toEqual([null, 'bytes=5000-', 'bytes=10000-']);
+    expect(await storedBytes(store, target)).toEqual(file);
+  });
+
+  it('starts a file checked only by size over when its entity tag changes', async () => {
+    const file = testBytes(12_000);
+    const store = openStore();
+    const target = { ...testTarget(file), sha256: null };
+    const hub = testHub(file, { cutAfterBytes: 5_000, cutTimes: 1, etagPerRequest: true });
+    await downloadFile(target, options(store, hub.fetch));
+    expect(hub.requests.map((request) => request.range)).toEqual([null, 'bytes=5000-', null]);
+    expect(await storedBytes(store, target)).toEqual(file);
+  });
+
   it('starts over when the server ignores Range', async () => {
     const file = testBytes(12_000);
     const { hub, store, target } = await download(file, { cutAfterBytes: 5_000, cutTimes: 1, ignoreRange: true });

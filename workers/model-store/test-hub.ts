@@ -10,6 +10,10 @@ export interface TestHubFaults {
   corrupt?: boolean;
   /** Answer the first N requests with 503. */
   failFirst?: number;
+  /** Leave out Content-Range, like a CDN that does not expose it to the page. */
+  hideContentRange?: boolean;
+  /** A different ETag on every response, like a CDN that tags each one. */
+  etagPerRequest?: boolean;
 }
 
 /** Deterministic bytes of a given length. */
@@ -69,8 +73,9 @@ export function testHub(file: Uint8Array, faults: TestHubFaults = {}) {
     return new Response(stream, {
       status: partial ? 206 : 200,
       headers: {
-        ETag: '"etag-1"',
-        ...(partial ? { 'Content-Range': `bytes ${start}-${file.length - 1}/${file.length}` } : {}),
+        ETag: faults.etagPerRequest ? `"etag-${requests.length}"` : '"etag-1"',
+        'Content-Length': String(body.length),
+        ...(partial && !faults.hideContentRange ? { 'Content-Range': `bytes ${start}-${file.length - 1}/${file.length}` } : {}),
       },
     });
   };
