@@ -2,9 +2,9 @@ import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../protocol';
-import { downloadFile, isStored, type DownloadTarget, type FileDownloadOptions } from './file-download';
+import { downloadFile, type DownloadTarget, type FileDownloadOptions } from './file-download';
 import { fileKey, ModelStore, type FileRecord } from './model-store';
-import { testBytes, testHub, testTarget, type TestHubFaults } from './test-hub';
+import { isStored, testBytes, testHub, testTarget, type TestHubFaults } from './test-hub';
 
 let nextStore = 0;
 const openStore = () => ModelStore.open(`test-download-${nextStore++}`);

@@ -28,7 +28,7 @@ export interface FileDownloadOptions {
 const RESTART_LIMIT = 3;
 
 /** `bytes 100-199/1000` → its parts; null when absent or malformed. */
-export function parseContentRange(header: string | null): { start: number; end: number; total: number } | null {
+function parseContentRange(header: string | null): { start: number; end: number; total: number } | null {
   const match = header?.match(/^bytes (\d+)-(\d+)\/(\d+)$/);
   return match ? { start: Number(match[1]), end: Number(match[2]), total: Number(match[3]) } : null;
 }
@@ -52,12 +52,6 @@ function freshRecord(target: DownloadTarget): FileRecord {
 
 function describes(record: FileRecord, target: DownloadTarget): boolean {
   return record.size === target.size && record.sha256 === target.sha256 && record.gitOid === target.gitOid;
-}
-
-/** Whether the store holds the whole file, verified. */
-export async function isStored(store: ModelStore, target: DownloadTarget): Promise<boolean> {
-  const record = await store.getFile(fileKey(target.repo, target.commit, target.path));
-  return record !== undefined && record.complete && describes(record, target);
 }
 
 /**

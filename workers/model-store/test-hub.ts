@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DownloadTarget } from './file-download';
+import { fileKey, type ModelStore } from './model-store';
 
 /** Faults of the in-memory hub used by the unit tests (the e2e tests use scripts/fake-hub.mjs). */
 export interface TestHubFaults {
@@ -86,4 +87,10 @@ export function testHub(file: Uint8Array, faults: TestHubFaults = {}) {
       return sent;
     },
   };
+}
+
+/** Whether the store holds the whole file, verified. */
+export async function isStored(store: ModelStore, target: DownloadTarget): Promise<boolean> {
+  const record = await store.getFile(fileKey(target.repo, target.commit, target.path));
+  return record?.complete === true && record.size === target.size;
 }
