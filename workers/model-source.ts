@@ -9,7 +9,7 @@ import type { DtypeOffer, LoadProgress, RepoRef } from './protocol';
 const SHARED_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'];
 
 /** 32 MiB: small enough that a value is never huge and little is lost when a tab closes, big enough to write fast. */
-export const DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024;
+const DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024;
 const MIN_CHUNK_BYTES = 16 * 1024;
 
 export interface FetchModelOptions {

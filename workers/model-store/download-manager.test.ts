@@ -2,11 +2,10 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { LoadProgress } from '../protocol';
 import { ensureDownloaded, type DownloadDeps, type DownloadRequest } from './download-manager';
-import { isStored } from './file-download';
 import { fileKey, ModelStore } from './model-store';
 import { StoreCache } from './store-cache';
 import { deleteStoredModels, storageReport } from './stored-models';
-import { testBytes, testHub, testTarget } from './test-hub';
+import { isStored, testBytes, testHub, testTarget } from './test-hub';
 
 let nextStore = 0;
 const openStore = () => ModelStore.open(`test-manager-${nextStore++}`);

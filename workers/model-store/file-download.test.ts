@@ -2,9 +2,9 @@ import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../protocol';
-import { downloadFile, isStored, type DownloadTarget, type FileDownloadOptions } from './file-download';
+import { downloadFile, type DownloadTarget, type FileDownloadOptions } from './file-download';
 import { fileKey, ModelStore, type FileRecord } from './model-store';
-import { testBytes, testHub, testTarget, type TestHubFaults } from './test-hub';
+import { isStored, testBytes, testHub, testTarget, type TestHubFaults } from './test-hub';
 
 let nextStore = 0;
 const openStore = () => ModelStore.open(`test-download-${nextStore++}`);
@@ -57,6 +57,23 @@ describe('downloadFile', () => {
     const { hub, store, target } = await download(file, { cutAfterBytes: 3_500, cutTimes: 4 });
     expect(hub.requests.map((request) => request.range)).toEqual([null, 'bytes=3500-', 'bytes=7000-', 'bytes=10500-', 'bytes=14000-']);
     expect(hub.bytesSent).toBe(file.length);
+    expect(await storedBytes(store, target)).toEqual(file);
+  });
+
+  it('resumes from a CDN that hides Content-Range and tags every response differently', async () => {
+    const file = testBytes(12_000);
+    const { hub, store, target } = await download(file, { cutAfterBytes: 5_000, cutTimes: 2, hideContentRange: true, etagPerRequest: true });
+    expect(hub.requests.map((request) => request.range)).toEqual([null, 'bytes=5000-', 'bytes=10000-']);
+    expect(await storedBytes(store, target)).toEqual(file);
+  });
+
+  it('starts a file checked only by size over when its entity tag changes', async () => {
+    const file = testBytes(12_000);
+    const store = openStore();
+    const target = { ...testTarget(file), sha256: null };
+    const hub = testHub(file, { cutAfterBytes: 5_000, cutTimes: 1, etagPerRequest: true });
+    await downloadFile(target, options(store, hub.fetch));
+    expect(hub.requests.map((request) => request.range)).toEqual([null, 'bytes=5000-', null]);
     expect(await storedBytes(store, target)).toEqual(file);
   });
 

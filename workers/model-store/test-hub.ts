@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DownloadTarget } from './file-download';
+import { fileKey, type ModelStore } from './model-store';
 
 /** Faults of the in-memory hub used by the unit tests (the e2e tests use scripts/fake-hub.mjs). */
 export interface TestHubFaults {
@@ -10,6 +11,10 @@ export interface TestHubFaults {
   corrupt?: boolean;
   /** Answer the first N requests with 503. */
   failFirst?: number;
+  /** Leave out Content-Range, like a CDN that does not expose it to the page. */
+  hideContentRange?: boolean;
+  /** A different ETag on every response, like a CDN that tags each one. */
+  etagPerRequest?: boolean;
 }
 
 /** Deterministic bytes of a given length. */
@@ -69,8 +74,9 @@ export function testHub(file: Uint8Array, faults: TestHubFaults = {}) {
     return new Response(stream, {
       status: partial ? 206 : 200,
       headers: {
-        ETag: '"etag-1"',
-        ...(partial ? { 'Content-Range': `bytes ${start}-${file.length - 1}/${file.length}` } : {}),
+        ETag: faults.etagPerRequest ? `"etag-${requests.length}"` : '"etag-1"',
+        'Content-Length': String(body.length),
+        ...(partial && !faults.hideContentRange ? { 'Content-Range': `bytes ${start}-${file.length - 1}/${file.length}` } : {}),
       },
     });
   };
@@ -81,4 +87,10 @@ export function testHub(file: Uint8Array, faults: TestHubFaults = {}) {
       return sent;
     },
   };
+}
+
+/** Whether the store holds the whole file, verified. */
+export async function isStored(store: ModelStore, target: DownloadTarget): Promise<boolean> {
+  const record = await store.getFile(fileKey(target.repo, target.commit, target.path));
+  return record?.complete === true && record.size === target.size;
 }
