@@ -45,3 +45,21 @@ test('Stop ends a long reply within a few tokens and the chat is ready for the n
   expect(next.reply.length).toBeGreaterThan(0);
   expect(next.stats).toMatch(/^\d+ tokens/);
 });
+
+test('loading another model while a reply is being written stops the reply and loads the new model', async ({ chat, page }) => {
+  await chat.loadModel(TINY_CHAT);
+  await chat.waitForLoaded(TINY_CHAT);
+  await chat.openSettings();
+  await page.getByLabel('Max new tokens').fill('1500');
+  await chat.message.fill('Write a long story');
+  await chat.sendButton.click();
+  const reply = chat.assistantMessages().last();
+  await expect(reply.locator('.content')).toHaveText(/.{20}/s);
+
+  await chat.loadModel('airgap-test/tiny-chat-fp32-only');
+  await chat.waitForLoaded('airgap-test/tiny-chat-fp32-only');
+  await expect(reply).toHaveAttribute('aria-busy', 'false');
+  await expect(reply.getByText('Stopped')).toBeVisible();
+  await expect(chat.alerts).toHaveCount(0);
+  await expect(chat.backend).toHaveText(/^WASM · fp32/);
+});

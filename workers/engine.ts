@@ -52,6 +52,8 @@ function cancelled(): EngineError {
 export class ChatEngine {
   private session: Session | null = null;
   private busy: 'loading' | 'generating' | null = null;
+  /** Settles when the reply being written ends, however it ends. */
+  private generation: Promise<void> | null = null;
   private readonly turnCache = new TurnCache();
 
   constructor(
@@ -67,6 +69,8 @@ export class ChatEngine {
   }
 
   async load(params: LoadParams, onProgress: (progress: LoadProgress) => void, signal: AbortSignal): Promise<LoadedModel> {
+    // The page stops a reply before it loads another model; let that reply wind down instead of refusing the load.
+    await this.generation;
     this.claim('loading');
     try {
       return await this.loadUnclaimed(params, onProgress, signal);
@@ -179,10 +183,16 @@ export class ChatEngine {
   async generate(params: GenerateParams, onDelta: (delta: TokenDelta) => void, signal: AbortSignal): Promise<GenerationResult> {
     if (!this.session) throw new EngineError('not-loaded', 'No model is loaded. Load a model first.');
     this.claim('generating');
+    const run = this.generateUnclaimed(this.session, params, onDelta, signal);
+    this.generation = run.then(
+      () => undefined,
+      () => undefined,
+    );
     try {
-      return await this.generateUnclaimed(this.session, params, onDelta, signal);
+      return await run;
     } finally {
       this.busy = null;
+      this.generation = null;
     }
   }
 
