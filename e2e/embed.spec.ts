@@ -110,6 +110,11 @@ test('a plain iframe and postMessage: status, system prompt, load, ask; a page o
     });
     expect(answers.reply).toMatchObject({ type: 'reply', text: expected.text, stopped: false });
     expect(answers.streamed).toBe(expected.text);
+    // The app is on another site than the host, and this browser blocks third-party storage: IndexedDB is refused,
+    // so models and chats live in memory, and the frame says so.
+    await expect(page.frameLocator('iframe').getByRole('status', { name: 'Storage' })).toContainText(
+      'downloaded models and chats last only until this tab closes',
+    );
 
     // A page on an origin the config does not list cannot frame the app (frame-ancestors), so nothing answers it.
     await page.goto(`${stranger.origin}/blank`);
