@@ -110,6 +110,11 @@ test('a plain iframe and postMessage: status, system prompt, load, ask; a page o
     });
     expect(answers.reply).toMatchObject({ type: 'reply', text: expected.text, stopped: false });
     expect(answers.streamed).toBe(expected.text);
+    // The app is on another site than the host, and this browser blocks third-party storage: IndexedDB is refused,
+    // so models and chats live in memory, and the frame says so.
+    await expect(page.frameLocator('iframe').getByRole('status', { name: 'Storage' })).toContainText(
+      'downloaded models and chats last only until this tab closes',
+    );
 
     // A page on an origin the config does not list cannot frame the app (frame-ancestors), so nothing answers it.
     await page.goto(`${stranger.origin}/blank`);
@@ -131,5 +136,43 @@ test('a plain iframe and postMessage: status, system prompt, load, ask; a page o
     await app.close();
     await host.close();
     await stranger.close();
+  }
+});
+
+test('the full app in a frame of another site: storage refused, models and chats kept in memory, and it says so', async ({ page, hub, requestWatch }) => {
+  const host = await startHostPageServer();
+  const app = await startEmbeddableApp(requestWatch, hub.url, host);
+  try {
+    await page.goto(`${host.origin}/blank`);
+    await page.evaluate((src) => {
+      const iframe = document.createElement('iframe');
+      iframe.src = src;
+      iframe.title = 'Airgap Chat';
+      iframe.style.cssText = 'width: 70rem; height: 50rem';
+      document.body.append(iframe);
+    }, `${app.url}/`);
+    const frame = page.frameLocator('iframe');
+    await expect(frame.getByRole('status', { name: 'Storage' })).toContainText(
+      'downloaded models and chats last only until this tab closes',
+    );
+
+    await frame.getByLabel('Hugging Face model id').fill(TINY_CHAT);
+    await frame.getByRole('button', { name: 'Load model' }).click();
+    await expect(frame.getByText(new RegExp(`^Loaded ${TINY_CHAT} on `))).toBeVisible({ timeout: 90_000 });
+    const stored = frame.getByRole('region', { name: 'Stored models' });
+    await expect(stored.getByRole('listitem')).toHaveText([new RegExp(`^${TINY_CHAT} · q8.* · complete · `)]);
+    await expect(frame.getByRole('status', { name: 'Storage use' })).toHaveText(/^Kept in memory for this visit only/);
+
+    await frame.getByRole('textbox', { name: 'Message' }).fill('Hello');
+    await frame.getByRole('button', { name: 'Send' }).click();
+    const expected = await referenceReply({ root: HUB_ROOT, repo: TINY_CHAT, dtype: 'q8', messages: hello });
+    await expect(frame.locator('[data-message-role="assistant"] .content')).toHaveText(expected.text);
+    await expect(frame.getByRole('alert')).toHaveCount(0);
+
+    await stored.getByRole('button', { name: `Delete ${TINY_CHAT} (q8)` }).click();
+    await expect(stored.getByText('No models are stored yet.', { exact: false })).toBeVisible();
+  } finally {
+    await app.close();
+    await host.close();
   }
 });

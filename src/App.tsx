@@ -8,6 +8,7 @@ import { MessageList } from './components/MessageList';
 import { ModelPicker } from './components/ModelPicker';
 import { Notices } from './components/Notices';
 import { SettingsPanel } from './components/SettingsPanel';
+import { StorageModeNotice } from './components/StorageModeNotice';
 import { StoredModels } from './components/StoredModels';
 import { UpdatePrompt } from './components/UpdatePrompt';
 import type { ServiceWorkerUpdates } from './pwa/service-worker-updates';
@@ -30,6 +31,7 @@ export function App({ configProblems, compact, updates }: AppProps) {
       </header>
       <ConfigProblems problems={configProblems} />
       <UpdatePrompt updates={updates} />
+      <StorageModeNotice />
       <Notices />
       {compact ? (
         <main className="chat">

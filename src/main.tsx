@@ -23,6 +23,7 @@ async function start(): Promise<void> {
     () => store?.getState().engineLost(),
   );
   store = createAppStore({ engine, config });
+  void store.getState().checkStorageMode();
   void store.getState().loadPreferences();
   void store.getState().hydrate();
   createRoot(document.getElementById('root')!).render(

@@ -1,14 +1,16 @@
+import { storageBackend } from '../workers/key-value-store';
+
 let asked: Promise<boolean | null> | null = null;
 
 /**
  * Asks the browser once per page to keep this site's storage when disk space runs low, so downloaded models are not
  * evicted. Page-only API (workers cannot ask). Resolves to whether storage is persistent, or null where the browser
- * has no such API (insecure contexts, old browsers).
+ * has no such API (insecure contexts, old browsers) or refuses this page storage altogether (nothing to keep then).
  */
 export function requestPersistentStorage(): Promise<boolean | null> {
   asked ??= (async () => {
     const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
-    if (!storage?.persist || !storage.persisted) return null;
+    if (!storage?.persist || !storage.persisted || (await storageBackend()).inMemory) return null;
     try {
       return (await storage.persisted()) || (await storage.persist());
     } catch {

@@ -1,10 +1,13 @@
 /// <reference lib="webworker" />
 import { ChatEngine, messageOf } from './engine';
+import { storageBackend } from './key-value-store';
+import { sharedLocks } from './shared-locks';
 import { ModelSource } from './model-source';
 import { ModelStore } from './model-store/model-store';
 import { asStorageError } from './model-store/storage-errors';
 import { StoreCache } from './model-store/store-cache';
-import { deleteStoredModels, storageReport, type StoredModelsDeps } from './model-store/stored-models';
+import type { DownloadDeps } from './model-store/download-manager';
+import { deleteStoredModels, storageReport } from './model-store/stored-models';
 import {
   EngineError,
   type CallRequest,
@@ -16,16 +19,25 @@ import {
 
 declare const self: DedicatedWorkerGlobalScope;
 
+/** The browser's figures for this site's disk storage, or none while the models live in memory (they say nothing then). */
+async function diskEstimate(): Promise<StorageEstimate> {
+  return (await storageBackend()).inMemory ? {} : navigator.storage.estimate();
+}
+
 // The worker owns the model store: the page asks it for downloads, listings and deletions.
 const store = ModelStore.open();
 const cache = new StoreCache(store);
-const storage: StoredModelsDeps = {
+const storage: DownloadDeps = {
   store,
-  // Both exist only in secure contexts; without them downloads run unlocked and unchecked rather than not at all.
-  locks: navigator.locks,
-  estimate: navigator.storage ? () => navigator.storage.estimate() : undefined,
+  fetch: (...args) => fetch(...args),
+  // Locks and estimates exist only in secure contexts; without them downloads run unlocked and unchecked rather than
+  // not at all. The locks are set once the storage mode is known; every call waits for that.
+  estimate: navigator.storage ? diskEstimate : undefined,
 };
-const engine = new ChatEngine(new ModelSource(store, cache, { ...storage, fetch: (...args) => fetch(...args) }), cache);
+const storageReady = sharedLocks().then((locks) => {
+  storage.locks = locks;
+});
+const engine = new ChatEngine(new ModelSource(store, cache, storage), cache);
 const running = new Map<number, AbortController>();
 
 function post(message: WorkerResponse): void {
@@ -36,7 +48,8 @@ function progressOf<K extends CallName>(call: K, id: number): (progress: Calls[K
   return (progress) => post({ type: 'progress', id, call, progress } as WorkerResponse);
 }
 
-function serve(request: CallRequest, signal: AbortSignal): Promise<Calls[CallName]['result']> {
+async function serve(request: CallRequest, signal: AbortSignal): Promise<Calls[CallName]['result']> {
+  await storageReady;
   switch (request.type) {
     case 'inspect':
       return engine.inspect(request.params, signal);

@@ -92,6 +92,8 @@ export interface StorageReport {
   /** What the browser says this site uses and may use, in bytes; null when it does not say. */
   usage: number | null;
   quota: number | null;
+  /** True when the browser refused IndexedDB: the models live in memory and are gone when the tab closes. */
+  inMemory: boolean;
 }
 
 /** Sampling settings; `undefined` means "use the model's generation_config.json". */

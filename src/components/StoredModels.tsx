@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { StoredModel } from '../../workers/protocol';
+import type { StorageReport, StoredModel } from '../../workers/protocol';
 import { useApp } from '../store/context';
 import { formatBytes, formatLastUsed, formatPercent } from '../format';
 
@@ -12,6 +12,16 @@ function persistenceLine(persisted: boolean | null): string {
   return persisted
     ? 'Storage is persistent: the browser keeps these models even when disk space runs low.'
     : 'Storage is not persistent: the browser may remove these models when disk space runs low.';
+}
+
+const IN_MEMORY_LINE =
+  'Kept in memory for this visit only: this browser does not let the app store models here, so they are gone when ' +
+  'this tab closes.';
+
+function usageLine({ usage, quota }: StorageReport): string {
+  return usage !== null && quota !== null
+    ? `${formatBytes(usage)} used of ${formatBytes(quota)} available to this site.`
+    : 'The browser does not say how much storage this site may use.';
 }
 
 function stateOf(model: StoredModel): string {
@@ -54,10 +64,7 @@ export function StoredModels() {
       <h2 id="stored-models-heading">Stored models</h2>
       {storage && (
         <p role="status" aria-label="Storage use">
-          {storage.usage !== null && storage.quota !== null
-            ? `${formatBytes(storage.usage)} used of ${formatBytes(storage.quota)} available to this site.`
-            : 'The browser does not say how much storage this site may use.'}{' '}
-          {persistenceLine(persisted)}
+          {storage.inMemory ? IN_MEMORY_LINE : `${usageLine(storage)} ${persistenceLine(persisted)}`}
         </p>
       )}
       {models.length === 0 ? (

@@ -1,4 +1,5 @@
-import { createStore, del, get, promisifyRequest, set, values, type UseStore } from 'idb-keyval';
+import { del, get, promisifyRequest, set, values, type UseStore } from 'idb-keyval';
+import { createKeyValueStore } from '../../workers/key-value-store';
 import type { Conversation, StoredMessage } from '../chat/types';
 import { SyncChannel, type ConversationChange } from './sync-channel';
 
@@ -12,7 +13,7 @@ export type ConversationPatch = Partial<Pick<Conversation, 'title' | 'settings' 
  */
 export class ConversationDb {
   constructor(
-    private readonly store: UseStore = createStore('airgap-chat-conversations', 'conversations'),
+    private readonly store: UseStore = createKeyValueStore('airgap-chat-conversations', 'conversations'),
     private readonly channel = new SyncChannel(),
   ) {}
 

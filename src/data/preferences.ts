@@ -1,4 +1,5 @@
-import { createStore, get, set, type UseStore } from 'idb-keyval';
+import { get, set, type UseStore } from 'idb-keyval';
+import { createKeyValueStore } from '../../workers/key-value-store';
 
 /** Choices that outlive a conversation: the system prompt new conversations start with. */
 export interface Preferences {
@@ -8,7 +9,7 @@ export interface Preferences {
 const KEY = 'preferences';
 
 export class PreferencesDb {
-  constructor(private readonly store: UseStore = createStore('airgap-chat-preferences', 'preferences')) {}
+  constructor(private readonly store: UseStore = createKeyValueStore('airgap-chat-preferences', 'preferences')) {}
 
   async read(): Promise<Partial<Preferences>> {
     const stored = await get<Partial<Preferences>>(KEY, this.store);

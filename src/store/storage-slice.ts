@@ -1,3 +1,4 @@
+import { storageBackend } from '../../workers/key-value-store';
 import type { StorageReport } from '../../workers/protocol';
 import { isStoragePersistent } from '../storage-persistence';
 import type { SliceCreator } from './types';
@@ -7,6 +8,10 @@ export interface StorageSlice {
   storage: StorageReport | null;
   /** Whether the browser keeps this site's storage when space runs low; null while unknown. */
   persisted: boolean | null;
+  /** True when the browser refused this page IndexedDB: chats (and, in the worker, models) live in memory. */
+  storageInMemory: boolean;
+  /** Learns once whether the browser lets the page keep data (the page and the worker probe the same origin). */
+  checkStorageMode: () => Promise<void>;
   refreshStorage: () => Promise<void>;
   /** Deletes one stored model by id, or every stored model with null. */
   deleteStoredModels: (id: string | null) => Promise<void>;
@@ -18,6 +23,12 @@ export const createStorageSlice: SliceCreator<StorageSlice> =
   (set, get) => ({
     storage: null,
     persisted: null,
+    storageInMemory: false,
+
+    checkStorageMode: async () => {
+      const { inMemory } = await storageBackend();
+      if (inMemory) set({ storageInMemory: true });
+    },
 
     refreshStorage: async () => {
       try {

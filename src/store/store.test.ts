@@ -403,7 +403,7 @@ describe('conversations slice', () => {
 describe('storage slice', () => {
   it('shows the worker report and deletes through it', async () => {
     const { engine, store } = setUp();
-    const report = { models: [], usage: 5, quota: 100 };
+    const report = { models: [], usage: 5, quota: 100, inMemory: false };
     const refreshing = store.getState().refreshStorage();
     engine.last('storedModels').resolve(report);
     await refreshing;

@@ -1,4 +1,5 @@
-import { clear, createStore, del, get, promisifyRequest, set, values, type UseStore } from 'idb-keyval';
+import { clear, del, get, promisifyRequest, set, values, type UseStore } from 'idb-keyval';
+import { createKeyValueStore, storageBackend } from '../key-value-store';
 import type { Dtype, StoredModel } from '../protocol';
 
 /** One file of a repository as the hub lists it, with what its bytes can be checked against. */
@@ -76,10 +77,10 @@ export class ModelStore {
 
   static open(prefix = 'airgap-models'): ModelStore {
     return new ModelStore(
-      createStore(`${prefix}-chunks`, 'chunks'),
-      createStore(`${prefix}-files`, 'files'),
-      createStore(`${prefix}-manifests`, 'manifests'),
-      createStore(`${prefix}-models`, 'models'),
+      createKeyValueStore(`${prefix}-chunks`, 'chunks'),
+      createKeyValueStore(`${prefix}-files`, 'files'),
+      createKeyValueStore(`${prefix}-manifests`, 'manifests'),
+      createKeyValueStore(`${prefix}-models`, 'models'),
     );
   }
 
@@ -109,8 +110,10 @@ export class ModelStore {
   /** Removes a file: its record first (so it no longer claims anything), then every chunk, written or orphaned. */
   async deleteFile(key: string): Promise<void> {
     await del(key, this.files);
+    // A range made by one IndexedDB implementation means nothing to another (the in-memory one, say).
+    const { keyRange } = await storageBackend();
     await this.chunks('readwrite', (store) => {
-      store.delete(IDBKeyRange.bound([key, 0], [key, Infinity]));
+      store.delete(keyRange.bound([key, 0], [key, Infinity]));
       return promisifyRequest(store.transaction);
     });
   }

@@ -1,3 +1,4 @@
+import { storageBackend } from '../key-value-store';
 import { EngineError, type StorageReport, type StoredModel } from '../protocol';
 import { downloadLockName } from './download-manager';
 import { fileKey, type ModelRecord, type ModelStore } from './model-store';
@@ -24,7 +25,7 @@ export async function storageReport({ store, estimate }: StoredModelsDeps): Prom
   }
   models.sort((a, b) => b.lastUsed - a.lastUsed);
   const { usage = null, quota = null } = (await estimate?.().catch(() => undefined)) ?? {};
-  return { models, usage, quota };
+  return { models, usage, quota, inMemory: (await storageBackend()).inMemory };
 }
 
 /**
