@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FrameBatcher, throttled } from './frame-batcher';
+import { FrameBatcher, nextFrame, throttled } from './frame-batcher';
 
 describe('FrameBatcher', () => {
   it('hands on everything that arrived within a frame as one update', () => {
@@ -17,6 +17,33 @@ describe('FrameBatcher', () => {
     batcher.flush();
     frames.shift()!();
     expect(applied, 'a flush hands on at once, and the frame then has nothing to do').toEqual(['abc', 'd']);
+  });
+});
+
+describe('nextFrame', () => {
+  it('waits for the next animation frame, but no longer than 50 ms when the page is not painted', () => {
+    vi.useFakeTimers();
+    const frames = new Map<number, () => void>();
+    vi.stubGlobal('requestAnimationFrame', (callback: () => void) => frames.set(frames.size + 1, callback).size);
+    vi.stubGlobal('cancelAnimationFrame', (id: number) => frames.delete(id));
+    try {
+      const painted = vi.fn();
+      nextFrame(painted);
+      frames.get(1)!();
+      vi.advanceTimersByTime(100);
+      expect(painted, 'the frame came first; the timer was cancelled').toHaveBeenCalledTimes(1);
+
+      const hidden = vi.fn();
+      nextFrame(hidden);
+      vi.advanceTimersByTime(49);
+      expect(hidden).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(1);
+      expect(hidden).toHaveBeenCalledTimes(1);
+      expect(frames.has(2), 'the frame request was cancelled').toBe(false);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.useRealTimers();
+    }
   });
 });
 

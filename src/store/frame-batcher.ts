@@ -1,5 +1,27 @@
-const nextFrame: (callback: () => void) => void =
-  typeof requestAnimationFrame === 'function' ? (callback) => requestAnimationFrame(() => callback()) : (callback) => setTimeout(callback, 16);
+/**
+ * The longest a batch waits. A hidden tab, or a cross-origin frame the browser does not paint (an embedded chat
+ * off-screen), may get no animation frame for seconds, yet its reply must still reach the store, the saved copy and
+ * an embedding host as it streams.
+ */
+const MAX_WAIT_MS = 50;
+
+/** Calls back on the next animation frame, or after MAX_WAIT_MS if no frame comes first. */
+export function nextFrame(callback: () => void): void {
+  if (typeof requestAnimationFrame !== 'function') {
+    setTimeout(callback, 16);
+    return;
+  }
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    callback();
+  };
+  const frame = requestAnimationFrame(run);
+  const timer = setTimeout(run, MAX_WAIT_MS);
+}
 
 /**
  * Collects streamed text and hands it on at most once per animation frame, so a fast model costs one store update
