@@ -45,7 +45,8 @@ async function fetchWithRetry(url: string, ref: RepoRef, signal: AbortSignal): P
       if (response) return response;
       throw new EngineError(
         'network',
-        `Could not reach the model hub at ${ref.hubUrl}. Check your connection or the hub URL in Settings.`,
+        `Could not reach the model hub at ${ref.hubUrl}. Check your connection and try again; if it keeps failing, ` +
+          "the hub URL in this app's config.json may be wrong.",
         { cause: failure },
       );
     }
