@@ -1,5 +1,4 @@
-import { referenceReply } from '../scripts/fixtures/reference.mjs';
-import { expect, HUB_ROOT, parseStats, test, TINY_CHAT } from './fixtures';
+import { expect, parseStats, test, TINY_CHAT, tinyChatReference } from './fixtures';
 
 test('WASM: a typed model id loads and the streamed reply equals the Node reference, turn after turn', async ({ chat }) => {
   await chat.showPlainText();
@@ -10,29 +9,17 @@ test('WASM: a typed model id loads and the streamed reply equals the Node refere
   expect(threads, 'the page is cross-origin isolated, so ORT runs threaded').toBeGreaterThan(1);
 
   const first = await chat.ask('Hello');
-  const expectedFirst = await referenceReply({
-    root: HUB_ROOT,
-    repo: TINY_CHAT,
-    dtype: 'q8',
-    messages: [{ role: 'user', content: 'Hello' }],
-    maxNewTokens: 32,
-  });
+  const expectedFirst = await tinyChatReference([{ role: 'user', content: 'Hello' }]);
   expect(first.reply).toBe(expectedFirst.text);
   const stats = parseStats(first.stats);
   expect(stats.tokens).toBe(expectedFirst.tokenIds.length);
 
   const second = await chat.ask('Tell me more, please: ünïcödé ✓');
-  const expectedSecond = await referenceReply({
-    root: HUB_ROOT,
-    repo: TINY_CHAT,
-    dtype: 'q8',
-    messages: [
+  const expectedSecond = await tinyChatReference([
       { role: 'user', content: 'Hello' },
       { role: 'assistant', content: expectedFirst.text },
       { role: 'user', content: 'Tell me more, please: ünïcödé ✓' },
-    ],
-    maxNewTokens: 32,
-  });
+    ]);
   expect(second.reply).toBe(expectedSecond.text);
   console.log(`[figures] WASM q8 ${threads} threads: ${await chat.loadedLine()} ${first.stats}`);
 });

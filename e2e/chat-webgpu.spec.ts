@@ -1,5 +1,4 @@
-import { referenceReply } from '../scripts/fixtures/reference.mjs';
-import { expect, HUB_ROOT, test, TINY_CHAT } from './fixtures';
+import { expect, test, TINY_CHAT, tinyChatReference } from './fixtures';
 
 test('WebGPU: the software adapter runs the q4 weights and the reply equals the Node reference', async ({ chat }) => {
   test.setTimeout(240_000);
@@ -10,13 +9,7 @@ test('WebGPU: the software adapter runs the q4 weights and the reply equals the 
   await expect(chat.backend).toHaveText('WebGPU · q4');
 
   const { reply, stats } = await chat.ask('Hello');
-  const expected = await referenceReply({
-    root: HUB_ROOT,
-    repo: TINY_CHAT,
-    dtype: 'q4',
-    messages: [{ role: 'user', content: 'Hello' }],
-    maxNewTokens: 32,
-  });
+  const expected = await tinyChatReference([{ role: 'user', content: 'Hello' }], 'q4');
   expect(reply).toBe(expected.text);
   console.log(`[figures] WebGPU q4: ${await chat.loadedLine()} ${stats}`);
 });

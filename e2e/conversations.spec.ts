@@ -1,9 +1,6 @@
-import { referenceReply } from '../scripts/fixtures/reference.mjs';
 import { exportFileOf, linearConversation } from './export-files';
-import { ChatPage, expect, HUB_ROOT, test, TINY_CHAT } from './fixtures';
+import { ChatPage, expect, test, TINY_CHAT, tinyChatReference } from './fixtures';
 
-const reference = (messages: { role: string; content: string }[], maxNewTokens = 32) =>
-  referenceReply({ root: HUB_ROOT, repo: TINY_CHAT, dtype: 'q8', messages, maxNewTokens });
 
 test('chats persist across a reload and can be renamed, searched and deleted from the sidebar', async ({ chat, page }) => {
   await chat.loadModel(TINY_CHAT);
@@ -45,7 +42,7 @@ test('edit and regenerate make branches that can be switched; Copy copies the re
   await chat.waitForLoaded(TINY_CHAT);
   await chat.showPlainText();
   const original = await chat.ask('Hello');
-  expect(original.reply).toBe((await reference([{ role: 'user', content: 'Hello' }])).text);
+  expect(original.reply).toBe((await tinyChatReference([{ role: 'user', content: 'Hello' }])).text);
 
   await page.getByRole('button', { name: 'Copy reply' }).click();
   await expect(page.getByRole('button', { name: 'Copy reply' })).toHaveText('Copied');
@@ -56,7 +53,7 @@ test('edit and regenerate make branches that can be switched; Copy copies the re
   await page.getByRole('button', { name: 'Regenerate' }).click();
   const reply = chat.assistantMessages().first();
   await expect(reply).toHaveAttribute('aria-busy', 'false');
-  const shorter = (await reference([{ role: 'user', content: 'Hello' }], 8)).text;
+  const shorter = (await tinyChatReference([{ role: 'user', content: 'Hello' }], 'q8', 8)).text;
   await expect(reply.locator('.content')).toHaveText(shorter);
   await expect(reply.getByRole('group', { name: 'Versions' })).toContainText('2 / 2');
   await reply.getByRole('button', { name: 'Previous version' }).click();
@@ -69,7 +66,7 @@ test('edit and regenerate make branches that can be switched; Copy copies the re
   await expect(chat.userMessages().locator('.content')).toHaveText(['Hi there']);
   await expect(chat.assistantMessages().first()).toHaveAttribute('aria-busy', 'false');
   await expect(chat.assistantMessages().first().locator('.content')).toHaveText(
-    (await reference([{ role: 'user', content: 'Hi there' }], 8)).text,
+    (await tinyChatReference([{ role: 'user', content: 'Hi there' }], 'q8', 8)).text,
   );
   const question = chat.userMessages().first();
   await expect(question.getByRole('group', { name: 'Versions' })).toContainText('2 / 2');

@@ -1,5 +1,4 @@
-import { referenceReply } from '../scripts/fixtures/reference.mjs';
-import { expect, HUB_ROOT, test, TINY_CHAT } from './fixtures';
+import { expect, test, TINY_CHAT, tinyChatReference } from './fixtures';
 import { startHostPageServer } from './host-page-server';
 import { startOwnAppServer } from './own-app-server';
 
@@ -33,7 +32,7 @@ test('<airgap-chat> on a cross-origin-isolated intranet page: load, ask, stream 
       const reply = await chat.ask('Hello', (delta) => deltas.push(delta));
       return { loaded, reply, streamed: deltas.join(''), deltaCount: deltas.length };
     });
-    const expected = await referenceReply({ root: HUB_ROOT, repo: TINY_CHAT, dtype: 'q8', messages: hello });
+    const expected = await tinyChatReference(hello);
     expect(result.reply).toEqual({ text: expected.text, stopped: false });
     expect(result.streamed).toBe(expected.text);
     expect(result.deltaCount).toBeGreaterThan(1);
@@ -102,12 +101,7 @@ test('a plain iframe and postMessage: status, system prompt, load, ask; a page o
     expect(answers.prompt).toMatchObject({ type: 'ok' });
     // Without cross-origin isolation on the host page the frame has none either: one WASM thread.
     expect(answers.loaded).toMatchObject({ type: 'loaded', model: TINY_CHAT, backend: 'WASM · q8 · 1 thread' });
-    const expected = await referenceReply({
-      root: HUB_ROOT,
-      repo: TINY_CHAT,
-      dtype: 'q8',
-      messages: [{ role: 'system', content: 'You are terse.' }, ...hello],
-    });
+    const expected = await tinyChatReference([{ role: 'system', content: 'You are terse.' }, ...hello]);
     expect(answers.reply).toMatchObject({ type: 'reply', text: expected.text, stopped: false });
     expect(answers.streamed).toBe(expected.text);
     // The app is on another site than the host, and this browser blocks third-party storage: IndexedDB is refused,
@@ -165,7 +159,7 @@ test('the full app in a frame of another site: storage refused, models and chats
 
     await frame.getByRole('textbox', { name: 'Message' }).fill('Hello');
     await frame.getByRole('button', { name: 'Send' }).click();
-    const expected = await referenceReply({ root: HUB_ROOT, repo: TINY_CHAT, dtype: 'q8', messages: hello });
+    const expected = await tinyChatReference(hello);
     await expect(frame.locator('[data-message-role="assistant"] .content')).toHaveText(expected.text);
     await expect(frame.getByRole('alert')).toHaveCount(0);
 

@@ -1,5 +1,6 @@
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { startFakeHub } from '../scripts/fake-hub.mjs';
+import { referenceReply } from '../scripts/fixtures/reference.mjs';
 import { startAppServer } from '../scripts/serve.mjs';
 
 export const HUB_ROOT = '.fixtures/hub';
@@ -204,6 +205,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 });
 
 export { expect };
+
+export type Turn = { role: 'system' | 'user' | 'assistant'; content: string };
+
+/** The exact greedy reply of the tiny chat fixture in Node (transformers.js on onnxruntime-node), 32 tokens by default as its generation_config says. */
+export function tinyChatReference(messages: Turn[], dtype: 'fp32' | 'q8' | 'q4' = 'q8', maxNewTokens = 32) {
+  return referenceReply({ root: HUB_ROOT, repo: TINY_CHAT, dtype, messages, maxNewTokens });
+}
 
 /** Parses the stats line under a reply: "12 tokens · 150 ms to first token · 40.2 tokens/s · prompt 9 tokens". */
 export function parseStats(stats: string) {

@@ -1,6 +1,5 @@
-import { referenceReply } from '../scripts/fixtures/reference.mjs';
 import { exportFileOf, linearConversation } from './export-files';
-import { expect, HUB_ROOT, parseStats, test, TINY_CHAT } from './fixtures';
+import { expect, parseStats, test, TINY_CHAT, tinyChatReference } from './fixtures';
 
 /** A long earlier conversation, as an export file: 24 turns of plain prose. */
 function longHistory() {
@@ -41,18 +40,12 @@ test('KV reuse: the next turn reuses the cache, gives exactly the tokens it give
   };
   expect(withoutReuse.stats).not.toMatch(/reused/);
 
-  const expected = await referenceReply({
-    root: HUB_ROOT,
-    repo: TINY_CHAT,
-    dtype: 'q8',
-    messages: [
+  const expected = await tinyChatReference([
       ...turns,
       { role: 'user', content: 'Now say something new.' },
       { role: 'assistant', content: first.reply },
       { role: 'user', content: 'And one more thing?' },
-    ],
-    maxNewTokens: 32,
-  });
+    ]);
   expect(withReuse.reply).toBe(expected.text);
   expect(withoutReuse.reply).toBe(expected.text);
   expect(parseStats(withReuse.stats).tokens).toBe(expected.tokenIds.length);

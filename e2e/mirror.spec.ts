@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mirrorRepo } from '../scripts/mirror.mjs';
-import { referenceReply } from '../scripts/fixtures/reference.mjs';
-import { ChatPage, expect, HUB_ROOT, test, TINY_CHAT } from './fixtures';
+import { ChatPage, expect, test, TINY_CHAT, tinyChatReference } from './fixtures';
 import { startOwnAppServer } from './own-app-server';
 
 test('a folder filled by npm run mirror is served by the app server; its model loads from the app’s own origin only, others from the next hub', async ({ page, hub, requestWatch }) => {
@@ -19,7 +18,7 @@ test('a folder filled by npm run mirror is served by the app server; its model l
       await chat.loadModel(TINY_CHAT);
       await chat.waitForLoaded(TINY_CHAT);
       const { reply } = await chat.ask('Hello');
-      const expected = await referenceReply({ root: HUB_ROOT, repo: TINY_CHAT, dtype: 'q8', messages: [{ role: 'user', content: 'Hello' }] });
+      const expected = await tinyChatReference([{ role: 'user', content: 'Hello' }]);
       expect(reply).toBe(expected.text);
 
       const appOrigin = new URL(app.url).origin;

@@ -1,5 +1,4 @@
-import { referenceReply } from '../scripts/fixtures/reference.mjs';
-import { ChatPage, expect, HUB_ROOT, test, TINY_CHAT } from './fixtures';
+import { ChatPage, expect, test, TINY_CHAT, tinyChatReference } from './fixtures';
 import { startOwnAppServer } from './own-app-server';
 import { cachedPaths, waitForServiceWorker } from './service-worker';
 
@@ -40,7 +39,7 @@ test('after one visit the app opens with the server stopped and chats with the s
     await chat.loadModel(TINY_CHAT);
     await chat.waitForLoaded(TINY_CHAT);
     const { reply } = await chat.ask('Hello');
-    const expected = await referenceReply({ root: HUB_ROOT, repo: TINY_CHAT, dtype: 'q8', messages: [{ role: 'user', content: 'Hello' }], maxNewTokens: 32 });
+    const expected = await tinyChatReference([{ role: 'user', content: 'Hello' }]);
     expect(reply).toBe(expected.text);
     expect(hub.stats.requests.length, 'the stored model needs no hub').toBe(hubRequestsBefore);
 
