@@ -106,7 +106,7 @@ test('a plain iframe and postMessage: status, system prompt, load, ask; a page o
     expect(answers.streamed).toBe(expected.text);
     // The app is on another site than the host, and this browser blocks third-party storage: IndexedDB is refused,
     // so models and chats live in memory, and the frame says so.
-    await expect(page.frameLocator('iframe').getByRole('status', { name: 'Storage' })).toContainText(
+    await expect(page.frameLocator('iframe').getByRole('status', { name: 'Storage', exact: true })).toContainText(
       'downloaded models and chats last only until this tab closes',
     );
 
@@ -146,7 +146,7 @@ test('the full app in a frame of another site: storage refused, models and chats
       document.body.append(iframe);
     }, `${app.url}/`);
     const frame = page.frameLocator('iframe');
-    await expect(frame.getByRole('status', { name: 'Storage' })).toContainText(
+    await expect(frame.getByRole('status', { name: 'Storage', exact: true })).toContainText(
       'downloaded models and chats last only until this tab closes',
     );
 

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { isMainModule, parsePort } from './lib/cli.mjs';
 import { fileResponseFraming, streamFileSpan } from './lib/file-response.mjs';
@@ -23,6 +24,9 @@ import { pathSegments } from './lib/url-path.mjs';
 /** @typedef {import('./lib/hub-repos.mjs').Repo} Repo */
 /** @typedef {import('./lib/hub-repos.mjs').RepoFile} RepoFile */
 /** @typedef {ReturnType<typeof createReply>} Reply */
+
+/** How long a cut connection stays silent after its last byte before it closes. */
+const STALL_BEFORE_CUT_MS = 300;
 
 /** The app runs on another origin and must read these headers, so they are exposed to it. */
 const CORS_HEADERS = {
@@ -163,6 +167,10 @@ async function sendRepoFile(req, res, reply, repo, file, plan) {
   }
   res.flushHeaders(); // a cut at 0 bytes still sends the headers
   await streamFileSpan(res, file.absPath, { start: span.start, end: span.start + cutAt - 1 }, { stages, endResponse: false });
+  // Real connections stall before they drop. Closing at once would let Chromium discard bytes it had received but
+  // not yet handed to the page's stream (erroring a stream empties its queue), so what the page keeps would depend on
+  // how busy the machine is.
+  await sleep(STALL_BEFORE_CUT_MS);
   // end(), not destroy(): what is still buffered reaches the client, then the connection closes mid-body.
   res.socket?.end();
 }
