@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findWeightLayout } from './dtypes';
+import { externalDataFormat, findWeightLayout } from './dtypes';
 
 describe('findWeightLayout', () => {
   it('lists each dtype with its graph and external-data files and their total size', () => {
@@ -30,5 +30,13 @@ describe('findWeightLayout', () => {
 
   it('returns null for a repository without ONNX weights', () => {
     expect(findWeightLayout([{ path: 'model.safetensors', size: 1 }, { path: 'onnx/README.md', size: 1 }])).toBeNull();
+  });
+});
+
+describe('externalDataFormat', () => {
+  it('counts the data files of the graph, whatever config.json says', () => {
+    const files = ['onnx/model_q4.onnx', 'onnx/model_q4.onnx_data', 'onnx/model_q4.onnx_data_1'];
+    expect(externalDataFormat({ dtype: 'q4', bytes: 3, files })).toEqual({ 'model_q4.onnx': 2 });
+    expect(externalDataFormat({ dtype: 'q8', bytes: 1, files: ['onnx/model_quantized.onnx'] })).toEqual({ 'model_quantized.onnx': 0 });
   });
 });

@@ -55,3 +55,12 @@ function isExternalDataOf(path: string, graphPath: string): boolean {
   const prefix = `${graphPath}_data`;
   return path === prefix || (path.startsWith(`${prefix}_`) && /^\d+$/.test(path.slice(prefix.length + 1)));
 }
+
+/**
+ * How many external-data files the dtype's graph has, in the form transformers.js' `use_external_data_format` takes.
+ * Told from the listing, so a repository whose config.json does not say (or says wrongly) still loads.
+ */
+export function externalDataFormat(offer: DtypeOffer): Record<string, number> {
+  const graphName = offer.files[0].slice(offer.files[0].lastIndexOf('/') + 1);
+  return { [graphName]: offer.files.length - 1 };
+}

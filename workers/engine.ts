@@ -8,11 +8,12 @@ import {
 } from '@huggingface/transformers';
 import { probeCapabilities } from './capabilities';
 import { planBackends, wasmThreadCount, type BackendCandidate } from './device';
-import { findWeightLayout } from './dtypes';
+import { externalDataFormat, findWeightLayout } from './dtypes';
 import { describeLoadFailure } from './load-errors';
 import { parseGenerationDefaults, toGenerateOptions } from './generation-config';
 import { listRepoFiles } from './hub';
 import type { ModelSource } from './model-source';
+import type { Manifest } from './model-store/model-store';
 import type { StoreCache } from './model-store/store-cache';
 import {
   EngineError,
@@ -29,6 +30,7 @@ import {
   type StopReason,
   type TokenDelta,
 } from './protocol';
+import { chooseChatTemplate, noChatTemplate, renderChat } from './chat-template';
 import { configureRuntime } from './runtime-env';
 import { fitToContext } from './context-window';
 import { prepareHistory } from './reasoning-history';
@@ -115,18 +117,18 @@ export class ChatEngine {
 
     // Every file is read at the commit the manifest was pinned to, so a model is never mixed from two revisions.
     const revision = manifest.commit;
-    // With a progress callback transformers.js reads each file into one buffer of its final size (without one it
-    // collects the stream and copies it): half the peak memory for a multi-GB file.
-    const progress_callback = () => {};
-    let tokenizer: PreTrainedTokenizer | null = null;
-    let generationDefaults: Partial<GenerationSettings> = {};
+    const downloadOptions = { chunkBytes: params.chunkBytes, signal, onProgress };
+    // The tokenizer and template come first: a model that cannot chat is refused before gigabytes of weights.
+    await this.source.fetchShared(manifest, downloadOptions);
+    const tokenizer = await this.loadTokenizer(manifest, signal);
+    const generationDefaults = parseGenerationDefaults(await this.source.readJson(manifest, 'generation_config.json'));
     const fallbacks: string[] = [];
     let webgpuFailed = false;
     for (const candidate of candidates) {
       if (candidate.device === 'webgpu' && webgpuFailed) continue;
       const offer = layout.offers.find((entry) => entry.dtype === candidate.dtype)!;
       try {
-        await this.source.fetchModel(manifest, offer, { chunkBytes: params.chunkBytes, signal, onProgress });
+        await this.source.fetchModel(manifest, offer, downloadOptions);
       } catch (error) {
         if (!(error instanceof EngineError && error.code === 'file-not-found')) throw error;
         fallbacks.push(`${label(candidate)}: ${error.message}`);
@@ -134,24 +136,18 @@ export class ChatEngine {
       }
       onProgress(startingProgress(offer));
       try {
-        if (!tokenizer) {
-          tokenizer = await this.guard(signal, () =>
-            AutoTokenizer.from_pretrained(params.repo, { revision, progress_callback }),
-          );
-          generationDefaults = parseGenerationDefaults(await this.source.readJson(manifest, 'generation_config.json'));
-        }
-        const loadedTokenizer = tokenizer;
         const model = await this.guard(signal, () =>
           AutoModelForCausalLM.from_pretrained(params.repo, {
             revision,
             device: candidate.device,
             dtype: candidate.dtype,
+            use_external_data_format: externalDataFormat(offer),
             ...(layout.modelFileName === 'model' ? {} : { model_file_name: layout.modelFileName }),
-            progress_callback,
+            progress_callback: readWholeFiles,
           }),
         );
         yieldBetweenSteps(model);
-        await this.warmUp(model, loadedTokenizer, signal);
+        await this.warmUp(model, tokenizer, signal);
         await this.source.markUsed(manifest, offer);
         const info: LoadedModel = {
           repo: params.repo,
@@ -161,10 +157,10 @@ export class ChatEngine {
           threads: candidate.device === 'wasm' ? threads : 1,
           fallbacks,
           generationDefaults,
-          contextLength: contextLengthOf(model, loadedTokenizer),
+          contextLength: contextLengthOf(model, tokenizer),
           loadMs: Math.round(performance.now() - started),
         };
-        this.session = { model, tokenizer: loadedTokenizer, info };
+        this.session = { model, tokenizer, info };
         return info;
       } catch (error) {
         if (signal.aborted) throw cancelled();
@@ -262,6 +258,28 @@ export class ChatEngine {
     };
   }
 
+  /** The model's tokenizer with its chat template, from wherever the repository keeps it. */
+  private async loadTokenizer(manifest: Manifest, signal: AbortSignal): Promise<PreTrainedTokenizer> {
+    const tokenizer = await this.guard(signal, () =>
+      AutoTokenizer.from_pretrained(manifest.repo, { revision: manifest.commit, progress_callback: readWholeFiles }),
+    ).catch((error: unknown) => {
+      if (error instanceof EngineError) throw error;
+      throw new EngineError('model-load-failed', `The tokenizer of “${manifest.repo}” could not be read: ${messageOf(error)}`, {
+        cause: error,
+      });
+    });
+    tokenizer.chat_template = chooseChatTemplate(
+      tokenizer.chat_template,
+      await this.source.readText(manifest, 'chat_template.jinja'),
+      await this.source.readJson(manifest, 'chat_template.json'),
+    );
+    if (!tokenizer.chat_template) {
+      await this.source.discardShared(manifest);
+      throw noChatTemplate(manifest.repo);
+    }
+    return tokenizer;
+  }
+
   async unload(): Promise<void> {
     const session = this.session;
     this.session = null;
@@ -297,6 +315,12 @@ export class ChatEngine {
   }
 }
 
+/**
+ * With a progress callback transformers.js reads each file into one buffer of its final size (without one it collects
+ * the stream and copies it): half the peak memory for a multi-GB file.
+ */
+const readWholeFiles = () => {};
+
 function label(candidate: BackendCandidate): string {
   return `${candidate.device === 'webgpu' ? 'WebGPU' : 'WASM'}/${candidate.dtype}`;
 }
@@ -324,15 +348,10 @@ function contextLengthOf(model: CausalLM, tokenizer: PreTrainedTokenizer): numbe
 
 /** The prompt's token ids as the model's chat template renders it, ready for the assistant's reply. */
 function encodeChat(tokenizer: PreTrainedTokenizer, messages: ChatMessage[]): number[] {
-  try {
-    return tokenizer.apply_chat_template(messages, { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false });
-  } catch (error) {
-    throw new EngineError(
-      'generation-failed',
-      `The model's chat template could not format this conversation: ${messageOf(error)}`,
-      { cause: error },
-    );
-  }
+  return renderChat(
+    (turns) => tokenizer.apply_chat_template(turns, { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false }),
+    messages,
+  );
 }
 
 function contextLimitOf(modelContext: number | null, userLimit: number | undefined): number | null {

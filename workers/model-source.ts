@@ -6,7 +6,14 @@ import type { StoreCache } from './model-store/store-cache';
 import type { DtypeOffer, LoadProgress, RepoRef } from './protocol';
 
 /** Files besides the weights that loading a chat model reads, when the repository has them. */
-const SHARED_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'];
+const SHARED_FILES = [
+  'config.json',
+  'generation_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'chat_template.jinja',
+  'chat_template.json',
+];
 
 /** 32 MiB: small enough that a value is never huge and little is lost when a tab closes, big enough to write fast. */
 const DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024;
@@ -56,8 +63,22 @@ export class ModelSource {
 
   /** The shared files the repository has, then the dtype's weights (graph and external data). */
   filesFor(manifest: Manifest, offer: DtypeOffer): ListedFile[] {
-    const byPath = new Map(manifest.files.map((file) => [file.path, file]));
-    return [...SHARED_FILES, ...offer.files].flatMap((path) => byPath.get(path) ?? []);
+    return this.listed(manifest, [...SHARED_FILES, ...offer.files]);
+  }
+
+  /**
+   * Makes sure the small files every dtype shares (config, tokenizer, chat template) are stored and offers them to
+   * transformers.js, so the model can be checked before any weights are downloaded.
+   */
+  async fetchShared(manifest: Manifest, options: FetchModelOptions): Promise<void> {
+    await this.download(manifest, this.listed(manifest, SHARED_FILES), `${manifest.repo} (configuration)`, options);
+  }
+
+  /** Deletes the shared files again when no stored model of this commit uses them: the model turned out unusable. */
+  async discardShared(manifest: Manifest): Promise<void> {
+    const models = await this.store.allModels();
+    if (models.some((model) => model.repo === manifest.repo && model.commit === manifest.commit)) return;
+    for (const file of this.listed(manifest, SHARED_FILES)) await this.store.deleteFile(fileKey(manifest.repo, manifest.commit, file.path));
   }
 
   /** Makes sure the dtype's files are stored (downloading what is missing) and offers them to transformers.js. */
@@ -79,6 +100,23 @@ export class ModelSource {
         lastUsed: known?.lastUsed ?? Date.now(),
       });
     };
+    // Recorded before its first byte, so a partial download shows under Stored models; a refused one does not.
+    await this.download(manifest, files, `${manifest.repo} (${offer.dtype})`, options, recordModel);
+    await recordModel();
+  }
+
+  private listed(manifest: Manifest, paths: string[]): ListedFile[] {
+    const byPath = new Map(manifest.files.map((file) => [file.path, file]));
+    return paths.flatMap((path) => byPath.get(path) ?? []);
+  }
+
+  private async download(
+    manifest: Manifest,
+    files: ListedFile[],
+    label: string,
+    options: FetchModelOptions,
+    beforeDownload?: () => Promise<void>,
+  ): Promise<void> {
     const pinned: RepoRef = { hubUrl: manifest.hubUrl, repo: manifest.repo, revision: manifest.commit };
     const targets: DownloadTarget[] = files.map((file) => ({
       ...file,
@@ -87,18 +125,9 @@ export class ModelSource {
       url: resolveUrl(pinned, file.path),
     }));
     await ensureDownloaded(
-      {
-        label: `${manifest.repo} (${offer.dtype})`,
-        targets,
-        chunkBytes: chunkSize(options.chunkBytes),
-        signal: options.signal,
-        onProgress: options.onProgress,
-        // Recorded before its first byte, so a partial download shows under Stored models; a refused one does not.
-        beforeDownload: recordModel,
-      },
+      { label, targets, chunkBytes: chunkSize(options.chunkBytes), signal: options.signal, onProgress: options.onProgress, beforeDownload },
       this.deps,
     );
-    await recordModel();
     this.cache.offer({
       resolvePrefix: resolvePrefix(pinned),
       files: targets.map((target) => ({ path: target.path, key: fileKey(target.repo, target.commit, target.path), size: target.size })),
@@ -113,13 +142,19 @@ export class ModelSource {
 
   /** A small stored JSON file of the model, or null when it is not stored or not JSON. */
   async readJson(manifest: Manifest, path: string): Promise<unknown> {
-    const response = await this.cache.match(resolveUrl({ ...manifest, revision: manifest.commit }, path));
-    if (!response) return null;
+    const text = await this.readText(manifest, path);
+    if (text === null) return null;
     try {
-      return await response.json();
+      return JSON.parse(text);
     } catch {
       return null;
     }
+  }
+
+  /** A small stored text file of the model, or null when it is not stored. */
+  async readText(manifest: Manifest, path: string): Promise<string | null> {
+    const response = await this.cache.match(resolveUrl({ ...manifest, revision: manifest.commit }, path));
+    return response ? response.text() : null;
   }
 }
 

@@ -201,6 +201,7 @@ export type ErrorCode =
   | 'revision-not-found'
   | 'file-not-found'
   | 'no-onnx-weights'
+  | 'no-chat-template'
   | 'dtype-not-offered'
   | 'hub-not-json'
   | 'hub-error'

@@ -1,0 +1,37 @@
+import { expect, test, tinyChatReference } from './fixtures';
+import { storedFiles } from './stored-files';
+
+// These repositories hold the tiny chat's weights in other layouts, so their replies must equal its reference.
+
+test('weights in an external-data file load from the listing alone, and the reply equals the reference', async ({ chat, hub }) => {
+  const repo = 'airgap-test/tiny-chat-external-data';
+  await chat.showPlainText();
+  await chat.loadModel(repo);
+  await chat.waitForLoaded(repo);
+  expect(hub.stats.requests.some((request) => request.path.endsWith('/onnx/model_quantized.onnx_data'))).toBe(true);
+  const { reply } = await chat.ask('Hello');
+  expect(reply).toBe((await tinyChatReference([{ role: 'user', content: 'Hello' }])).text);
+});
+
+test('a chat template kept in chat_template.jinja is used, and the reply equals the reference', async ({ chat }) => {
+  const repo = 'airgap-test/tiny-chat-template-file';
+  await chat.showPlainText();
+  await chat.loadModel(repo);
+  await chat.waitForLoaded(repo);
+  const { reply } = await chat.ask('Hello');
+  expect(reply).toBe((await tinyChatReference([{ role: 'user', content: 'Hello' }])).text);
+});
+
+test('a model with no chat template is refused before its weights are downloaded, and nothing is left stored', async ({
+  chat,
+  hub,
+  page,
+}) => {
+  await chat.loadModel('airgap-test/tiny-base');
+  await expect(chat.alerts).toContainText('“airgap-test/tiny-base” has no chat template');
+  await expect(chat.alerts).toContainText('Choose an instruction-tuned version');
+  await expect(chat.backend).toHaveText('No model loaded');
+  expect(hub.stats.requests.filter((request) => request.path.includes('/onnx/'))).toEqual([]);
+  expect(await storedFiles(page)).toEqual([]);
+  await expect(page.getByRole('region', { name: 'Stored models' })).toContainText('No models are stored yet');
+});
