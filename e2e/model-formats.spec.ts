@@ -1,4 +1,5 @@
-import { expect, test, tinyChatReference } from './fixtures';
+import { referenceReply } from '../scripts/fixtures/reference.mjs';
+import { expect, HUB_ROOT, test, tinyChatReference } from './fixtures';
 import { storedFiles } from './stored-files';
 
 // These repositories hold the tiny chat's weights in other layouts, so their replies must equal its reference.
@@ -34,4 +35,21 @@ test('a model with no chat template is refused before its weights are downloaded
   expect(hub.stats.requests.filter((request) => request.path.includes('/onnx/'))).toEqual([]);
   expect(await storedFiles(page)).toEqual([]);
   await expect(page.getByRole('region', { name: 'Stored models' })).toContainText('No models are stored yet');
+});
+
+test('a template that opens the reasoning for the model: the reply shows as Reasoning and equals the reference', async ({
+  chat,
+  page,
+}) => {
+  const repo = 'airgap-test/tiny-reasoner';
+  await chat.loadModel(repo);
+  await chat.waitForLoaded(repo);
+  const messages = [{ role: 'user' as const, content: 'Hello' }];
+  const expected = await referenceReply({ root: HUB_ROOT, repo, dtype: 'q8', messages, maxNewTokens: 32 });
+  const { reply } = await chat.ask('Hello');
+  expect(reply).toBe('');
+  const reasoning = chat.assistantMessages().first().locator('details', { hasText: 'Reasoning' });
+  await reasoning.getByText('Reasoning', { exact: true }).click();
+  expect(await reasoning.locator('.reasoning-text').textContent()).toBe(expected.text.trim());
+  await expect(page.getByText('Reasoning…', { exact: true }), 'it is not still thinking once the reply ended').toHaveCount(0);
 });

@@ -33,7 +33,7 @@ import {
 import { chooseChatTemplate, noChatTemplate, renderChat } from './chat-template';
 import { configureRuntime } from './runtime-env';
 import { fitToContext } from './context-window';
-import { prepareHistory } from './reasoning-history';
+import { prepareHistory, promptOpensReasoning } from './reasoning-history';
 import { TurnCache } from './turn-cache';
 import { DeltaStreamer } from './token-streamer';
 import { yieldBetweenSteps } from './yield-between-steps';
@@ -216,7 +216,9 @@ export class ChatEngine {
     const stopping = new InterruptableStoppingCriteria();
     const interrupt = () => stopping.interrupt();
     signal.addEventListener('abort', interrupt);
-    const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onDelta({ text, generatedTokens }));
+    // A reply the template opened inside <think> is shown (and kept) with its opening tag, like any other reasoning.
+    const lead = promptOpensReasoning(tokenizer.decode(prompt.ids.slice(-8))) ? '<think>\n' : '';
+    const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onDelta({ text, generatedTokens }), lead);
     try {
       const output = (await model.generate({
         input_ids: inputIds,

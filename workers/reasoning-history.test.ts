@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareHistory } from './reasoning-history';
+import { prepareHistory, promptOpensReasoning } from './reasoning-history';
 import type { ChatMessage } from './protocol';
 
 const history: ChatMessage[] = [
@@ -17,5 +17,17 @@ describe('prepareHistory', () => {
   it('hands reasoning to templates that handle </think> themselves (Qwen3, DeepSeek-R1)', () => {
     expect(prepareHistory(history, "{% set content = content.split('</think>')[-1] %}")).toEqual(history);
     expect(prepareHistory(history, { default: "split('</think>')" })).toEqual(history);
+  });
+});
+
+describe('promptOpensReasoning', () => {
+  it('sees a generation prompt that opens the reasoning for the model', () => {
+    expect(promptOpensReasoning('<｜Assistant｜><think>\n')).toBe(true);
+    expect(promptOpensReasoning('<|im_start|>assistant\n<think>')).toBe(true);
+  });
+
+  it('does not when thinking is switched off or the template knows no reasoning', () => {
+    expect(promptOpensReasoning('<|im_start|>assistant\n<think>\n\n</think>\n\n')).toBe(false);
+    expect(promptOpensReasoning('<|im_start|>assistant\n')).toBe(false);
   });
 });

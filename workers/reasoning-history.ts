@@ -20,3 +20,11 @@ function templateHandlesReasoning(chatTemplate: unknown): boolean {
   const text = typeof chatTemplate === 'string' ? chatTemplate : JSON.stringify(chatTemplate ?? '');
   return text.includes('</think>');
 }
+
+/**
+ * Whether the rendered prompt leaves the reply inside an open <think> block: DeepSeek-R1's template (and Qwen3's
+ * thinking variants) end the generation prompt with "<think>\n", so the model writes only the closing tag.
+ */
+export function promptOpensReasoning(promptTail: string): boolean {
+  return /<think>\s*$/.test(promptTail);
+}

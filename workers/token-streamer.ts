@@ -13,9 +13,14 @@ export class DeltaStreamer extends TextStreamer {
   firstTokenAt: number | null = null;
   text = '';
 
+  /**
+   * @param lead text the reply starts with although the model does not write it (the prompt wrote it), handed on
+   *   with the first token
+   */
   constructor(
     tokenizer: PreTrainedTokenizer,
     private readonly onDelta: (text: string, generatedTokens: number) => void,
+    private lead = '',
   ) {
     super(tokenizer, { skip_prompt: true });
     this.detokenizer = new IncrementalDetokenizer((ids) => tokenizer.decode(ids, { skip_special_tokens: true }));
@@ -30,7 +35,8 @@ export class DeltaStreamer extends TextStreamer {
       this.firstTokenAt ??= performance.now();
       const id = Number(token);
       this.generatedIds.push(id);
-      this.emit(this.detokenizer.push(id));
+      this.emit(this.lead + this.detokenizer.push(id));
+      this.lead = '';
     }
   }
 
