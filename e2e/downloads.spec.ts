@@ -2,8 +2,9 @@ import type { Page } from '@playwright/test';
 import { ChatPage, expect, test, TINY_CHAT } from './fixtures';
 import { servedFile, storedFiles } from './stored-files';
 
-// Small chunks, so the few-hundred-kB fixture weights span dozens of them and resuming is really exercised.
-test.use({ appConfig: { catalog: [], downloadChunkBytes: 16_384 } });
+// Small chunks, so the few-hundred-kB fixture weights span dozens of them and resuming is really exercised; a short
+// stall limit, so a silent connection is given up on within the test.
+test.use({ appConfig: { catalog: [], downloadChunkBytes: 16_384, downloadStallSeconds: 2 } });
 
 const WEIGHTS = 'onnx/model_quantized.onnx';
 const Q8_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', WEIGHTS];
@@ -59,6 +60,23 @@ test('a connection cut several times per file and a flaky hub: the model complet
   expect(sent).toBeLessThan(1.2 * q8Bytes());
   const { reply } = await chat.ask('Hello');
   expect(reply.length).toBeGreaterThan(0);
+});
+
+test('a connection that goes silent is dropped after the stall limit and the download resumes on a new one', async ({
+  chat,
+  hub,
+  page,
+}) => {
+  hub.setFaults({ cutAfterBytes: 100_000, cutTimes: 1, hangAtCut: true });
+  const started = Date.now();
+  await chat.loadModel(TINY_CHAT);
+  await chat.waitForLoaded(TINY_CHAT);
+  expect(Date.now() - started).toBeGreaterThan(2_000);
+  const [first, second, ...rest] = weightRanges(hub);
+  expect(first).toBeNull();
+  expect(Number(second?.match(/^bytes=(\d+)-$/)?.[1]), 'the new connection resumes where the silent one stopped').toBeGreaterThan(0);
+  expect(rest).toEqual([]);
+  await expectStoredAsServed(page);
 });
 
 test('reloading the page mid-download resumes from the stored chunks instead of starting over', async ({ chat, hub, page }) => {

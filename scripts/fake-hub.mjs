@@ -5,6 +5,7 @@
  *
  *   node scripts/fake-hub.mjs --root .fixtures/hub [--port 8090] [--host 127.0.0.1]
  */
+import { once } from 'node:events';
 import http from 'node:http';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -167,6 +168,10 @@ async function sendRepoFile(req, res, reply, repo, file, plan) {
   }
   res.flushHeaders(); // a cut at 0 bytes still sends the headers
   await streamFileSpan(res, file.absPath, { start: span.start, end: span.start + cutAt - 1 }, { stages, endResponse: false });
+  if (faults.hangAtCut) {
+    if (!res.destroyed) await once(res, 'close');
+    return;
+  }
   // Real connections stall before they drop. Closing at once would let Chromium discard bytes it had received but
   // not yet handed to the page's stream (erroring a stream empties its queue), so what the page keeps would depend on
   // how busy the machine is.

@@ -254,6 +254,19 @@ describe('faults', () => {
     expect(Buffer.from(await whole.arrayBuffer()).equals(MODEL)).toBe(true);
   });
 
+  test('hangAtCut leaves the connection open and silent after the cut until the client gives up', async () => {
+    hub.setFaults({ cutAfterBytes: 1000, cutTimes: 1, hangAtCut: true });
+    const controller = new AbortController();
+    const res = await get(modelPath, { signal: controller.signal });
+    const reader = /** @type {ReadableStream<Uint8Array>} */ (res.body).getReader();
+    let received = 0;
+    while (received < 1000) received += (await reader.read()).value?.length ?? 0;
+    const silence = await Promise.race([reader.read().then(() => 'data'), new Promise((resolve) => setTimeout(resolve, 500, 'silent'))]);
+    expect(silence).toBe('silent');
+    controller.abort();
+    expect(received).toBe(1000);
+  });
+
   test('failEveryNth answers every Nth request with 500', async () => {
     hub.setFaults({ failEveryNth: 2 });
     const statuses = [];

@@ -31,6 +31,10 @@ describe('parseConfig', () => {
     const { config, problems } = parseConfig({ downloadChunkBytes: 12 });
     expect(config.downloadChunkBytes).toBeUndefined();
     expect(problems).toEqual(['config.json: downloadChunkBytes must be a whole number of bytes, at least 16384; it was ignored.']);
+    expect(parseConfig({ downloadStallSeconds: 5 }).config.downloadStallSeconds).toBe(5);
+    expect(parseConfig({ downloadStallSeconds: 0 }).problems).toEqual([
+      'config.json: downloadStallSeconds must be a number of seconds, at least 1; it was ignored.',
+    ]);
   });
 
   it('refuses a document that is not an object', () => {

@@ -18,6 +18,8 @@ export interface AppConfig {
   catalog: CatalogEntry[];
   /** Size of the chunks downloads are stored in; unset uses the worker's default (32 MiB). */
   downloadChunkBytes?: number;
+  /** Seconds a download may receive nothing before its connection is dropped and tried again; unset: 30. */
+  downloadStallSeconds?: number;
   /** The only models that may be loaded (ids, or `owner/*` for all of an owner's); null allows any. */
   allowedModels: string[] | null;
   /** Origins whose pages may embed the app and talk to it with postMessage. */
@@ -182,6 +184,11 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
     const bytes = source.downloadChunkBytes;
     if (typeof bytes === 'number' && Number.isInteger(bytes) && bytes >= 16_384) config.downloadChunkBytes = bytes;
     else problems.push('config.json: downloadChunkBytes must be a whole number of bytes, at least 16384; it was ignored.');
+  }
+  if (source.downloadStallSeconds !== undefined) {
+    const seconds = source.downloadStallSeconds;
+    if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 1) config.downloadStallSeconds = seconds;
+    else problems.push('config.json: downloadStallSeconds must be a number of seconds, at least 1; it was ignored.');
   }
   return { config, problems };
 }

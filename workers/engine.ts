@@ -117,7 +117,7 @@ export class ChatEngine {
 
     // Every file is read at the commit the manifest was pinned to, so a model is never mixed from two revisions.
     const revision = manifest.commit;
-    const downloadOptions = { chunkBytes: params.chunkBytes, signal, onProgress };
+    const downloadOptions = { chunkBytes: params.chunkBytes, stallSeconds: params.stallSeconds, signal, onProgress };
     // The tokenizer and template come first: a model that cannot chat is refused before gigabytes of weights.
     await this.source.fetchShared(manifest, downloadOptions);
     const tokenizer = await this.loadTokenizer(manifest, signal);

@@ -1,6 +1,6 @@
 import { listRepoFiles, resolvePrefix, resolveUrl } from './hub';
 import { ensureDownloaded, type DownloadDeps } from './model-store/download-manager';
-import type { DownloadTarget } from './model-store/file-download';
+import { DEFAULT_STALL_MS, type DownloadTarget } from './model-store/file-download';
 import { fileKey, manifestKey, modelId, type ListedFile, type Manifest, type ModelStore } from './model-store/model-store';
 import type { StoreCache } from './model-store/store-cache';
 import type { DtypeOffer, LoadProgress, RepoRef } from './protocol';
@@ -21,6 +21,7 @@ const MIN_CHUNK_BYTES = 16 * 1024;
 
 export interface FetchModelOptions {
   chunkBytes?: number;
+  stallSeconds?: number | undefined;
   signal: AbortSignal;
   onProgress: (progress: LoadProgress) => void;
 }
@@ -125,7 +126,15 @@ export class ModelSource {
       url: resolveUrl(pinned, file.path),
     }));
     await ensureDownloaded(
-      { label, targets, chunkBytes: chunkSize(options.chunkBytes), signal: options.signal, onProgress: options.onProgress, beforeDownload },
+      {
+        label,
+        targets,
+        chunkBytes: chunkSize(options.chunkBytes),
+        stallMs: (options.stallSeconds ?? DEFAULT_STALL_MS / 1000) * 1000,
+        signal: options.signal,
+        onProgress: options.onProgress,
+        beforeDownload,
+      },
       this.deps,
     );
     this.cache.offer({

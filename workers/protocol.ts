@@ -42,6 +42,8 @@ export interface LoadParams extends RepoRef {
   dtype: Preference<Dtype>;
   /** Size of the pieces a download is stored in; resuming continues from the last stored piece. */
   chunkBytes?: number;
+  /** Seconds the hub may send nothing before a download's connection is dropped and tried again. */
+  stallSeconds?: number;
 }
 
 export interface FileProgress {

@@ -6,6 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * @typedef {object} HubFaults
  * @property {number} [cutAfterBytes] drop the connection after this many body bytes of a file response
  * @property {number} [cutTimes] cut only the first K responses of each file, then serve it whole
+ * @property {boolean} [hangAtCut] at the cut, leave the connection open and silent instead of closing it, until the
+ *   client gives up (a stalled download)
  * @property {number} [failEveryNth] answer every Nth request (counting from the last setFaults) with 500
  * @property {boolean} [corrupt] invert the bytes of LFS file bodies; headers keep the real file's hashes
  * @property {boolean} [ignoreRange] answer Range requests with 200 and the whole file
@@ -15,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 
 const COUNTS = ['cutAfterBytes', 'cutTimes', 'failEveryNth', 'bytesPerSecond'];
-const FLAGS = ['corrupt', 'ignoreRange', 'html', 'offline'];
+const FLAGS = ['corrupt', 'ignoreRange', 'html', 'offline', 'hangAtCut'];
 
 /**
  * Throws on unknown or mistyped faults, so a typo in a test cannot quietly switch a fault off.

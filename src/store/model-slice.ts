@@ -64,6 +64,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
               device: get().devicePreference,
               dtype: get().dtypePreference,
               ...(config.downloadChunkBytes ? { chunkBytes: config.downloadChunkBytes } : {}),
+              ...(config.downloadStallSeconds ? { stallSeconds: config.downloadStallSeconds } : {}),
             },
             { signal: controller.signal, onProgress: (progress) => set({ progress }) },
           ),

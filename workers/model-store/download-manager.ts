@@ -18,6 +18,7 @@ export interface DownloadRequest {
   label: string;
   targets: DownloadTarget[];
   chunkBytes: number;
+  stallMs?: number;
   signal: AbortSignal;
   onProgress: (progress: LoadProgress) => void;
   /** Runs once the files are known to fit, right before the first byte is fetched. */
@@ -81,6 +82,7 @@ async function downloadMissing(request: DownloadRequest, deps: DownloadDeps, rep
     await downloadFile(target, {
       store: deps.store,
       chunkBytes: request.chunkBytes,
+      ...(request.stallMs ? { stallMs: request.stallMs } : {}),
       signal: request.signal,
       fetch: deps.fetch,
       onProgress: (loaded, received) => report.update(target, loaded, received),

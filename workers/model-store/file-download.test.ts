@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EngineError } from '../protocol';
 import { downloadFile, type DownloadTarget, type FileDownloadOptions } from './file-download';
 import { fileKey, ModelStore, type FileRecord } from './model-store';
-import { isStored, testBytes, testHub, testTarget, type TestHubFaults } from './test-hub';
+import { abortedBy, isStored, testBytes, testHub, testTarget, type TestHubFaults } from './test-hub';
 
 let nextStore = 0;
 const openStore = () => ModelStore.open(`test-download-${nextStore++}`);
@@ -99,6 +99,37 @@ describe('downloadFile', () => {
       message: expect.stringMatching(/from commit ddddddd instead of ccccccc, again and again/),
     });
     expect(await isStored(store, testTarget(file))).toBe(false);
+  });
+
+  it('drops a connection that goes silent and resumes on a new one, saying why', async () => {
+    const file = testBytes(12_000);
+    const store = openStore();
+    const target = testTarget(file);
+    const hub = testHub(file, { cutAfterBytes: 5_000, cutTimes: 2, hangAtCut: true });
+    const notes: (string | null)[] = [];
+    await downloadFile(target, options(store, hub.fetch, { stallMs: 50, onNote: (note) => notes.push(note) }));
+    expect(hub.requests.map((request) => request.range)).toEqual([null, 'bytes=5000-', 'bytes=10000-']);
+    expect(await storedBytes(store, target)).toEqual(file);
+    expect(notes).toContain('No data came from the hub for 0 s; trying again in 1 s.');
+  });
+
+  it('gives up on a hub that never answers, and a cancel still ends a silent request at once', async () => {
+    const file = testBytes(1_000);
+    let asked = 0;
+    const silentHub = (_url: string | URL | Request, init?: RequestInit) => {
+      asked++;
+      return abortedBy(init?.signal).then((error) => Promise.reject(error));
+    };
+    await expect(downloadFile(testTarget(file), options(openStore(), silentHub, { stallMs: 5 }))).rejects.toMatchObject({
+      code: 'network',
+      message: expect.stringContaining('No data came from the hub'),
+    });
+    expect(asked).toBe(9);
+
+    const controller = new AbortController();
+    const cancelled = downloadFile(testTarget(file), options(openStore(), silentHub, { signal: controller.signal }));
+    controller.abort();
+    await expect(cancelled).rejects.toMatchObject({ code: 'cancelled' });
   });
 
   it('retries transient server errors', async () => {

@@ -22,7 +22,12 @@ export interface FileDownloadOptions {
   /** A note while waiting to try again ("Connection lost; …"), null once bytes flow again. */
   onNote: (note: string | null) => void;
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** How long the hub may send nothing (no headers, no bytes) before the attempt is dropped and tried again. */
+  stallMs?: number;
 }
+
+/** A connection can go silent without closing (Wi-Fi dropped, a proxy hung): after this long it is given up. */
+export const DEFAULT_STALL_MS = 30_000;
 
 /** A server that keeps sending something other than the listed file gets this many fresh starts per download. */
 const RESTART_LIMIT = 3;
@@ -131,18 +136,27 @@ class FileDownload {
 
   /** One request from where the file stands; returns when the body ended, throws TransientError when it broke. */
   private async attempt(): Promise<void> {
-    const { signal } = this.options;
+    const connection = new Connection(this.options.signal, this.options.stallMs ?? DEFAULT_STALL_MS);
+    try {
+      await this.request(connection);
+    } finally {
+      connection.close();
+    }
+  }
+
+  private async request(connection: Connection): Promise<void> {
     const offset = this.writer.accepted;
     let response: Response;
     try {
-      response = await this.options.fetch(this.target.url, {
-        signal,
-        cache: 'no-store',
-        headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
-      });
+      response = await connection.watch(
+        this.options.fetch(this.target.url, {
+          signal: connection.signal,
+          cache: 'no-store',
+          headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
+        }),
+      );
     } catch (error) {
-      if (signal.aborted) throw error;
-      throw new TransientError('Could not reach the hub', { cause: error });
+      throw connection.failure(error, 'Could not reach the hub');
     }
     if (isTransientStatus(response.status)) {
       await response.body?.cancel();
@@ -181,7 +195,7 @@ class FileDownload {
       return this.restart('the file changed on the hub');
     }
     if (etag) this.writer.setEtag(etag);
-    await this.readBody(response);
+    await this.readBody(response, connection);
   }
 
   /**
@@ -196,16 +210,15 @@ class FileDownload {
     return length === null || Number(length) === this.target.size - offset;
   }
 
-  private async readBody(response: Response): Promise<void> {
+  private async readBody(response: Response, connection: Connection): Promise<void> {
     if (!response.body) throw new TransientError('The hub sent no content');
     const reader = response.body.getReader();
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
-        chunk = await reader.read();
+        chunk = await connection.watch(reader.read());
       } catch (error) {
-        if (this.options.signal.aborted) throw error;
-        throw new TransientError('The connection was lost', { cause: error });
+        throw connection.failure(error, 'The connection was lost');
       }
       if (chunk.done) break;
       const bytes = chunk.value;
@@ -245,6 +258,45 @@ class FileDownload {
     await this.writer.reset();
     this.check = await contentCheckFor(this.target);
     this.options.onProgress(0, 0);
+  }
+}
+
+/** One request's connection: cancelled with the download, and dropped on its own when the hub goes silent. */
+class Connection {
+  private readonly controller = new AbortController();
+  private stalled = false;
+  private readonly abort = () => this.controller.abort();
+
+  constructor(
+    private readonly download: AbortSignal,
+    private readonly stallMs: number,
+  ) {
+    if (download.aborted) this.controller.abort();
+    else download.addEventListener('abort', this.abort);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Settles as `work` does; if the hub stays silent for the stall limit meanwhile, the connection is dropped. */
+  watch<T>(work: Promise<T>): Promise<T> {
+    const timer = setTimeout(() => {
+      this.stalled = true;
+      this.controller.abort();
+    }, this.stallMs);
+    return work.finally(() => clearTimeout(timer));
+  }
+
+  /** What a failed fetch or read means: the download's cancellation as it is, anything else worth another try. */
+  failure(error: unknown, reason: string): unknown {
+    if (this.download.aborted) return error;
+    const why = this.stalled ? `No data came from the hub for ${Math.round(this.stallMs / 1000)} s` : reason;
+    return new TransientError(why, { cause: error });
+  }
+
+  close(): void {
+    this.download.removeEventListener('abort', this.abort);
   }
 }
 

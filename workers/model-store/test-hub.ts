@@ -7,6 +7,8 @@ export interface TestHubFaults {
   /** Break the body after this many bytes, for the first `cutTimes` responses. */
   cutAfterBytes?: number;
   cutTimes?: number;
+  /** At the cut, go silent and keep the connection open (until the request is aborted) instead of breaking it. */
+  hangAtCut?: boolean;
   ignoreRange?: boolean;
   corrupt?: boolean;
   /** Answer the first N requests with 503. */
@@ -15,6 +17,13 @@ export interface TestHubFaults {
   hideContentRange?: boolean;
   /** A different ETag on every response, like a CDN that tags each one. */
   etagPerRequest?: boolean;
+}
+
+/** Settles, with the AbortError a fetch body gives, only once `signal` aborts: a connection gone silent. */
+export function abortedBy(signal: AbortSignal | null | undefined): Promise<DOMException> {
+  const error = () => new DOMException('The operation was aborted.', 'AbortError');
+  if (signal?.aborted) return Promise.resolve(error());
+  return new Promise((resolve) => signal?.addEventListener('abort', () => resolve(error()), { once: true }));
 }
 
 /** Deterministic bytes of a given length. */
@@ -66,7 +75,8 @@ export function testHub(file: Uint8Array, faults: TestHubFaults = {}) {
           offset += piece.length;
           sent += piece.length;
           controller.enqueue(piece);
-        } else if (end < body.length) controller.error(new TypeError('network error'));
+        } else if (end < body.length && faults.hangAtCut) return abortedBy(init?.signal).then((error) => controller.error(error));
+        else if (end < body.length) controller.error(new TypeError('network error'));
         else controller.close();
       },
     });
