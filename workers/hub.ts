@@ -29,13 +29,17 @@ export function resolveUrl(ref: RepoRef, path: string): string {
 
 /** A listing is small: a short retry covers a hub that hiccups, without keeping a person waiting when it is down. */
 const LISTING_ATTEMPTS = 3;
+/** A hub that accepts the connection but never answers (a hung proxy) is given up on after this long per attempt. */
+const LISTING_TIMEOUT_MS = 30_000;
 
 async function fetchWithRetry(url: string, ref: RepoRef, signal: AbortSignal): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     let response: Response | null = null;
     let failure: unknown = null;
     try {
-      response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+      // The time limit covers the body too: it is read under the same signal.
+      const limited = AbortSignal.any([signal, AbortSignal.timeout(LISTING_TIMEOUT_MS)]);
+      response = await fetch(url, { signal: limited, headers: { Accept: 'application/json' } });
     } catch (error) {
       if (signal.aborted) throw new EngineError('cancelled', 'Cancelled.');
       failure = error;
@@ -43,12 +47,7 @@ async function fetchWithRetry(url: string, ref: RepoRef, signal: AbortSignal): P
     if (response && !isTransientStatus(response.status)) return response;
     if (attempt === LISTING_ATTEMPTS) {
       if (response) return response;
-      throw new EngineError(
-        'network',
-        `Could not reach the model hub at ${ref.hubUrl}. Check your connection and try again; if it keeps failing, ` +
-          "the hub URL in this app's config.json may be wrong.",
-        { cause: failure },
-      );
+      throw unreachable(ref, failure);
     }
     await sleep(backoffMs(attempt), signal);
   }
@@ -61,12 +60,23 @@ async function fetchWithRetry(url: string, ref: RepoRef, signal: AbortSignal): P
 async function fetchHubJson(url: string, ref: RepoRef, signal: AbortSignal): Promise<{ body: unknown; response: Response }> {
   const response = await fetchWithRetry(url, ref, signal);
   if (!response.ok) throw await hubStatusError(response, ref);
-  const text = await response.text();
+  const text = await response.text().catch((error: unknown) => {
+    throw signal.aborted ? new EngineError('cancelled', 'Cancelled.') : unreachable(ref, error);
+  });
   try {
     return { body: JSON.parse(text), response };
   } catch {
     throw notAHub(ref);
   }
+}
+
+function unreachable(ref: RepoRef, cause: unknown): EngineError {
+  return new EngineError(
+    'network',
+    `Could not reach the model hub at ${ref.hubUrl}. Check your connection and try again; if it keeps failing, ` +
+      "the hub URL in this app's config.json may be wrong.",
+    { cause },
+  );
 }
 
 function notAHub(ref: RepoRef): EngineError {
