@@ -1,22 +1,22 @@
-import { expect, test, TINY_CHAT, tinyChatReference } from './fixtures';
+import { expect, test, TINY_CHAT, tinyChatReference, type Watchers } from './fixtures';
 import { startHostPageServer } from './host-page-server';
 import { startOwnAppServer } from './own-app-server';
 
 type Host = Awaited<ReturnType<typeof startHostPageServer>>;
 
 /** The app, configured to be embedded by `allowed` only, and to load the tiny chat model only. */
-async function startEmbeddableApp(requestWatch: Parameters<typeof startOwnAppServer>[0], hubUrl: string, allowed: Host) {
-  requestWatch.allowOrigin(allowed.origin);
-  return startOwnAppServer(requestWatch, {
+async function startEmbeddableApp(watchers: Watchers, hubUrl: string, allowed: Host) {
+  watchers.requestWatch.allowOrigin(allowed.origin);
+  return startOwnAppServer(watchers, {
     config: { hubUrl, embedOrigins: [allowed.origin], allowedModels: [TINY_CHAT], catalog: [] },
   });
 }
 
 const hello = [{ role: 'user' as const, content: 'Hello' }];
 
-test('<airgap-chat> on a cross-origin-isolated intranet page: load, ask, stream the reply, threads allowed', async ({ page, hub, requestWatch }) => {
+test('<airgap-chat> on a cross-origin-isolated intranet page: load, ask, stream the reply, threads allowed', async ({ page, hub, watchers }) => {
   const host = await startHostPageServer({ isolated: true });
-  const app = await startEmbeddableApp(requestWatch, hub.url, host);
+  const app = await startEmbeddableApp(watchers, hub.url, host);
   try {
     await page.goto(`${host.origin}/element?app=${encodeURIComponent(app.url)}&model=${TINY_CHAT}`);
     const result = await page.evaluate(async () => {
@@ -51,11 +51,11 @@ test('<airgap-chat> on a cross-origin-isolated intranet page: load, ask, stream 
   }
 });
 
-test('a plain iframe and postMessage: status, system prompt, load, ask; a page on another origin gets nothing', async ({ page, hub, requestWatch }) => {
+test('a plain iframe and postMessage: status, system prompt, load, ask; a page on another origin gets nothing', async ({ page, hub, requestWatch, watchers }) => {
   const host = await startHostPageServer();
   const stranger = await startHostPageServer();
   requestWatch.allowOrigin(stranger.origin);
-  const app = await startEmbeddableApp(requestWatch, hub.url, host);
+  const app = await startEmbeddableApp(watchers, hub.url, host);
   try {
     await page.goto(`${host.origin}/blank`);
     const appOrigin = new URL(app.url).origin;
@@ -133,9 +133,9 @@ test('a plain iframe and postMessage: status, system prompt, load, ask; a page o
   }
 });
 
-test('the full app in a frame of another site: storage refused, models and chats kept in memory, and it says so', async ({ page, hub, requestWatch }) => {
+test('the full app in a frame of another site: storage refused, models and chats kept in memory, and it says so', async ({ page, hub, watchers }) => {
   const host = await startHostPageServer();
-  const app = await startEmbeddableApp(requestWatch, hub.url, host);
+  const app = await startEmbeddableApp(watchers, hub.url, host);
   try {
     await page.goto(`${host.origin}/blank`);
     await page.evaluate((src) => {

@@ -22,12 +22,16 @@ interface WorkerFixtures {
   app: AppServer;
   /** config.json fields on top of the fake hub's URL; `test.use({ appConfig })` gives a file its own server. */
   appConfig: Record<string, unknown>;
+  /** What the browser reported through the app servers' CSP `report-uri`, in this worker. */
+  cspReports: string[];
 }
 
 interface TestFixtures {
   requestWatch: RequestWatch;
   /** Fails the test on any Content-Security-Policy violation a page of the test reports. */
   cspWatch: void;
+  /** The request and CSP watchers, for a test that starts an app server of its own. */
+  watchers: Watchers;
   /** The app opened in a fresh page, ready to use. */
   chat: ChatPage;
 }
@@ -158,9 +162,20 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
   appConfig: [{ catalog: [] }, { scope: 'worker', option: true }],
+  cspReports: [
+    async ({}, use) => {
+      await use([]);
+    },
+    { scope: 'worker' },
+  ],
   app: [
-    async ({ hub, appConfig }, use) => {
-      const app = await startAppServer({ dist: 'dist', port: 0, config: { hubUrl: hub.url, ...appConfig } });
+    async ({ hub, appConfig, cspReports }, use) => {
+      const app = await startAppServer({
+        dist: 'dist',
+        port: 0,
+        config: { hubUrl: hub.url, ...appConfig },
+        onCspViolation: (report) => cspReports.push(describeCspReport(report)),
+      });
       await use(app);
       await app.close();
     },
@@ -175,7 +190,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { auto: true },
   ],
   cspWatch: [
-    async ({ context }, use) => {
+    async ({ context, cspReports }, use) => {
+      const reportsBefore = cspReports.length;
       await context.addInitScript(() => {
         const seen: string[] = [];
         Object.defineProperty(window, '__cspViolations', { value: seen });
@@ -191,9 +207,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           .catch(() => []);
         expect(violations, `CSP violations on ${frame.url()}`).toEqual([]);
       }
+      // Workers and the service worker have no document to listen on; the browser reports their violations.
+      expect(cspReports.slice(reportsBefore), 'CSP violations the browser reported (workers included)').toEqual([]);
     },
     { auto: true },
   ],
+  watchers: async ({ requestWatch, cspReports }, use) => {
+    await use({ requestWatch, cspReports });
+  },
   chat: async ({ page, app, hub }, use) => {
     hub.setFaults({});
     hub.resetStats();
@@ -205,6 +226,18 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 });
 
 export { expect };
+
+export interface Watchers {
+  requestWatch: RequestWatch;
+  cspReports: string[];
+}
+
+/** One line for a `report-uri` report: what was blocked, by which directive, from where. */
+export function describeCspReport(report: unknown): string {
+  const body = (report as { 'csp-report'?: Record<string, unknown> } | null)?.['csp-report'];
+  if (!body) return `unreadable report: ${JSON.stringify(report)}`;
+  return `${String(body['effective-directive'] ?? body['violated-directive'])} blocked ${String(body['blocked-uri'])} in ${String(body['source-file'] ?? body['document-uri'])}`;
+}
 
 export type Turn = { role: 'system' | 'user' | 'assistant'; content: string };
 

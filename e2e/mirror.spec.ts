@@ -5,12 +5,12 @@ import { mirrorRepo } from '../scripts/mirror.mjs';
 import { ChatPage, expect, test, TINY_CHAT, tinyChatReference } from './fixtures';
 import { startOwnAppServer } from './own-app-server';
 
-test('a folder filled by npm run mirror is served by the app server; its model loads from the app’s own origin only, others from the next hub', async ({ page, hub, requestWatch }) => {
+test('a folder filled by npm run mirror is served by the app server; its model loads from the app’s own origin only, others from the next hub', async ({ page, hub, requestWatch, watchers }) => {
   const out = await mkdtemp(join(tmpdir(), 'airgap-mirror-'));
   try {
     await mirrorRepo({ repo: TINY_CHAT, dtypes: ['q8'], hubUrl: hub.url, out });
     // The mirror first, the (fake) public hub as the fallback.
-    const app = await startOwnAppServer(requestWatch, { models: out, config: { hubUrls: ['/models', hub.url], catalog: [] } });
+    const app = await startOwnAppServer(watchers, { models: out, config: { hubUrls: ['/models', hub.url], catalog: [] } });
     hub.resetStats();
     try {
       const chat = new ChatPage(page);

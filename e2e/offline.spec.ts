@@ -2,9 +2,9 @@ import { ChatPage, expect, test, TINY_CHAT, tinyChatReference } from './fixtures
 import { startOwnAppServer } from './own-app-server';
 import { cachedPaths, waitForServiceWorker } from './service-worker';
 
-test('after one visit the app opens with the server stopped and chats with the stored model', async ({ page, hub, requestWatch }) => {
+test('after one visit the app opens with the server stopped and chats with the stored model', async ({ page, hub, watchers }) => {
   test.setTimeout(180_000);
-  const app = await startOwnAppServer(requestWatch, { config: { hubUrl: hub.url, title: 'Offline Chat', catalog: [] } });
+  const app = await startOwnAppServer(watchers, { config: { hubUrl: hub.url, title: 'Offline Chat', catalog: [] } });
   const chat = new ChatPage(page);
   let ortFiles: string[] = [];
   try {

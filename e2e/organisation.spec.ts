@@ -18,8 +18,8 @@ test('a configuration with mistakes shows every problem, keeps safe defaults, an
   expect(hub.stats.requests, 'a refused model is not even looked up').toEqual([]);
 });
 
-test('the organisation’s title and accent colour', async ({ page, hub, requestWatch }) => {
-  const app = await startOwnAppServer(requestWatch, { config: { hubUrl: hub.url, catalog: [], title: 'ACME Chat', accentColor: '#8b1f3f' } });
+test('the organisation’s title and accent colour', async ({ page, hub, watchers }) => {
+  const app = await startOwnAppServer(watchers, { config: { hubUrl: hub.url, catalog: [], title: 'ACME Chat', accentColor: '#8b1f3f' } });
   try {
     const chat = new ChatPage(page);
     await page.goto(app.url);

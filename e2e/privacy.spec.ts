@@ -16,3 +16,16 @@ test('the request watcher catches and blocks a request to any other host', async
   // The watcher is right to complain; empty its list so this test's own probe does not fail it.
   requestWatch.urls.length = 0;
 });
+
+test('the CSP watcher hears of a violation inside the engine worker, where no page listener can see it', async ({ chat, page, cspReports }) => {
+  await chat.loadModel(TINY_CHAT);
+  await chat.waitForLoaded(TINY_CHAT);
+  const before = cspReports.length;
+  const worker = page.workers().find((candidate) => candidate.url().includes('engine'));
+  expect(worker, 'the engine runs in a dedicated worker').toBeDefined();
+  const outcome = await worker!.evaluate(() => fetch('https://third-party.invalid/beacon').then(() => 'sent', (error: Error) => error.name));
+  expect(outcome, 'the worker is held to connect-src').toBe('TypeError');
+  await expect.poll(() => cspReports.slice(before)).toEqual(['connect-src blocked https://third-party.invalid/beacon in ' + worker!.url()]);
+  // The watcher is right to complain; take the report back so this test's own probe does not fail it.
+  cspReports.length = before;
+});

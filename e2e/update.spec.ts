@@ -6,10 +6,10 @@ import { waitForServiceWorker } from './service-worker';
 /** The second build (`npm run build:next`): the same app, labelled `next`, as a new deployment would be. */
 const NEXT_DIST = '.fixtures/dist-next';
 
-test('a new version is offered, not forced; accepting it reloads into it and keeps the draft', async ({ page, hub, requestWatch }) => {
+test('a new version is offered, not forced; accepting it reloads into it and keeps the draft', async ({ page, hub, watchers }) => {
   expect(existsSync(NEXT_DIST), `${NEXT_DIST} is missing: run npm run build:next`).toBe(true);
   const config = { hubUrl: hub.url, catalog: [] };
-  const first = await startOwnAppServer(requestWatch, { config });
+  const first = await startOwnAppServer(watchers, { config });
   const port = Number(new URL(first.url).port);
   const chat = new ChatPage(page);
   let next: AppServer | undefined;
@@ -21,7 +21,7 @@ test('a new version is offered, not forced; accepting it reloads into it and kee
 
     // Deploy the next build on the same origin.
     await first.close();
-    next = await startOwnAppServer(requestWatch, { dist: NEXT_DIST, port, config });
+    next = await startOwnAppServer(watchers, { dist: NEXT_DIST, port, config });
     // The app checks for a new version whenever the tab becomes visible again (and hourly).
     await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
 

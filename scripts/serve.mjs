@@ -68,11 +68,16 @@ function crossOriginHeaders(relativePath, embeddable) {
   return {};
 }
 
+/** Where the browser reports CSP violations when `onCspViolation` is given (tests only; users' browsers report nothing). */
+const CSP_REPORT_PATH = '/__csp-report';
+
 /**
- * @param {{ dist?: string, port?: number, host?: string, configPath?: string, config?: AppConfig, models?: string }} [options]
+ * @param {{ dist?: string, port?: number, host?: string, configPath?: string, config?: AppConfig, models?: string,
+ *   onCspViolation?: (report: unknown) => void }} [options] `onCspViolation` adds a `report-uri` to the CSP and
+ *   receives each report; it catches violations inside workers and the service worker, which no page can observe
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export async function startAppServer({ dist = 'dist', port = 8080, host = '127.0.0.1', configPath, config, models } = {}) {
+export async function startAppServer({ dist = 'dist', port = 8080, host = '127.0.0.1', configPath, config, models, onCspViolation } = {}) {
   const distDir = resolve(dist);
   if (!(await stat(distDir).catch(() => null))?.isDirectory()) throw new Error(`no build at ${distDir}: run the Vite build first`);
   const appConfig = await loadAppConfig({ distDir, configPath, config });
@@ -89,10 +94,14 @@ export async function startAppServer({ dist = 'dist', port = 8080, host = '127.0
     'Cross-Origin-Resource-Policy': 'same-origin',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
-    'Content-Security-Policy': buildContentSecurityPolicy(appConfig?.value ?? {}),
+    'Content-Security-Policy': [buildContentSecurityPolicy(appConfig?.value ?? {}), ...(onCspViolation ? [`report-uri ${CSP_REPORT_PATH}`] : [])].join('; '),
   };
 
   const server = http.createServer((req, res) => {
+    if (onCspViolation && req.method === 'POST' && req.url === CSP_REPORT_PATH) {
+      receiveCspReport(req, res, onCspViolation);
+      return;
+    }
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     serveRequest(req, res, site).catch(() => {
       if (res.headersSent) res.destroy();
@@ -101,6 +110,26 @@ export async function startAppServer({ dist = 'dist', port = 8080, host = '127.0
   });
   const url = await listen(server, port, host);
   return { url, close: () => closeServer(server) };
+}
+
+/**
+ * @param {http.IncomingMessage} req
+ * @param {http.ServerResponse} res
+ * @param {(report: unknown) => void} onReport
+ */
+function receiveCspReport(req, res, onReport) {
+  /** @type {Buffer[]} */
+  const parts = [];
+  req.on('data', (part) => parts.push(part));
+  req.on('end', () => {
+    const text = Buffer.concat(parts).toString('utf8');
+    try {
+      onReport(JSON.parse(text));
+    } catch {
+      onReport(text);
+    }
+    res.writeHead(204).end();
+  });
 }
 
 /**
