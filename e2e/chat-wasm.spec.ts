@@ -13,6 +13,9 @@ test('WASM: a typed model id loads and the streamed reply equals the Node refere
   expect(first.reply).toBe(expectedFirst.text);
   const stats = parseStats(first.stats);
   expect(stats.tokens).toBe(expectedFirst.tokenIds.length);
+  await expect(chat.assistantMessages().first(), 'the fixture never ends on its own, so the limit ends it').toContainText(
+    `The reply stopped at its limit of ${expectedFirst.tokenIds.length} new tokens`,
+  );
 
   const second = await chat.ask('Tell me more, please: ünïcödé ✓');
   const expectedSecond = await tinyChatReference([

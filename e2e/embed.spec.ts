@@ -111,6 +111,7 @@ test('a plain iframe and postMessage: status, system prompt, load, ask; a page o
     );
 
     // A page on an origin the config does not list cannot frame the app (frame-ancestors), so nothing answers it.
+    const reportsBefore = watchers.cspReports.length;
     await page.goto(`${stranger.origin}/blank`);
     const strangerHeard = await page.evaluate(async (src) => {
       const heard: unknown[] = [];
@@ -126,6 +127,11 @@ test('a plain iframe and postMessage: status, system prompt, load, ask; a page o
     }, embedUrl);
     expect(strangerHeard).toEqual([]);
     expect(page.frames().map((frame) => frame.url()), 'the browser refused to render the app in the frame').toContain('chrome-error://chromewebdata/');
+    await expect
+      .poll(() => watchers.cspReports.slice(reportsBefore), { message: 'the refusal was a frame-ancestors violation' })
+      .toEqual([`frame-ancestors blocked ${app.url}/ in ${app.url}/`]);
+    // That violation is the point of this part; take it back so the CSP watcher does not fail the test for it.
+    watchers.cspReports.length = reportsBefore;
   } finally {
     await app.close();
     await host.close();

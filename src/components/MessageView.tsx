@@ -108,6 +108,12 @@ export const MessageView = memo(function MessageView({
           model’s context.
         </p>
       )}
+      {message.status === 'done' && message.stats?.stopReason === 'length' && (
+        <p className="message-status">
+          The reply stopped at its limit of {message.stats.generatedTokens} new tokens (Max new tokens in Settings, or the room
+          left in the model’s context).
+        </p>
+      )}
       <StatsLine message={message} />
       {!editing && (
         <div className="message-actions">
