@@ -1,5 +1,5 @@
 import { referenceReply } from '../scripts/fixtures/reference.mjs';
-import { expect, HUB_ROOT, test, tinyChatReference } from './fixtures';
+import { expect, HUB_ROOT, test, TINY_CHAT, tinyChatReference } from './fixtures';
 import { storedFiles } from './stored-files';
 
 // These repositories hold the tiny chat's weights in other layouts, so their replies must equal its reference.
@@ -52,4 +52,32 @@ test('a template that opens the reasoning for the model: the reply shows as Reas
   await reasoning.getByText('Reasoning', { exact: true }).click();
   expect(await reasoning.locator('.reasoning-text').textContent()).toBe(expected.text.trim());
   await expect(page.getByText('Reasoning…', { exact: true }), 'it is not still thinking once the reply ended').toHaveCount(0);
+});
+
+test('a template with a thinking switch gets a “Think before answering” setting; off, the model answers without reasoning', async ({
+  chat,
+  page,
+}) => {
+  const thinkSetting = page.getByRole('checkbox', { name: 'Think before answering' });
+  await chat.loadModel(TINY_CHAT);
+  await chat.waitForLoaded(TINY_CHAT);
+  await chat.openSettings();
+  await expect(thinkSetting, 'the tiny chat’s template has no switch').toHaveCount(0);
+
+  const repo = 'airgap-test/tiny-reasoner';
+  await chat.loadModel(repo);
+  await chat.waitForLoaded(repo);
+  await expect(thinkSetting).toBeChecked();
+  await thinkSetting.uncheck();
+  const messages = [{ role: 'user' as const, content: 'Hello' }];
+  const expected = await referenceReply({ root: HUB_ROOT, repo, dtype: 'q8', messages, maxNewTokens: 32, templateOptions: { enable_thinking: false } });
+  const { reply } = await chat.ask('Hello');
+  expect(reply).toBe(expected.text.trim());
+  await expect(chat.assistantMessages().first().getByText('Reasoning', { exact: true })).toHaveCount(0);
+
+  await page.reload();
+  await chat.loadModel(repo);
+  await chat.waitForLoaded(repo);
+  await chat.openSettings();
+  await expect(thinkSetting, 'the chat keeps its setting').not.toBeChecked();
 });

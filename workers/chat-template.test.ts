@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtures } from '../scripts/fixtures/make-fixtures.mjs';
-import { chooseChatTemplate, foldForStrictTemplates, renderChat } from './chat-template';
+import { chooseChatTemplate, foldForStrictTemplates, hasThinkingSwitch, renderChat } from './chat-template';
 import { EngineError, type ChatMessage } from './protocol';
 
 // The template Gemma 1 and 2 ship: no system turn, and roles must alternate, both enforced by raise_exception.
@@ -71,6 +71,14 @@ describe('foldForStrictTemplates', () => {
     const messages = [system('  '), user('a'), assistant('b'), assistant('c')];
     expect(foldForStrictTemplates(messages)).toEqual([user('a'), assistant('b\n\nc')]);
     expect(messages[2]).toEqual(assistant('b'));
+  });
+});
+
+describe('hasThinkingSwitch', () => {
+  it('finds enable_thinking in a template, or in any of several named ones', () => {
+    expect(hasThinkingSwitch("{%- if enable_thinking is defined and enable_thinking is false %}")).toBe(true);
+    expect(hasThinkingSwitch({ default: '{{ messages }}', tool_use: '{{ enable_thinking }}' })).toBe(true);
+    expect(hasThinkingSwitch(GEMMA_TEMPLATE)).toBe(false);
   });
 });
 

@@ -11,6 +11,12 @@ export function chooseChatTemplate(fromTokenizerConfig: unknown, jinjaFile: stri
   return fromTokenizerConfig ?? null;
 }
 
+/** Whether the template lets the caller switch reasoning off (Qwen3's and SmolLM3's read `enable_thinking`). */
+export function hasThinkingSwitch(chatTemplate: unknown): boolean {
+  const text = typeof chatTemplate === 'string' ? chatTemplate : JSON.stringify(chatTemplate ?? '');
+  return text.includes('enable_thinking');
+}
+
 export function noChatTemplate(repo: string): EngineError {
   return new EngineError(
     'no-chat-template',

@@ -30,7 +30,7 @@ import {
   type StopReason,
   type TokenDelta,
 } from './protocol';
-import { chooseChatTemplate, noChatTemplate, renderChat } from './chat-template';
+import { chooseChatTemplate, hasThinkingSwitch, noChatTemplate, renderChat } from './chat-template';
 import { configureRuntime } from './runtime-env';
 import { fitToContext } from './context-window';
 import { prepareHistory, promptOpensReasoning } from './reasoning-history';
@@ -158,6 +158,7 @@ export class ChatEngine {
           fallbacks,
           generationDefaults,
           contextLength: contextLengthOf(model, tokenizer),
+          thinkingSwitch: hasThinkingSwitch(tokenizer.chat_template),
           loadMs: Math.round(performance.now() - started),
         };
         this.session = { model, tokenizer, info };
@@ -200,9 +201,10 @@ export class ChatEngine {
   ): Promise<GenerationResult> {
     const started = performance.now();
     const history = prepareHistory(params.messages, tokenizer.chat_template);
+    const templateOptions = info.thinkingSwitch && params.thinking !== undefined ? { enable_thinking: params.thinking } : {};
     const prompt = fitToContext(
       history,
-      (messages) => encodeChat(tokenizer, messages),
+      (messages) => encodeChat(tokenizer, messages, templateOptions),
       contextLimitOf(info.contextLength, params.contextLimit),
       params.settings.maxNewTokens,
     );
@@ -349,9 +351,16 @@ function contextLengthOf(model: CausalLM, tokenizer: PreTrainedTokenizer): numbe
 }
 
 /** The prompt's token ids as the model's chat template renders it, ready for the assistant's reply. */
-function encodeChat(tokenizer: PreTrainedTokenizer, messages: ChatMessage[]): number[] {
+function encodeChat(tokenizer: PreTrainedTokenizer, messages: ChatMessage[], templateOptions: Record<string, unknown>): number[] {
   return renderChat(
-    (turns) => tokenizer.apply_chat_template(turns, { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false }),
+    (turns) =>
+      tokenizer.apply_chat_template(turns, {
+        add_generation_prompt: true,
+        tokenize: true,
+        return_tensor: false,
+        return_dict: false,
+        ...templateOptions,
+      }),
     messages,
   );
 }

@@ -120,6 +120,8 @@ export interface LoadedModel {
   /** Sampling defaults read from generation_config.json. */
   generationDefaults: Partial<GenerationSettings>;
   contextLength: number | null;
+  /** The chat template reads `enable_thinking` (Qwen3, SmolLM3), so the model's reasoning can be switched off. */
+  thinkingSwitch: boolean;
   loadMs: number;
 }
 
@@ -133,6 +135,8 @@ export interface GenerateParams {
   settings: GenerationSettings;
   /** A limit below the model's own context, in tokens; `undefined` uses the model's. */
   contextLimit?: number;
+  /** For templates with a thinking switch: false asks the model to answer without reasoning first. */
+  thinking?: boolean;
   /** Reuse the previous turn's KV cache when its tokens are a prefix of this prompt. */
   reuseCache: boolean;
 }

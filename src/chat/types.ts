@@ -26,6 +26,8 @@ export interface ConversationSettings {
   overrides: Partial<GenerationSettings>;
   /** A context limit below the model's own, in tokens. */
   contextLimit?: number;
+  /** false: a model whose template has a thinking switch answers without reasoning first. Unset: the model's default. */
+  thinking?: boolean;
 }
 
 /** The model a conversation last ran on. */

@@ -105,6 +105,8 @@ export function SettingsPanel() {
   const setDtypePreference = useApp((state) => state.setDtypePreference);
   const setSystemPrompt = useApp((state) => state.setSystemPrompt);
   const resetToModelDefaults = useApp((state) => state.resetToModelDefaults);
+  const thinking = useApp((state) => state.conversations[state.activeId].settings.thinking !== false);
+  const setThinking = useApp((state) => state.setThinking);
 
   return (
     <details className="settings">
@@ -149,6 +151,7 @@ export function SettingsPanel() {
         />
       ))}
       <ContextLimitSetting modelContext={model?.contextLength ?? null} />
+      {model?.thinkingSwitch && <Checkbox label="Think before answering" checked={thinking} onChange={setThinking} />}
       <button type="button" onClick={resetToModelDefaults}>
         Reset to model defaults
       </button>

@@ -56,6 +56,7 @@ const settingsSchema = z.strictObject({
     repetitionPenalty: z.number().finite().positive().optional(),
   }),
   contextLimit: count.min(1).optional(),
+  thinking: z.boolean().optional(),
 });
 
 const conversationSchema = z

@@ -14,7 +14,7 @@ import { startHostBridge, type MessageTarget } from './host-bridge';
 const HOST = 'https://intranet.example';
 const loadedModel: LoadedModel = {
   repo: 'org/model', revision: 'c'.repeat(40), device: 'wasm', dtype: 'q8', threads: 1, fallbacks: [],
-  generationDefaults: {}, contextLength: null, loadMs: 5,
+  generationDefaults: {}, contextLength: null, thinkingSwitch: false, loadMs: 5,
 };
 
 /** Loads instantly and writes "Hello" in two pieces. */

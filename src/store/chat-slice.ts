@@ -124,6 +124,7 @@ export const createChatSlice: SliceCreator<ChatSlice> =
           messages: prompt,
           settings: effectiveSettings(model.generationDefaults, settings.overrides),
           contextLimit: settings.contextLimit,
+          thinking: settings.thinking,
           reuseCache: get().reuseCache,
         },
         { signal: controller.signal, onProgress: (delta) => batcher.push(delta.text) },

@@ -30,6 +30,7 @@ export interface ConversationsSlice {
   setSystemPrompt: (prompt: string) => void;
   setOverride: <K extends keyof GenerationSettings>(key: K, value: GenerationSettings[K] | undefined) => void;
   setContextLimit: (limit: number | undefined) => void;
+  setThinking: (thinking: boolean) => void;
   resetToModelDefaults: () => void;
   /** Reads an export file; returns how many conversations it added (0 when it was refused). */
   importConversations: (text: string) => Promise<number>;
@@ -205,7 +206,9 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
       }),
     setContextLimit: (contextLimit) =>
       changeSettings(({ contextLimit: _old, ...settings }) => (contextLimit === undefined ? settings : { ...settings, contextLimit })),
-    resetToModelDefaults: () => changeSettings(({ contextLimit: _old, ...settings }) => ({ ...settings, overrides: {} })),
+    setThinking: (thinking) => changeSettings((settings) => ({ ...settings, thinking })),
+    resetToModelDefaults: () =>
+      changeSettings(({ contextLimit: _limit, thinking: _thinking, ...settings }) => ({ ...settings, overrides: {} })),
 
     importConversations: async (text) => {
       try {

@@ -21,6 +21,7 @@ const loadedModel: LoadedModel = {
   fallbacks: [],
   generationDefaults: { maxNewTokens: 32, doSample: false },
   contextLength: 2048,
+  thinkingSwitch: false,
   loadMs: 10,
 };
 
@@ -205,6 +206,7 @@ describe('chat slice', () => {
       messages: [{ role: 'user', content: 'Hello' }],
       settings: { maxNewTokens: 32, doSample: false },
       contextLimit: undefined,
+      thinking: undefined,
       reuseCache: true,
     });
     const onProgress = call.options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
@@ -425,15 +427,17 @@ describe('settings', () => {
     expect(effectiveSettings({}, {}).maxNewTokens).toBe(1024);
   });
 
-  it('reset drops every override of the conversation', () => {
+  it('reset drops every override of the conversation, its context limit and its thinking switch', () => {
     const { store } = setUp();
-    const overrides = () => store.getState().conversations[store.getState().activeId].settings.overrides;
+    const settings = () => store.getState().conversations[store.getState().activeId].settings;
     store.getState().setOverride('topK', 5);
     store.getState().setOverride('temperature', 0.1);
     store.getState().setOverride('topK', undefined);
-    expect(overrides()).toEqual({ temperature: 0.1 });
+    store.getState().setContextLimit(512);
+    store.getState().setThinking(false);
+    expect(settings()).toMatchObject({ overrides: { temperature: 0.1 }, contextLimit: 512, thinking: false });
     store.getState().resetToModelDefaults();
-    expect(overrides()).toEqual({});
+    expect(settings()).toEqual({ systemPrompt: '', overrides: {} });
   });
 
   it('sends no system message when the system prompt is empty', () => {
