@@ -51,10 +51,20 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
-test('a phone-sized screen reaches every control by keyboard, Enter sends and Escape stops', async ({ chat, page }) => {
+test('a phone-sized screen folds the side panel away for the chat, reaches every control by keyboard, Enter sends and Escape stops', async ({
+  chat,
+  page,
+}) => {
   await page.setViewportSize({ width: 390, height: 844 });
+  const panel = page.getByRole('complementary', { name: 'Model and settings' });
+  const panelToggle = page.getByRole('button', { name: 'Chats and settings' });
+  await expect(panel, 'a model has to be picked first').toBeVisible();
+  await expect(panelToggle).toHaveAttribute('aria-expanded', 'true');
   await chat.loadModel(TINY_CHAT);
   await chat.waitForLoaded(TINY_CHAT);
+  await expect(panel, 'once a model is loaded the chat takes the screen').toBeHidden();
+  await expect(panelToggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(chat.message).toBeInViewport();
   expect(await seriousViolations(page), 'phone-sized screen').toEqual([]);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
@@ -67,6 +77,8 @@ test('a phone-sized screen reaches every control by keyboard, Enter sends and Es
   await expect(chat.userMessages().locator('.content')).toHaveText('First line\nsecond line');
   await expect(chat.assistantMessages().last()).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 });
 
+  await panelToggle.click();
+  await expect(panel).toBeVisible();
   await chat.openSettings();
   await page.getByLabel('Max new tokens').fill('1500');
   await chat.message.fill('Keep going');
@@ -82,4 +94,9 @@ test('a phone-sized screen reaches every control by keyboard, Enter sends and Es
       .map((element) => element.outerHTML.slice(0, 80)),
   );
   expect(unreachable).toEqual([]);
+
+  // Picking a chat shows it.
+  await page.getByRole('navigation', { name: 'Chats' }).getByRole('button', { name: 'First line', exact: true }).click();
+  await expect(panel).toBeHidden();
+  await expect(chat.userMessages().first()).toBeInViewport();
 });

@@ -12,7 +12,7 @@ import { StorageModeNotice } from './components/StorageModeNotice';
 import { StoredModels } from './components/StoredModels';
 import { UpdatePrompt } from './components/UpdatePrompt';
 import type { ServiceWorkerUpdates } from './pwa/service-worker-updates';
-import { useConfig } from './store/context';
+import { useApp, useConfig } from './store/context';
 
 interface AppProps {
   configProblems: string[];
@@ -21,12 +21,27 @@ interface AppProps {
   updates: ServiceWorkerUpdates;
 }
 
+const SIDE_PANEL_ID = 'side-panel';
+
+/** Shows and hides the side panel; only on narrow screens, where the panel would otherwise push the chat away. */
+function PanelToggle() {
+  const panelOpen = useApp((state) => state.panelOpen);
+  const setPanelOpen = useApp((state) => state.setPanelOpen);
+  return (
+    <button type="button" className="panel-toggle" aria-expanded={panelOpen} aria-controls={SIDE_PANEL_ID} onClick={() => setPanelOpen(!panelOpen)}>
+      Chats and settings
+    </button>
+  );
+}
+
 export function App({ configProblems, compact, updates }: AppProps) {
   const { title } = useConfig();
+  const panelOpen = useApp((state) => state.panelOpen);
   return (
     <div className={compact ? 'app compact' : 'app'}>
       <header className="app-header">
         <h1>{title}</h1>
+        {!compact && <PanelToggle />}
         <BackendBadge />
       </header>
       <ConfigProblems problems={configProblems} />
@@ -42,7 +57,7 @@ export function App({ configProblems, compact, updates }: AppProps) {
         </main>
       ) : (
         <div className="layout">
-          <aside className="side-panel" aria-label="Model and settings">
+          <aside id={SIDE_PANEL_ID} className={panelOpen ? 'side-panel' : 'side-panel folded'} aria-label="Model and settings">
             <ConversationList />
             <ModelPicker />
             <LoadProgress />

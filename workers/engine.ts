@@ -20,7 +20,6 @@ import {
   type DtypeOffer,
   type ChatMessage,
   type GenerateParams,
-  type GenerationSettings,
   type GenerationResult,
   type LoadedModel,
   type LoadParams,

@@ -33,7 +33,12 @@ function RenameForm({ conversation, onDone }: { conversation: Conversation; onDo
 
 function ConversationItem({ conversation, active }: { conversation: Conversation; active: boolean }) {
   const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view');
-  const open = useApp((state) => state.openConversation);
+  const openConversation = useApp((state) => state.openConversation);
+  const setPanelOpen = useApp((state) => state.setPanelOpen);
+  const open = (id: string) => {
+    openConversation(id);
+    setPanelOpen(false); // on a narrow screen, show the chat that was picked
+  };
   const remove = useApp((state) => state.deleteConversation);
   const title = titleOf(conversation);
   if (mode === 'rename') {
@@ -79,7 +84,14 @@ export function ConversationList() {
   const activeId = useApp((state) => state.activeId);
   const unsavedId = useApp((state) => state.unsavedId);
   const setSearchQuery = useApp((state) => state.setSearchQuery);
-  const newConversation = useApp((state) => state.newConversation);
+  const startConversation = useApp((state) => state.newConversation);
+  const modelLoaded = useApp((state) => state.model !== null);
+  const setPanelOpen = useApp((state) => state.setPanelOpen);
+  const newConversation = () => {
+    startConversation();
+    // On a narrow screen, go to the new chat, unless a model still has to be picked here first.
+    if (modelLoaded) setPanelOpen(false);
+  };
   const shown = useMemo(
     () => listConversations({ conversations, searchQuery }).filter((c) => c.id !== unsavedId || c.id === activeId),
     [conversations, searchQuery, unsavedId, activeId],

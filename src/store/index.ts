@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import { createChatSlice } from './chat-slice';
 import { createConversationsSlice } from './conversations-slice';
+import { createLayoutSlice } from './layout-slice';
 import { createModelSlice } from './model-slice';
 import { createNoticeSlice } from './notice-slice';
 import { createSettingsSlice } from './settings-slice';
@@ -18,6 +19,7 @@ export function createAppStore(deps: StoreDeps) {
     ...createSettingsSlice(deps)(...args),
     ...createNoticeSlice(deps)(...args),
     ...createStorageSlice(deps)(...args),
+    ...createLayoutSlice(deps)(...args),
   }));
 }
 

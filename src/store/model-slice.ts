@@ -69,7 +69,8 @@ export const createModelSlice: SliceCreator<ModelSlice> =
             { signal: controller.signal, onProgress: (progress) => set({ progress }) },
           ),
         );
-        if (loadController === controller) set({ loadStatus: 'ready', model, progress: null });
+        // On a narrow screen the side panel folds away, so the chat is in view.
+        if (loadController === controller) set({ loadStatus: 'ready', model, progress: null, panelOpen: false });
       } catch (error) {
         if (loadController !== controller) return;
         if (controller.signal.aborted) {

@@ -5,12 +5,13 @@ import type { PreferencesDb } from '../data/preferences';
 import type { EngineApi } from '../engine-client';
 import type { ChatSlice } from './chat-slice';
 import type { ConversationsSlice } from './conversations-slice';
+import type { LayoutSlice } from './layout-slice';
 import type { ModelSlice } from './model-slice';
 import type { NoticeSlice } from './notice-slice';
 import type { SettingsSlice } from './settings-slice';
 import type { StorageSlice } from './storage-slice';
 
-export type AppState = ModelSlice & ChatSlice & ConversationsSlice & SettingsSlice & NoticeSlice & StorageSlice;
+export type AppState = ModelSlice & ChatSlice & ConversationsSlice & SettingsSlice & NoticeSlice & StorageSlice & LayoutSlice;
 
 export interface StoreDeps {
   engine: EngineApi;
