@@ -15,6 +15,14 @@ test.describe('bad input gets a clear message and the app stays usable', () => {
     await expect(chat.loadButton).toBeEnabled();
   });
 
+  test('a vision-language model, refused from its listing before anything is downloaded', async ({ chat, hub }) => {
+    await chat.loadModel('airgap-test/tiny-vision');
+    await expect(chat.alerts).toContainText('“airgap-test/tiny-vision” is a vision-language model (it has a vision encoder)');
+    await expect(chat.alerts).toContainText('Airgap Chat runs text-only chat models');
+    expect(hub.stats.requests.filter((request) => request.path.includes('/resolve/'))).toEqual([]);
+    await expect(chat.loadButton).toBeEnabled();
+  });
+
   test('something that is not a model id', async ({ chat }) => {
     await chat.loadModel('not a model id');
     await expect(chat.alerts).toContainText('is not a Hugging Face model id');

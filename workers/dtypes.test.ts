@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { externalDataFormat, findWeightLayout } from './dtypes';
+import { externalDataFormat, findWeightLayout, otherModelKind } from './dtypes';
 
 describe('findWeightLayout', () => {
   it('lists each dtype with its graph and external-data files and their total size', () => {
@@ -38,5 +38,15 @@ describe('externalDataFormat', () => {
     const files = ['onnx/model_q4.onnx', 'onnx/model_q4.onnx_data', 'onnx/model_q4.onnx_data_1'];
     expect(externalDataFormat({ dtype: 'q4', bytes: 3, files })).toEqual({ 'model_q4.onnx': 2 });
     expect(externalDataFormat({ dtype: 'q8', bytes: 1, files: ['onnx/model_quantized.onnx'] })).toEqual({ 'model_quantized.onnx': 0 });
+  });
+});
+
+describe('otherModelKind', () => {
+  it('tells vision-language, audio and encoder-decoder exports from text decoders', () => {
+    const decoder = { path: 'onnx/decoder_model_merged_q4.onnx', size: 1 };
+    expect(otherModelKind([decoder, { path: 'onnx/vision_encoder_q4.onnx', size: 1 }])).toMatch(/^a vision-language model/);
+    expect(otherModelKind([decoder, { path: 'onnx/audio_encoder.onnx', size: 1 }])).toMatch(/^an audio model/);
+    expect(otherModelKind([decoder, { path: 'onnx/encoder_model_quantized.onnx', size: 1 }])).toMatch(/^an encoder-decoder model/);
+    expect(otherModelKind([decoder, { path: 'onnx/model_q4.onnx', size: 1 }])).toBeNull();
   });
 });

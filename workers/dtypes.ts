@@ -51,6 +51,18 @@ export function findWeightLayout(files: readonly RepoFile[]): WeightLayout | nul
   return null;
 }
 
+/** Graphs only models other than a plain text decoder have, and what such a model is. */
+const OTHER_MODEL_KINDS: { prefix: string; kind: string }[] = [
+  { prefix: 'onnx/vision_encoder', kind: 'a vision-language model (it has a vision encoder)' },
+  { prefix: 'onnx/audio_encoder', kind: 'an audio model (it has an audio encoder)' },
+  { prefix: 'onnx/encoder_model', kind: 'an encoder-decoder model (for translation, summaries or speech)' },
+];
+
+/** What kind of model the files are, when it is not a text-only decoder (the only kind a chat here can run). */
+export function otherModelKind(files: readonly RepoFile[]): string | null {
+  return OTHER_MODEL_KINDS.find(({ prefix }) => files.some((file) => file.path.startsWith(prefix)))?.kind ?? null;
+}
+
 function isExternalDataOf(path: string, graphPath: string): boolean {
   const prefix = `${graphPath}_data`;
   return path === prefix || (path.startsWith(`${prefix}_`) && /^\d+$/.test(path.slice(prefix.length + 1)));

@@ -8,7 +8,7 @@ import {
 } from '@huggingface/transformers';
 import { probeCapabilities } from './capabilities';
 import { planBackends, wasmThreadCount, type BackendCandidate } from './device';
-import { externalDataFormat, findWeightLayout } from './dtypes';
+import { externalDataFormat, findWeightLayout, otherModelKind } from './dtypes';
 import { describeLoadFailure } from './load-errors';
 import { parseGenerationDefaults, toGenerateOptions } from './generation-config';
 import { listRepoFiles } from './hub';
@@ -93,6 +93,14 @@ export class ChatEngine {
         'no-onnx-weights',
         `“${params.repo}” has no ONNX weights (no onnx/model*.onnx files), so it cannot run in the browser. ` +
           'Look for an ONNX export of this model, for example under onnx-community.',
+      );
+    }
+    const otherKind = otherModelKind(manifest.files);
+    if (otherKind) {
+      throw new EngineError(
+        'not-a-text-model',
+        `“${params.repo}” is ${otherKind}. Airgap Chat runs text-only chat models (such as Qwen, Llama, SmolLM or ` +
+          'Gemma 3 1B); choose one of those.',
       );
     }
     const capabilities = await probeCapabilities();

@@ -208,6 +208,7 @@ export type ErrorCode =
   | 'file-not-found'
   | 'no-onnx-weights'
   | 'no-chat-template'
+  | 'not-a-text-model'
   | 'dtype-not-offered'
   | 'hub-not-json'
   | 'hub-error'
