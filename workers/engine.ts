@@ -207,11 +207,22 @@ export class ChatEngine {
     signal: AbortSignal,
   ): Promise<GenerationResult> {
     const started = performance.now();
-    const history = prepareHistory(params.messages, tokenizer.chat_template);
+    const last = params.messages.at(-1);
+    const continued = params.continueReply && last?.role === 'assistant' ? last.content : null;
+    const history = prepareHistory(continued === null ? params.messages : params.messages.slice(0, -1), tokenizer.chat_template);
     const templateOptions = info.thinkingSwitch && params.thinking !== undefined ? { enable_thinking: params.thinking } : {};
+    const render = (messages: ChatMessage[]) => encodeChat(tokenizer, messages, templateOptions);
+    // DeepSeek-R1's template (and Qwen3's thinking ones) end the generation prompt inside an open <think> block.
+    const opensReasoning = promptOpensReasoning(tokenizer.decode(render(history).slice(-8)));
+    // A reply being continued goes after the generation prompt, as if the model had just written it (less the
+    // opening <think> the prompt already has).
+    const continuedIds =
+      continued === null
+        ? []
+        : tokenizer.encode(opensReasoning ? continued.replace(/^\s*<think>\n?/, '') : continued, { add_special_tokens: false });
     const prompt = fitToContext(
       history,
-      (messages) => encodeChat(tokenizer, messages, templateOptions),
+      (messages) => [...render(messages), ...continuedIds],
       contextLimitOf(info.contextLength, params.contextLimit),
       params.settings.maxNewTokens,
     );
@@ -226,8 +237,11 @@ export class ChatEngine {
     const interrupt = () => stopping.interrupt();
     signal.addEventListener('abort', interrupt);
     // A reply the template opened inside <think> is shown (and kept) with its opening tag, like any other reasoning.
-    const lead = promptOpensReasoning(tokenizer.decode(prompt.ids.slice(-8))) ? '<think>\n' : '';
-    const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onDelta({ text, generatedTokens }), lead);
+    const lead = continued === null && opensReasoning ? '<think>\n' : '';
+    const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onDelta({ text, generatedTokens }), {
+      lead,
+      context: continuedIds.slice(-8),
+    });
     try {
       const output = (await model.generate({
         input_ids: inputIds,

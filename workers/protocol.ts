@@ -137,6 +137,8 @@ export interface GenerateParams {
   contextLimit?: number;
   /** For templates with a thinking switch: false asks the model to answer without reasoning first. */
   thinking?: boolean;
+  /** The last message is a reply that stopped early: the model writes on at its end instead of starting anew. */
+  continueReply?: boolean;
   /** Reuse the previous turn's KV cache when its tokens are a prefix of this prompt. */
   reuseCache: boolean;
 }

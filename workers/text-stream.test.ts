@@ -24,6 +24,15 @@ describe('IncrementalDetokenizer', () => {
     expect(detokenizer.flush()).toBe('\uFFFD');
   });
 
+  it('continues after text already shown, keeping the space a decoder drops at the start of a sequence', () => {
+    const words = ['Hello', 'world', 'again'];
+    const decode = (ids: number[]) => ids.map((id) => words[id]).join(' ');
+    const fresh = new IncrementalDetokenizer(decode);
+    expect([1, 2].map((id) => fresh.push(id)).join('')).toBe('world again');
+    const continuing = new IncrementalDetokenizer(decode, [0]);
+    expect([1, 2].map((id) => continuing.push(id)).join('') + continuing.flush()).toBe(' world again');
+  });
+
   it('emits text that depends on later tokens (e.g. a space the decoder only adds mid-sentence)', () => {
     const words = ['Hello', 'world', 'again'];
     const decode = (ids: number[]) => ids.map((id) => words[id]).join(' ');

@@ -11,7 +11,18 @@ export class IncrementalDetokenizer {
   /** End of the part of the window whose text was already emitted. */
   private readOffset = 0;
 
-  constructor(private readonly decodeIds: (ids: number[]) => string) {}
+  /**
+   * @param context ids of text already shown before these tokens (the end of a reply being continued): decoded with
+   *   the new ones, so a decoder that drops the leading space of the first token (SentencePiece) keeps it, but never
+   *   emitted again
+   */
+  constructor(
+    private readonly decodeIds: (ids: number[]) => string,
+    context: readonly number[] = [],
+  ) {
+    this.ids.push(...context);
+    this.readOffset = context.length;
+  }
 
   /** Some tokenizers refuse to decode an empty list. */
   private decode(ids: number[]): string {
@@ -35,9 +46,5 @@ export class IncrementalDetokenizer {
     const current = this.decode(this.ids.slice(this.prefixOffset));
     this.prefixOffset = this.readOffset = this.ids.length;
     return current.length > emitted.length ? current.slice(emitted.length) : '';
-  }
-
-  get tokenCount(): number {
-    return this.ids.length;
   }
 }

@@ -8,6 +8,7 @@ import { IncrementalDetokenizer } from './text-stream';
  */
 export class DeltaStreamer extends TextStreamer {
   private promptSeen = false;
+  private lead: string;
   private readonly detokenizer: IncrementalDetokenizer;
   readonly generatedIds: number[] = [];
   firstTokenAt: number | null = null;
@@ -16,14 +17,16 @@ export class DeltaStreamer extends TextStreamer {
   /**
    * @param lead text the reply starts with although the model does not write it (the prompt wrote it), handed on
    *   with the first token
+   * @param context ids of the reply's text so far, when a reply is being continued (see IncrementalDetokenizer)
    */
   constructor(
     tokenizer: PreTrainedTokenizer,
     private readonly onDelta: (text: string, generatedTokens: number) => void,
-    private lead = '',
+    { lead = '', context = [] }: { lead?: string; context?: readonly number[] } = {},
   ) {
     super(tokenizer, { skip_prompt: true });
-    this.detokenizer = new IncrementalDetokenizer((ids) => tokenizer.decode(ids, { skip_special_tokens: true }));
+    this.lead = lead;
+    this.detokenizer = new IncrementalDetokenizer((ids) => tokenizer.decode(ids, { skip_special_tokens: true }), context);
   }
 
   override put(value: bigint[][]): void {

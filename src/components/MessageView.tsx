@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import { splitReasoning } from '../chat/reasoning';
 import type { MessageStatus, StoredMessage } from '../chat/types';
 import { formatSeconds } from '../format';
+import { canContinue } from '../store/chat-slice';
 import { useApp } from '../store/context';
 import { CopyButton } from './CopyButton';
 import { MarkdownView } from './MarkdownView';
@@ -87,6 +88,8 @@ export const MessageView = memo(function MessageView({
   const [editing, setEditing] = useState(false);
   const generating = useApp((state) => state.generating);
   const regenerate = useApp((state) => state.regenerate);
+  const continueReply = useApp((state) => state.continueReply);
+  const continuable = useApp((state) => canContinue(message, state.conversations[state.activeId].leafId));
   const deleteBranch = useApp((state) => state.deleteBranch);
   const modelReady = useApp((state) => state.model !== null && state.loadStatus !== 'loading');
   const streaming = message.status === 'streaming';
@@ -111,7 +114,7 @@ export const MessageView = memo(function MessageView({
       {message.status === 'done' && message.stats?.stopReason === 'length' && (
         <p className="message-status">
           The reply stopped at its limit of {message.stats.generatedTokens} new tokens (Max new tokens in Settings, or the room
-          left in the model’s context).
+          left in the model’s context). Continue lets it write on.
         </p>
       )}
       <StatsLine message={message} />
@@ -124,9 +127,16 @@ export const MessageView = memo(function MessageView({
               Edit
             </button>
           ) : (
-            <button type="button" onClick={() => void regenerate(message.id)} disabled={generating || !modelReady}>
-              Regenerate
-            </button>
+            <>
+              <button type="button" onClick={() => void regenerate(message.id)} disabled={generating || !modelReady}>
+                Regenerate
+              </button>
+              {continuable && (
+                <button type="button" onClick={() => void continueReply(message.id)} disabled={generating || !modelReady}>
+                  Continue
+                </button>
+              )}
+            </>
           )}
           <button
             type="button"

@@ -15,6 +15,8 @@ export interface ChatSlice {
   editMessage: (messageId: string, text: string) => Promise<void>;
   /** Another reply to the same message, as a branch next to the old one. */
   regenerate: (messageId: string) => Promise<void>;
+  /** Lets the model write on at the end of a reply that stopped early (its limit, Stop, or a closed page). */
+  continueReply: (messageId: string) => Promise<void>;
   /** Shows the version of a message `offset` places before or after it. */
   switchBranch: (messageId: string, offset: number) => void;
   stopGeneration: () => void;
@@ -29,6 +31,13 @@ export function toPrompt(systemPrompt: string, messages: StoredMessage[]): ChatM
     .filter((message) => message.status !== 'error' && message.content !== '')
     .map((message) => ({ role: message.role, content: message.content }));
   return systemPrompt.trim() ? [{ role: 'system', content: systemPrompt }, ...turns] : turns;
+}
+
+/** A reply can be continued when it is the last message of its branch, has text, and stopped before it was done. */
+export function canContinue(message: StoredMessage, leafId: string | null): boolean {
+  const stoppedEarly =
+    message.status === 'stopped' || message.status === 'interrupted' || (message.status === 'done' && message.stats?.stopReason === 'length');
+  return message.role === 'assistant' && message.id === leafId && message.content !== '' && stoppedEarly;
 }
 
 function withMessage(conversation: Conversation, message: StoredMessage): Conversation {
@@ -80,20 +89,14 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         },
       );
 
-    /** Writes a reply to the message `parentId` of the active conversation, streaming it onto the screen and to disk. */
-    const reply = async (parentId: string) => {
-      const { model, activeId, generating } = get();
-      if (!model || generating) return;
+    /**
+     * Streams the model's words into `message` of the active conversation, onto the screen and to disk: a new reply
+     * (added first), or the end of a reply that stopped early (`continuing`; the prompt then ends with it).
+     */
+    const write = async (message: StoredMessage, prompt: ChatMessage[], continuing: boolean) => {
+      const { model, activeId } = get();
+      if (!model) return;
       const conversation = get().conversations[activeId];
-      const prompt = toPrompt(conversation.settings.systemPrompt, pathTo(conversation.messages, parentId));
-      const message: StoredMessage = {
-        id: newId(),
-        parentId,
-        role: 'assistant',
-        content: '',
-        status: 'streaming',
-        createdAt: Date.now(),
-      };
       const controller = new AbortController();
       generation = controller;
       set((state) => ({
@@ -107,7 +110,8 @@ export const createChatSlice: SliceCreator<ChatSlice> =
           },
         },
       }));
-      await addMessage(activeId, message);
+      if (continuing) updateMessage(activeId, message.id, () => ({ status: 'streaming' }));
+      else await addMessage(activeId, message);
 
       const batcher = new FrameBatcher((text) => {
         updateMessage(activeId, message.id, (current) => ({ content: current.content + text }));
@@ -126,6 +130,7 @@ export const createChatSlice: SliceCreator<ChatSlice> =
           contextLimit: settings.contextLimit,
           thinking: settings.thinking,
           reuseCache: get().reuseCache,
+          ...(continuing ? { continueReply: true } : {}),
         },
         { signal: controller.signal, onProgress: (delta) => batcher.push(delta.text) },
       );
@@ -134,7 +139,7 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         const result = await generating$;
         batcher.flush();
         updateMessage(activeId, message.id, () => ({
-          content: result.text,
+          content: message.content + result.text,
           status: result.stats.stopReason === 'user' ? 'stopped' : 'done',
           stats: result.stats,
           ...(result.droppedMessages > 0 ? { droppedMessages: result.droppedMessages } : {}),
@@ -149,6 +154,23 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         saver.flush();
         await saveMessage(activeId, message.id);
       }
+    };
+
+    /** Writes a reply to the message `parentId` of the active conversation. */
+    const reply = async (parentId: string) => {
+      const { model, activeId, generating } = get();
+      if (!model || generating) return;
+      const conversation = get().conversations[activeId];
+      const prompt = toPrompt(conversation.settings.systemPrompt, pathTo(conversation.messages, parentId));
+      const message: StoredMessage = {
+        id: newId(),
+        parentId,
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+        createdAt: Date.now(),
+      };
+      await write(message, prompt, false);
     };
 
     /** Adds a user message under `parentId` in the active conversation and answers it. */
@@ -184,6 +206,15 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         const original = get().conversations[get().activeId].messages[messageId];
         if (!original || original.role !== 'assistant' || original.parentId === null) return;
         await reply(original.parentId);
+      },
+
+      continueReply: async (messageId) => {
+        const { model, activeId, generating } = get();
+        const conversation = get().conversations[activeId];
+        const original = conversation.messages[messageId];
+        if (!model || generating || !original || !canContinue(original, conversation.leafId)) return;
+        const prompt = toPrompt(conversation.settings.systemPrompt, pathTo(conversation.messages, messageId));
+        await write(original, prompt, true);
       },
 
       switchBranch: (messageId, offset) => {

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createAppStore } from './index';
 import { effectiveSettings } from './settings-slice';
 import { listConversations } from './conversations-slice';
-import { toPrompt } from './chat-slice';
+import { canContinue, toPrompt } from './chat-slice';
 import { pathTo } from '../chat/message-tree';
 import { ConversationDb } from '../data/conversation-db';
 import { PreferencesDb } from '../data/preferences';
@@ -425,6 +425,33 @@ describe('settings', () => {
   it('layers the user changes over the model defaults, with a fallback token limit', () => {
     expect(effectiveSettings({ temperature: 0.6, maxNewTokens: 100 }, { temperature: 0.2 })).toEqual({ temperature: 0.2, maxNewTokens: 100 });
     expect(effectiveSettings({}, {}).maxNewTokens).toBe(1024);
+  });
+
+  it('continues a reply that ran into its limit: the prompt ends with it, and the new words are appended to it', async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    const { engine, store } = setup;
+    const sending = store.getState().send('Tell me');
+    await eventually(() => expect(engine.calls.some((c) => c.type === 'generate' && !c.settled)).toBe(true));
+    engine.last('generate').resolve({ text: 'Once upon', stats: { ...stats, stopReason: 'length' }, droppedMessages: 0 });
+    await sending;
+    const replyId = store.getState().conversations[store.getState().activeId].leafId!;
+    expect(canContinue(shownMessages(setup).at(-1)!, replyId)).toBe(true);
+
+    const continuing = store.getState().continueReply(replyId);
+    await answer(setup, ' a time', continuing);
+    expect(engine.last('generate').params).toMatchObject({
+      messages: [
+        { role: 'user', content: 'Tell me' },
+        { role: 'assistant', content: 'Once upon' },
+      ],
+      continueReply: true,
+    });
+    expect(branch(setup)).toEqual([
+      ['user', 'Tell me', 'done'],
+      ['assistant', 'Once upon a time', 'done'],
+    ]);
+    expect(canContinue(shownMessages(setup).at(-1)!, replyId), 'it ended on its own this time').toBe(false);
   });
 
   it('reset drops every override of the conversation, its context limit and its thinking switch', () => {
