@@ -188,7 +188,7 @@ test('Stored models lists the model with its size and state, and deletes one or 
   await chat.loadModel(TINY_CHAT);
   await chat.waitForLoaded(TINY_CHAT);
   await expect(storedModels(page)).toHaveText([
-    new RegExp(`^${TINY_CHAT} · q8[\\d.]+ kB · complete · main @ [0-9a-f]{7} · last used just nowDelete$`),
+    new RegExp(`^${TINY_CHAT} · q8[\\d.]+ kB · complete · main @ [0-9a-f]{7} · last used just nowCheck for updatesDelete$`),
   ]);
   await expect(page.getByRole('status', { name: 'Storage use' })).toContainText(/used of .* available to this site\. Storage is/);
 

@@ -86,7 +86,7 @@ export class ChatEngine {
     signal: AbortSignal,
   ): Promise<LoadedModel> {
     const started = performance.now();
-    const manifest = await this.source.manifest(params, signal);
+    const manifest = await this.source.manifest(params, signal, params.refresh);
     const layout = findWeightLayout(manifest.files);
     if (!layout) {
       throw new EngineError(

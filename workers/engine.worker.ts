@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { ChatEngine, messageOf } from './engine';
+import { revisionCommit } from './hub';
 import { storageBackend } from './key-value-store';
 import { sharedLocks } from './shared-locks';
 import { ModelSource } from './model-source';
@@ -57,6 +58,8 @@ async function serve(request: CallRequest, signal: AbortSignal): Promise<Calls[C
       return engine.load(request.params, progressOf('load', request.id), signal);
     case 'generate':
       return engine.generate(request.params, progressOf('generate', request.id), signal);
+    case 'latestCommit':
+      return { commit: await revisionCommit(request.params, signal) };
     case 'storedModels':
       return storageReport(storage);
     case 'deleteStoredModels':

@@ -150,14 +150,19 @@ export interface RepoListing {
   files: ListedFile[];
 }
 
-/** Lists a repository's files with their sizes at one revision. */
-export async function listRepoFiles(ref: RepoRef, signal: AbortSignal): Promise<RepoListing> {
+/** The commit a revision (a branch such as `main`) points to on the hub now; null when the hub names none. */
+export async function revisionCommit(ref: RepoRef, signal: AbortSignal): Promise<string | null> {
   validateRepoId(ref.repo);
-  const base = hubBase(ref.hubUrl);
-  const revisionUrl = `${base}/api/models/${ref.repo}/revision/${encodeURIComponent(ref.revision)}`;
+  const revisionUrl = `${hubBase(ref.hubUrl)}/api/models/${ref.repo}/revision/${encodeURIComponent(ref.revision)}`;
   const { body: info } = await fetchHubJson(revisionUrl, ref, signal);
   const sha = (info as { sha?: unknown }).sha;
-  const commit = typeof sha === 'string' && /^[0-9a-f]{40}$/.test(sha) ? sha : null;
+  return typeof sha === 'string' && /^[0-9a-f]{40}$/.test(sha) ? sha : null;
+}
+
+/** Lists a repository's files with their sizes at one revision. */
+export async function listRepoFiles(ref: RepoRef, signal: AbortSignal): Promise<RepoListing> {
+  const commit = await revisionCommit(ref, signal);
+  const base = hubBase(ref.hubUrl);
 
   const files: ListedFile[] = [];
   let url: string | null =

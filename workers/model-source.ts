@@ -39,11 +39,11 @@ export class ModelSource {
   ) {}
 
   /**
-   * The listing pinned to one commit. A stored one is used as is, so a stored model needs no network at all; the
-   * first load asks the hub, and `fetchModel` keeps its answer.
+   * The listing pinned to one commit. A stored one is used as is (unless `refresh` asks for the hub's current one),
+   * so a stored model needs no network at all; the first load asks the hub, and `fetchModel` keeps its answer.
    */
-  async manifest(ref: RepoRef, signal: AbortSignal): Promise<Manifest> {
-    const stored = await this.storedManifest(ref);
+  async manifest(ref: RepoRef, signal: AbortSignal, refresh = false): Promise<Manifest> {
+    const stored = refresh ? undefined : await this.storedManifest(ref);
     if (stored) return stored;
     const listing = await listRepoFiles(ref, signal);
     return {

@@ -44,6 +44,8 @@ export interface LoadParams extends RepoRef {
   chunkBytes?: number;
   /** Seconds the hub may send nothing before a download's connection is dropped and tried again. */
   stallSeconds?: number;
+  /** Ask the hub for the revision's files again instead of using the stored listing (to get a newer commit). */
+  refresh?: boolean;
 }
 
 export interface FileProgress {
@@ -177,6 +179,8 @@ export interface Calls {
   load: { params: LoadParams; progress: LoadProgress; result: LoadedModel };
   generate: { params: GenerateParams; progress: TokenDelta; result: GenerationResult };
   storedModels: { params: Record<string, never>; progress: never; result: StorageReport };
+  /** The commit the revision points to on the hub now, to compare with a stored model's. Asks the hub. */
+  latestCommit: { params: RepoRef; progress: never; result: { commit: string | null } };
   /** Deletes one stored model (`id`), or every stored model when `id` is null. */
   deleteStoredModels: { params: { id: string | null }; progress: never; result: StorageReport };
 }

@@ -29,6 +29,38 @@ function stateOf(model: StoredModel): string {
   return `partial: ${formatBytes(model.storedBytes)} stored (${formatPercent(model.storedBytes, model.bytes) || '0%'})`;
 }
 
+/** Asks the hub, on request only, whether the model's revision has moved on, and offers the newer one. */
+function RevisionCheckView({ model }: { model: StoredModel }) {
+  const check = useApp((state) => state.revisionChecks[model.id]);
+  const checkForNewerRevision = useApp((state) => state.checkForNewerRevision);
+  const loadLatestRevision = useApp((state) => state.loadLatestRevision);
+  const busy = useApp((state) => state.loadStatus === 'loading' || state.generating);
+  return (
+    <div className="revision-check">
+      <button
+        type="button"
+        className="quiet"
+        aria-label={`Check ${model.repo} (${model.dtype}) for a newer revision`}
+        disabled={check?.status === 'checking'}
+        onClick={() => void checkForNewerRevision(model)}
+      >
+        Check for updates
+      </button>
+      <span role="status">
+        {check?.status === 'checking' && 'Asking the hub…'}
+        {check?.status === 'current' && 'This is the newest revision.'}
+        {check?.status === 'failed' && check.message}
+        {check?.status === 'newer' && `A newer revision is on the hub (${check.commit.slice(0, 7)}).`}
+      </span>
+      {check?.status === 'newer' && (
+        <button type="button" disabled={busy} onClick={() => void loadLatestRevision(model.repo)}>
+          Download the newer revision
+        </button>
+      )}
+    </div>
+  );
+}
+
 function ModelItem({ model, onDelete }: { model: StoredModel; onDelete: () => void }) {
   return (
     <li>
@@ -38,6 +70,7 @@ function ModelItem({ model, onDelete }: { model: StoredModel; onDelete: () => vo
           {formatBytes(model.bytes)} · {stateOf(model)} · {model.revision} @ {shortCommit(model)} · last used{' '}
           {formatLastUsed(model.lastUsed)}
         </span>
+        <RevisionCheckView model={model} />
       </div>
       <button type="button" className="quiet" aria-label={`Delete ${model.repo} (${model.dtype})`} onClick={onDelete}>
         Delete

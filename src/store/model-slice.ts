@@ -26,6 +26,8 @@ export interface ModelSlice {
   setModelId: (modelId: string) => void;
   inspect: (repo: string) => Promise<void>;
   loadModel: () => Promise<void>;
+  /** Loads the newest revision the hub has of a stored model, downloading it next to the stored one. */
+  loadLatestRevision: (repo: string) => Promise<void>;
   /** Stops the download and keeps what arrived; resumeLoad continues from there. */
   pauseLoad: () => void;
   resumeLoad: () => Promise<void>;
@@ -40,7 +42,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
     let loadController: AbortController | null = null;
     let pausing = false;
 
-    const loadRepo = async (repo: string) => {
+    const loadRepo = async (repo: string, refresh = false) => {
       if (get().generating) get().stopGeneration();
       loadController?.abort();
       const controller = new AbortController();
@@ -65,6 +67,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
               dtype: get().dtypePreference,
               ...(config.downloadChunkBytes ? { chunkBytes: config.downloadChunkBytes } : {}),
               ...(config.downloadStallSeconds ? { stallSeconds: config.downloadStallSeconds } : {}),
+              ...(refresh ? { refresh } : {}),
             },
             { signal: controller.signal, onProgress: (progress) => set({ progress }) },
           ),
@@ -121,6 +124,11 @@ export const createModelSlice: SliceCreator<ModelSlice> =
           return;
         }
         await loadRepo(repo);
+      },
+
+      loadLatestRevision: async (repo) => {
+        set({ modelId: repo });
+        await loadRepo(repo, true);
       },
 
       pauseLoad: () => {

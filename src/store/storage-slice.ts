@@ -1,7 +1,14 @@
 import { storageBackend } from '../../workers/key-value-store';
-import type { StorageReport } from '../../workers/protocol';
+import type { StorageReport, StoredModel } from '../../workers/protocol';
 import { isStoragePersistent } from '../storage-persistence';
 import type { SliceCreator } from './types';
+
+/** What asking the hub about a stored model found. */
+export type RevisionCheck =
+  | { status: 'checking' }
+  | { status: 'current' }
+  | { status: 'newer'; commit: string }
+  | { status: 'failed'; message: string };
 
 export interface StorageSlice {
   /** The stored models and the site's usage, as the worker last reported them; null before the first report. */
@@ -16,6 +23,10 @@ export interface StorageSlice {
   /** Deletes one stored model by id, or every stored model with null. */
   deleteStoredModels: (id: string | null) => Promise<void>;
   setPersisted: (persisted: boolean) => void;
+  /** The last check for a newer revision of each stored model, by model id. */
+  revisionChecks: Record<string, RevisionCheck>;
+  /** Asks the hub (only now, on request) which commit the stored model's revision points to. */
+  checkForNewerRevision: (model: StoredModel) => Promise<void>;
 }
 
 export const createStorageSlice: SliceCreator<StorageSlice> =
@@ -49,4 +60,16 @@ export const createStorageSlice: SliceCreator<StorageSlice> =
     },
 
     setPersisted: (persisted) => set({ persisted }),
+
+    revisionChecks: {},
+    checkForNewerRevision: async (model) => {
+      const record = (check: RevisionCheck) => set((state) => ({ revisionChecks: { ...state.revisionChecks, [model.id]: check } }));
+      record({ status: 'checking' });
+      try {
+        const { commit } = await engine.call('latestCommit', { hubUrl: model.hubUrl, repo: model.repo, revision: model.revision });
+        record(commit && commit !== model.commit ? { status: 'newer', commit } : { status: 'current' });
+      } catch (error) {
+        record({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
+      }
+    },
   });

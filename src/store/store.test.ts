@@ -419,6 +419,30 @@ describe('storage slice', () => {
     await deleting;
     expect(store.getState().notices.map((n) => n.message)).toEqual(['m1 is being downloaded right now and was kept.']);
   });
+
+  it('asks the hub about a stored model only when told to, and says what it found', async () => {
+    const { engine, store } = setUp();
+    const model = {
+      id: 'm1', hubUrl: 'https://hub.test', repo: 'a/b', revision: 'main', commit: 'a'.repeat(40), dtype: 'q8' as const,
+      bytes: 1, storedBytes: 1, complete: true, lastUsed: 0,
+    };
+    const check = (commit: string | null) => {
+      const checking = store.getState().checkForNewerRevision(model);
+      expect(store.getState().revisionChecks.m1).toEqual({ status: 'checking' });
+      expect(engine.last('latestCommit').params).toEqual({ hubUrl: 'https://hub.test', repo: 'a/b', revision: 'main' });
+      engine.last('latestCommit').resolve({ commit });
+      return checking;
+    };
+    await check('a'.repeat(40));
+    expect(store.getState().revisionChecks.m1).toEqual({ status: 'current' });
+    await check('b'.repeat(40));
+    expect(store.getState().revisionChecks.m1).toEqual({ status: 'newer', commit: 'b'.repeat(40) });
+
+    const failing = store.getState().checkForNewerRevision(model);
+    engine.last('latestCommit').reject(new EngineError('network', 'Could not reach the model hub.'));
+    await failing;
+    expect(store.getState().revisionChecks.m1).toEqual({ status: 'failed', message: 'Could not reach the model hub.' });
+  });
 });
 
 describe('settings', () => {
