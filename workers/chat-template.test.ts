@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixtures } from '../scripts/fixtures/make-fixtures.mjs';
+import { loadFixtureTokenizer } from '../scripts/fixtures/fixture-tokenizer.mjs';
 import { chooseChatTemplate, foldForStrictTemplates, hasThinkingSwitch, renderChat } from './chat-template';
 import { EngineError, type ChatMessage } from './protocol';
 
@@ -21,19 +18,15 @@ const user = (content: string): ChatMessage => ({ role: 'user', content });
 const assistant = (content: string): ChatMessage => ({ role: 'assistant', content });
 
 describe('renderChat with real templates', () => {
-  let tmp: string;
   let tokenizer: PreTrainedTokenizer;
+  let remove: () => Promise<void>;
   const render = (template?: string) => (messages: ChatMessage[]) =>
     tokenizer.apply_chat_template(messages, { tokenize: false, add_generation_prompt: true, ...(template ? { chat_template: template } : {}) });
 
   beforeAll(async () => {
-    tmp = await mkdtemp(path.join(tmpdir(), 'airgap-template-'));
-    const { root } = await makeFixtures(tmp);
-    env.localModelPath = root;
-    env.allowRemoteModels = false;
-    tokenizer = await AutoTokenizer.from_pretrained('airgap-test/tiny-chat');
+    ({ tokenizer, remove } = await loadFixtureTokenizer());
   });
-  afterAll(() => rm(tmp, { recursive: true, force: true }));
+  afterAll(() => remove());
 
   it('leaves a conversation the template accepts as it is', () => {
     expect(renderChat(render(), [system('Be brief.'), user('Hi')])).toBe(
