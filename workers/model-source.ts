@@ -1,6 +1,6 @@
 import { listRepoFiles, resolvePrefix, resolveUrl } from './hub';
 import { ensureDownloaded, type DownloadDeps } from './model-store/download-manager';
-import { DEFAULT_STALL_MS, type DownloadTarget } from './model-store/file-download';
+import type { DownloadTarget } from './model-store/file-download';
 import { fileKey, manifestKey, modelId, type ListedFile, type Manifest, type ModelStore } from './model-store/model-store';
 import type { StoreCache } from './model-store/store-cache';
 import type { DtypeOffer, LoadProgress, RepoRef } from './protocol';
@@ -21,6 +21,7 @@ const MIN_CHUNK_BYTES = 16 * 1024;
 
 export interface FetchModelOptions {
   chunkBytes?: number;
+  /** Unset: the download manager's default. */
   stallSeconds?: number | undefined;
   signal: AbortSignal;
   onProgress: (progress: LoadProgress) => void;
@@ -130,7 +131,7 @@ export class ModelSource {
         label,
         targets,
         chunkBytes: chunkSize(options.chunkBytes),
-        stallMs: (options.stallSeconds ?? DEFAULT_STALL_MS / 1000) * 1000,
+        ...(options.stallSeconds ? { stallMs: options.stallSeconds * 1000 } : {}),
         signal: options.signal,
         onProgress: options.onProgress,
         beforeDownload,
