@@ -37,8 +37,13 @@ test('Stored models asks the hub for a newer revision only on request, and downl
     await writeFile(path.join(root, TINY_CHAT, 'README.md'), '# A new revision\n');
     await check.click();
     await expect(stored).toContainText(/A newer revision is on the hub \([0-9a-f]{7}\)\./);
+    const requestsBeforeUpdate = hub.stats.requests.length;
     await page.getByRole('button', { name: 'Download the newer revision' }).click();
     await chat.waitForLoaded(TINY_CHAT);
+    expect(
+      hub.stats.requests.slice(requestsBeforeUpdate).filter((request) => request.path.includes('/resolve/')),
+      'only the README changed, so every file the app needs is copied from the stored revision, none downloaded',
+    ).toEqual([]);
     await expect(stored).toHaveCount(2);
     const commits = (await stored.allTextContents()).map((text) => text.match(/main @ ([0-9a-f]{7})/)![1]);
     expect(commits).toContain(firstCommit);

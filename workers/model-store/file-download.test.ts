@@ -132,6 +132,27 @@ describe('downloadFile', () => {
     await expect(cancelled).rejects.toMatchObject({ code: 'cancelled' });
   });
 
+  it('copies a stored file with the same content instead of downloading it again, and only one with the same content', async () => {
+    const file = testBytes(10_000);
+    const store = openStore();
+    const stored = testTarget(file);
+    await downloadFile(stored, options(store, testHub(file).fetch));
+
+    const nextCommit = { ...stored, commit: 'd'.repeat(40), url: stored.url.replace('c'.repeat(40), 'd'.repeat(40)) };
+    const hub = testHub(file);
+    const progress: number[] = [];
+    await downloadFile(nextCommit, options(store, hub.fetch, { onProgress: (loaded) => progress.push(loaded) }));
+    expect(hub.requests, 'nothing fetched').toEqual([]);
+    expect(await storedBytes(store, nextCommit)).toEqual(file);
+    expect(await store.getFile(fileKey(nextCommit.repo, nextCommit.commit, nextCommit.path))).toMatchObject({ complete: true, bytes: 10_000 });
+    expect(progress.at(-1)).toBe(10_000);
+
+    const other = testBytes(10_000, 99);
+    const otherHub = testHub(other);
+    await downloadFile({ ...testTarget(other), commit: 'e'.repeat(40) }, options(store, otherHub.fetch));
+    expect(otherHub.requests, 'same size, other hash: downloaded').toHaveLength(1);
+  });
+
   it('retries transient server errors', async () => {
     const file = testBytes(5_000);
     const { hub, store, target } = await download(file, { failFirst: 3 });

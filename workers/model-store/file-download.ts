@@ -1,6 +1,7 @@
 import { EngineError } from '../protocol';
 import { backoffMs, isTransientStatus, RETRY_LIMIT, sleep, TransientError } from './backoff';
 import { ChunkWriter } from './chunk-writer';
+import { copyStoredFile, findIdenticalFile } from './identical-file';
 import { contentCheckFor, type ContentCheck } from './content-check';
 import { fileKey, type FileRecord, type ListedFile, type ModelStore } from './model-store';
 import { asStorageError, isQuotaError } from './storage-errors';
@@ -70,6 +71,13 @@ export async function downloadFile(target: DownloadTarget, options: FileDownload
   const existing = await store.getFile(key);
   if (existing?.complete && describes(existing, target)) return;
   if (existing && !describes(existing, target)) await store.deleteFile(key);
+  if (!existing?.bytes) {
+    const identical = await findIdenticalFile(store, target);
+    if (identical) {
+      await copyStoredFile(store, identical, freshRecord(target), (loaded) => options.onProgress(loaded, 0));
+      return;
+    }
+  }
   const writer = new ChunkWriter(store, existing && describes(existing, target) ? existing : freshRecord(target), options.chunkBytes);
   const download = new FileDownload(target, options, writer, await contentCheckFor(target));
   await download.resumeCheck();

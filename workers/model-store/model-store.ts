@@ -88,6 +88,10 @@ export class ModelStore {
     return get<FileRecord>(key, this.files);
   }
 
+  allFiles(): Promise<FileRecord[]> {
+    return values<FileRecord>(this.files);
+  }
+
   putFile(record: FileRecord): Promise<void> {
     return set(record.key, { ...record, updatedAt: Date.now() }, this.files);
   }
