@@ -1,4 +1,5 @@
 import { expect, test, TINY_CHAT } from './fixtures';
+import { storedFiles } from './stored-files';
 
 test.describe('bad input gets a clear message and the app stays usable', () => {
   test('a repository that does not exist', async ({ chat }) => {
@@ -20,6 +21,14 @@ test.describe('bad input gets a clear message and the app stays usable', () => {
     await expect(chat.alerts).toContainText('“airgap-test/tiny-vision” is a vision-language model (it has a vision encoder)');
     await expect(chat.alerts).toContainText('Airgap Chat runs text-only chat models');
     expect(hub.stats.requests.filter((request) => request.path.includes('/resolve/'))).toEqual([]);
+    await expect(chat.loadButton).toBeEnabled();
+  });
+
+  test('a tokenizer of a kind nobody knows: a clear message, no weights downloaded, nothing kept', async ({ chat, hub, page }) => {
+    await chat.loadModel('airgap-test/broken-tokenizer');
+    await expect(chat.alerts).toContainText('The tokenizer of “airgap-test/broken-tokenizer” could not be read');
+    expect(hub.stats.requests.filter((request) => request.path.includes('/onnx/'))).toEqual([]);
+    expect(await storedFiles(page)).toEqual([]);
     await expect(chat.loadButton).toBeEnabled();
   });
 

@@ -287,8 +287,9 @@ export class ChatEngine {
   private async loadTokenizer(manifest: Manifest, signal: AbortSignal): Promise<PreTrainedTokenizer> {
     const tokenizer = await this.guard(signal, () =>
       AutoTokenizer.from_pretrained(manifest.repo, { revision: manifest.commit, progress_callback: readWholeFiles }),
-    ).catch((error: unknown) => {
-      if (error instanceof EngineError) throw error;
+    ).catch(async (error: unknown) => {
+      if (error instanceof EngineError) throw error; // a cancellation: what arrived is kept for the next try
+      await this.source.discardShared(manifest);
       throw new EngineError('model-load-failed', `The tokenizer of “${manifest.repo}” could not be read: ${messageOf(error)}`, {
         cause: error,
       });
