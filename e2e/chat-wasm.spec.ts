@@ -1,4 +1,5 @@
-import { expect, parseStats, test, TINY_CHAT, tinyChatReference } from './fixtures';
+import { referenceReply } from '../scripts/fixtures/reference.mjs';
+import { expect, HUB_ROOT, parseStats, test, TINY_CHAT, tinyChatReference } from './fixtures';
 
 test('WASM: a typed model id loads and the streamed reply equals the Node reference, turn after turn', async ({ chat }) => {
   await chat.showPlainText();
@@ -25,4 +26,22 @@ test('WASM: a typed model id loads and the streamed reply equals the Node refere
     ]);
   expect(second.reply).toBe(expectedSecond.text);
   console.log(`[figures] WASM q8 ${threads} threads: ${await chat.loadedLine()} ${first.stats}`);
+});
+
+test('a reply that ends on its own: its end token is not shown, and it neither claims a limit nor offers Continue', async ({ chat }) => {
+  const repo = 'airgap-test/tiny-chat-ends';
+  await chat.showPlainText();
+  await chat.loadModel(repo);
+  await chat.waitForLoaded(repo);
+  const expected = await referenceReply({ root: HUB_ROOT, repo, dtype: 'q8', messages: [{ role: 'user', content: 'Hello' }], maxNewTokens: 32 });
+  expect(expected.tokenIds.length, 'the fixture ends its reply before the limit of 32').toBeLessThan(32);
+
+  const { reply, stats } = await chat.ask('Hello');
+  expect(reply).toBe(expected.text);
+  expect(parseStats(stats).tokens).toBe(expected.tokenIds.length);
+  const message = chat.assistantMessages().first();
+  await expect(message).not.toContainText('<|im_end|>');
+  await expect(message).not.toContainText('stopped at its limit');
+  await expect(message.getByRole('button', { name: 'Continue' })).toHaveCount(0);
+  await expect(message.getByRole('button', { name: 'Regenerate' })).toBeEnabled();
 });
