@@ -72,10 +72,12 @@ test('a connection that goes silent is dropped after the stall limit and the dow
   await chat.loadModel(TINY_CHAT);
   await chat.waitForLoaded(TINY_CHAT);
   expect(Date.now() - started).toBeGreaterThan(2_000);
-  const [first, second, ...rest] = weightRanges(hub);
+  const [first, ...later] = weightRanges(hub);
   expect(first).toBeNull();
-  expect(Number(second?.match(/^bytes=(\d+)-$/)?.[1]), 'the new connection resumes where the silent one stopped').toBeGreaterThan(0);
-  expect(rest).toEqual([]);
+  expect(later.length, 'a new connection after the silent one').toBeGreaterThanOrEqual(1);
+  for (const range of later) {
+    expect(Number(range?.match(/^bytes=(\d+)-$/)?.[1]), 'every new connection resumes; none starts over').toBeGreaterThan(0);
+  }
   await expectStoredAsServed(page);
 });
 
