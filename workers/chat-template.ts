@@ -11,10 +11,14 @@ export function chooseChatTemplate(fromTokenizerConfig: unknown, jinjaFile: stri
   return fromTokenizerConfig ?? null;
 }
 
+/** The whole text of a template, or of all of a tokenizer's named templates, to look for what they use. */
+export function templateText(chatTemplate: unknown): string {
+  return typeof chatTemplate === 'string' ? chatTemplate : JSON.stringify(chatTemplate ?? '');
+}
+
 /** Whether the template lets the caller switch reasoning off (Qwen3's and SmolLM3's read `enable_thinking`). */
 export function hasThinkingSwitch(chatTemplate: unknown): boolean {
-  const text = typeof chatTemplate === 'string' ? chatTemplate : JSON.stringify(chatTemplate ?? '');
-  return text.includes('enable_thinking');
+  return templateText(chatTemplate).includes('enable_thinking');
 }
 
 export function noChatTemplate(repo: string): EngineError {

@@ -1,3 +1,4 @@
+import { templateText } from './chat-template';
 import type { ChatMessage } from './protocol';
 
 const THINK_BLOCK = /<think>[\s\S]*?(?:<\/think>|$)\s*/g;
@@ -17,8 +18,7 @@ export function prepareHistory(messages: ChatMessage[], chatTemplate: unknown): 
 }
 
 function templateHandlesReasoning(chatTemplate: unknown): boolean {
-  const text = typeof chatTemplate === 'string' ? chatTemplate : JSON.stringify(chatTemplate ?? '');
-  return text.includes('</think>');
+  return templateText(chatTemplate).includes('</think>');
 }
 
 /**
