@@ -213,13 +213,15 @@ export class ChatEngine {
     const templateOptions = info.thinkingSwitch && params.thinking !== undefined ? { enable_thinking: params.thinking } : {};
     const render = (messages: ChatMessage[]) => encodeChat(tokenizer, messages, templateOptions);
     // DeepSeek-R1's template (and Qwen3's thinking ones) end the generation prompt inside an open <think> block.
-    const opensReasoning = promptOpensReasoning(tokenizer.decode(render(history).slice(-8)));
+    const opensReasoning = (ids: number[]) => promptOpensReasoning(tokenizer.decode(ids.slice(-8)));
     // A reply being continued goes after the generation prompt, as if the model had just written it (less the
-    // opening <think> the prompt already has).
+    // opening <think> the prompt already has). Only then is the prompt rendered once more on its own, to see its end.
     const continuedIds =
       continued === null
         ? []
-        : tokenizer.encode(opensReasoning ? continued.replace(/^\s*<think>\n?/, '') : continued, { add_special_tokens: false });
+        : tokenizer.encode(opensReasoning(render(history)) ? continued.replace(/^\s*<think>\n?/, '') : continued, {
+            add_special_tokens: false,
+          });
     const prompt = fitToContext(
       history,
       (messages) => [...render(messages), ...continuedIds],
@@ -237,7 +239,7 @@ export class ChatEngine {
     const interrupt = () => stopping.interrupt();
     signal.addEventListener('abort', interrupt);
     // A reply the template opened inside <think> is shown (and kept) with its opening tag, like any other reasoning.
-    const lead = continued === null && opensReasoning ? '<think>\n' : '';
+    const lead = continued === null && opensReasoning(prompt.ids) ? '<think>\n' : '';
     const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onDelta({ text, generatedTokens }), {
       lead,
       context: continuedIds.slice(-8),
