@@ -91,7 +91,7 @@ describe('static files', () => {
     const index = await fetch(`${app.url}/`);
     expect(await index.text()).toBe(INDEX);
     expect(index.headers.get('cache-control')).toBe('no-cache');
-    for (const path of ['/chat/42', '/assets/', '/index.htm']) {
+    for (const path of ['/chat/42', '/index.htm']) {
       const res = await fetch(`${app.url}${path}`);
       expect(res.status, path).toBe(404);
       expect(await res.text()).not.toContain('Airgap Chat');
@@ -133,7 +133,7 @@ describe('static files', () => {
     expect((await fetch(`${app.url}/`, { method: 'POST' })).status).toBe(405);
 
     const { hostname, port } = new URL(app.url);
-    for (const path of ['/../serve-secret.txt', '/assets/%2e%2e/%2e%2e/x', '/assets%2f..%2f..%2fx']) {
+    for (const path of ['/../serve-secret.txt', '/assets/%2e%2e/%2e%2e/x', '/assets%2f..%2f..%2fx', '//index.html', '/assets//x.js', '/assets/']) {
       const status = await new Promise((resolve, reject) => {
         http.get({ hostname, port, path }, (res) => resolve(res.resume().statusCode)).on('error', reject);
       });
@@ -150,10 +150,16 @@ describe('config and CSP', () => {
 
   test('a config file or object overrides dist/config.json', async () => {
     const file = join(tmp, 'intranet.json');
-    await writeFile(file, JSON.stringify({ hubUrl: 'http://10.1.2.3:8090', defaultModel: 'airgap-test/tiny-chat' }));
+    await writeFile(file, JSON.stringify({ hubUrl: 'https://10.1.2.3:8090', defaultModel: 'airgap-test/tiny-chat' }));
     await withServer({ configPath: file }, async (url) => {
-      expect((await (await fetch(`${url}/config.json`)).json()).hubUrl).toBe('http://10.1.2.3:8090');
-      expect(await connectSrc(url)).toBe("'self' http://10.1.2.3:8090");
+      expect((await (await fetch(`${url}/config.json`)).json()).hubUrl).toBe('https://10.1.2.3:8090');
+      expect(await connectSrc(url)).toBe("'self' https://10.1.2.3:8090");
+      // An empty path segment once skipped the override and served the build's config.json.
+      const { hostname, port } = new URL(url);
+      const status = await new Promise((resolve, reject) => {
+        http.get({ hostname, port, path: '//config.json' }, (res) => resolve(res.resume().statusCode)).on('error', reject);
+      });
+      expect(status).toBe(400);
     });
     const config = { hubUrl: 'http://127.0.0.1:8090', hubUrls: ['https://mirror.example.test/hf', 'http://127.0.0.1:8090/'] };
     await withServer({ config }, async (url) => {
@@ -175,7 +181,9 @@ describe('config and CSP', () => {
     const broken = join(tmp, 'broken.json');
     await writeFile(broken, '{ hubUrl: oops');
     await expect(startAppServer({ dist, port: 0, configPath: broken })).rejects.toThrow(/broken\.json is not valid JSON/);
-    await expect(startAppServer({ dist, port: 0, config: { hubUrl: 'file:///models' } })).rejects.toThrow(/http\(s\)/);
+    await expect(startAppServer({ dist, port: 0, config: { hubUrl: 'file:///models' } })).rejects.toThrow(/absolute https URL/);
+    await expect(startAppServer({ dist, port: 0, config: { hubUrls: ['http://hub.intranet.example'] } })).rejects.toThrow(/must use https/);
+    await expect(startAppServer({ dist, port: 0, config: { embedOrigins: ['http://intranet.example'] } })).rejects.toThrow(/must use https/);
 
     const cli = spawn(process.execPath, ['scripts/serve.mjs', '--port', '0', '--dist', dist, '--config', broken], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -230,7 +238,9 @@ describe('config and CSP', () => {
     expect(buildContentSecurityPolicy({ hubUrls: ['/models', 'https://huggingface.co'] }))
       .toContain("connect-src 'self' https://huggingface.co https://*.hf.co https://*.huggingface.co;");
     expect(buildContentSecurityPolicy({ hubUrl: './models' })).toContain("connect-src 'self';");
-    for (const hubUrl of ['javascript:alert(1)', 'ftp://hub.example.test', 'hub.example.test', 'https://a;b.example.test', '']) {
+    expect(buildContentSecurityPolicy({ hubUrls: ['http://localhost:8090', 'http://127.0.0.2', 'http://hub.localhost'] }))
+      .toContain("connect-src 'self' http://localhost:8090 http://127.0.0.2 http://hub.localhost;");
+    for (const hubUrl of ['javascript:alert(1)', 'ftp://hub.example.test', 'hub.example.test', 'https://a;b.example.test', '', 'http://10.1.2.3', 'http://127.0.0.1.example.test', '//hub.example.test']) {
       expect(() => buildContentSecurityPolicy({ hubUrl }), hubUrl).toThrow();
     }
   });
