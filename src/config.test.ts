@@ -57,6 +57,15 @@ describe('organisation settings', () => {
     expect(parseConfig({ hubUrl: '/models' }).config.hubUrl).toBe(DEFAULT_CONFIG.hubUrl);
   });
 
+  it('plain http only on this machine, and never a protocol-relative //host', () => {
+    const { config, problems } = parseConfig(
+      { hubUrls: ['http://hub.intranet.example', '//evil.example/models', 'http://localhost:8090', 'https://hub.intranet.example'] },
+      'https://chat.intranet.example/',
+    );
+    expect(config.hubUrls).toEqual(['http://localhost:8090', 'https://hub.intranet.example']);
+    expect(problems).toEqual([expect.stringContaining('http only on this machine')]);
+  });
+
   it('an allow-list limits the models, the catalog and the default; a broken one allows nothing', () => {
     const { config, problems } = parseConfig({
       allowedModels: ['org/one', 'trusted/*'],
@@ -80,7 +89,7 @@ describe('organisation settings', () => {
 
   it('embed origins must be bare origins', () => {
     const { config, problems } = parseConfig({
-      embedOrigins: ['https://intranet.example', 'http://localhost:8081/', 'https://x.example/path', '*', 'javascript:1'],
+      embedOrigins: ['https://intranet.example', 'http://localhost:8081/', 'https://x.example/path', '*', 'javascript:1', 'http://intranet.example'],
     });
     expect(config.embedOrigins).toEqual(['https://intranet.example', 'http://localhost:8081']);
     expect(problems).toHaveLength(1);

@@ -48,15 +48,26 @@ export interface ConfigResult {
 }
 
 /**
- * An absolute http(s) URL, or one relative to the page (`/models`, `./models`: a mirror on the app's own origin),
- * made absolute against `baseUrl`; null for anything else.
+ * Plain `http:` only for this machine: on a network, whoever sits between could swap a hub's weights together with
+ * the hashes it lists, or pose as an embedding host.
+ */
+function isSecureOrLoopback(url: URL): boolean {
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(url.hostname);
+}
+
+/**
+ * An absolute https URL (http only on loopback), or a path on the app's own origin (`/models`, `./models`: a mirror
+ * there), made absolute against `baseUrl`; null for anything else — also `//host`, which a browser reads as another
+ * host and the server as a path.
  */
 function toHubUrl(value: unknown, baseUrl: string | undefined): string | null {
-  if (typeof value !== 'string' || value === '') return null;
+  if (typeof value !== 'string' || value === '' || value.startsWith('//')) return null;
   const relative = value.startsWith('/') || value.startsWith('.');
   if (relative && !baseUrl) return null;
   try {
     const url = relative ? new URL(value, baseUrl) : new URL(value);
+    if (!relative && !isSecureOrLoopback(url)) return null;
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
     return url.href.replace(/\/+$/, '');
   } catch {
@@ -70,7 +81,7 @@ function toOrigin(value: unknown): string | null {
   try {
     const url = new URL(value);
     const isBare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
-    return (url.protocol === 'https:' || url.protocol === 'http:') && isBare && value.replace(/\/$/, '') === url.origin
+    return isSecureOrLoopback(url) && isBare && value.replace(/\/$/, '') === url.origin
       ? url.origin
       : null;
   } catch {
@@ -128,11 +139,11 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
   if (source.hubUrl !== undefined) {
     const hub = toHubUrl(source.hubUrl, baseUrl);
     if (hub) hubs.push(hub);
-    else problems.push('config.json: hubUrl must be an http(s) URL or a path on this server; it was ignored.');
+    else problems.push('config.json: hubUrl must be an https URL (http only on this machine) or a path on this server; it was ignored.');
   }
   if (source.hubUrls !== undefined) {
     const listed = asList(source.hubUrls)?.map((url) => toHubUrl(url, baseUrl)) ?? [null];
-    if (listed.includes(null)) problems.push('config.json: hubUrls must list http(s) URLs or paths on this server; bad entries were ignored.');
+    if (listed.includes(null)) problems.push('config.json: hubUrls must list https URLs (http only on this machine) or paths on this server; bad entries were ignored.');
     for (const hub of listed) if (hub && !hubs.includes(hub)) hubs.push(hub);
   }
   if (hubs.length > 0) config.hubUrls = hubs;
@@ -168,7 +179,7 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
   }
   if (source.embedOrigins !== undefined) {
     const listed = asList(source.embedOrigins)?.map(toOrigin) ?? [null];
-    if (listed.includes(null)) problems.push('config.json: embedOrigins must list origins such as https://intranet.example; bad entries were ignored.');
+    if (listed.includes(null)) problems.push('config.json: embedOrigins must list https origins such as https://intranet.example (http only on this machine); bad entries were ignored.');
     config.embedOrigins = listed.filter((origin): origin is string => origin !== null);
   }
   if (source.title !== undefined) {

@@ -39,8 +39,8 @@ const HUGGING_FACE_CDNS = ['https://*.hf.co', 'https://*.huggingface.co'];
  * @returns {string[]}
  */
 function hubSources(url) {
-  // A mirror on the app's own origin (`/models`) is covered by 'self'.
-  if (typeof url === 'string' && (url.startsWith('/') || url.startsWith('.'))) return [];
+  // A mirror on the app's own origin (`/models`) is covered by 'self'; `//host` is another host to a browser.
+  if (typeof url === 'string' && !url.startsWith('//') && (url.startsWith('/') || url.startsWith('.'))) return [];
   const origin = originOf(url, 'hub URL');
   return HUGGING_FACE_ORIGINS.has(origin) ? [origin, ...HUGGING_FACE_CDNS] : [origin];
 }
@@ -65,7 +65,11 @@ function embedOrigin(value) {
 function originOf(url, what) {
   const parsed = typeof url === 'string' && URL.canParse(url) ? new URL(url) : null;
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw new Error(`${what} must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
+    throw new Error(`${what} must be an absolute https URL, got ${JSON.stringify(url)}`);
+  }
+  // On a network, plain http lets whoever sits between swap a hub's weights together with its hashes.
+  if (parsed.protocol === 'http:' && !/^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(parsed.hostname)) {
+    throw new Error(`${what} must use https (plain http is allowed only on this machine), got ${JSON.stringify(url)}`);
   }
   // URL() lets characters such as ';' through in host names; one would end the CSP directive.
   if (!/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/.test(parsed.hostname)) {
