@@ -111,7 +111,7 @@ async function main() {
       await cdp.send('HeapProfiler.collectGarbage');
       plain.push(await measured(cdp, () => page.evaluate((u) => window.bench.plainFetch(u), url)));
       await cdp.send('HeapProfiler.collectGarbage');
-      hashed.push(await measured(cdp, () => page.evaluate((t) => window.bench.hashedFetch(t), target)));
+      hashed.push(await measured(cdp, () => page.evaluate(([t, c]) => window.bench.hashedFetch(t, c), [target, chunkBytes])));
       await cdp.send('HeapProfiler.collectGarbage');
       stored.push(await measured(cdp, () => page.evaluate(([t, c]) => window.bench.storeDownload(t, c), [target, chunkBytes])));
     }
