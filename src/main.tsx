@@ -2,10 +2,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { applyBranding } from './branding';
+import { markdownRenderer } from './components/MarkdownView';
 import { isModelAllowed, loadConfig } from './config';
 import { readEmbedOptions } from './embed/embed-options';
 import { startHostBridge } from './embed/host-bridge';
 import { WorkerEngineClient } from './engine-client';
+import { whenIdle } from './lazy-module';
 import { registerServiceWorker } from './pwa/service-worker-updates';
 import { createAppStore } from './store';
 import { AppProvider } from './store/context';
@@ -33,6 +35,8 @@ async function start(): Promise<void> {
       </AppProvider>
     </StrictMode>,
   );
+  // Left out of the first load to keep it small; fetched before the first reply needs it.
+  whenIdle(markdownRenderer.request);
   if (window.parent !== window && config.embedOrigins.length > 0) {
     startHostBridge({ store, config, self: window, host: window.parent, ancestorOrigin: window.location.ancestorOrigins?.[0] ?? null });
   }

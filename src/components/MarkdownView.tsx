@@ -1,85 +1,16 @@
-import { memo, useMemo, type ComponentProps, type ReactNode } from 'react';
-import Markdown, { type Components } from 'react-markdown';
-import rehypeHighlight from 'rehype-highlight';
-import remarkGfm from 'remark-gfm';
-import remarkMath from 'remark-math';
-import 'katex/dist/katex.min.css';
-import { splitBlocks } from '../chat/markdown-blocks';
-import { rehypeMath } from '../chat/rehype-math';
-import { safeHref } from '../chat/safe-url';
-import { CodeBlock } from './CodeBlock';
-import { usePacedText } from './use-paced-text';
+import { lazyModule } from '../lazy-module';
+import { useLazyModule } from './use-lazy-module';
 
 /**
- * Model output as Markdown (GFM tables, task lists, math, highlighted code), built as React elements and never as
- * HTML strings: raw HTML in the text stays text (react-markdown without rehype-raw), links keep only safe protocols,
- * images are not fetched (they would reach other hosts), and math is rendered by rehypeMath (KaTeX without trust).
+ * The Markdown renderer (react-markdown, its plugins, highlight.js) is a chunk of its own, so the page's first load
+ * stays small. The page requests it once it is idle, so a reply hardly ever waits for it; until it is there, a reply
+ * shows as plain text, which the rendered Markdown then replaces.
  */
-const remarkPlugins = [remarkGfm, remarkMath];
-const rehypePlugins: ComponentProps<typeof Markdown>['rehypePlugins'] = [
-  rehypeMath,
-  [rehypeHighlight, { detect: false }],
-];
+export const markdownRenderer = lazyModule(() => import('./MarkdownRenderer'));
 
-/** Elements no Markdown or KaTeX output needs; dropped should anything produce them. */
-const DISALLOWED = ['script', 'style', 'iframe', 'frame', 'object', 'embed', 'link', 'meta', 'base', 'form', 'textarea', 'select', 'button'];
-
-function SafeLink({ href, children }: { href?: string; children?: ReactNode }) {
-  const safe = href ? safeHref(href) : null;
-  if (!safe) return <span className="unsafe-link">{children}</span>;
-  return (
-    <a href={safe} target="_blank" rel="noopener noreferrer nofollow" referrerPolicy="no-referrer">
-      {children}
-    </a>
-  );
-}
-
-function ImagePlaceholder({ alt }: { alt?: string }) {
-  return <span className="image-placeholder">[image{alt ? `: ${alt}` : ''}]</span>;
-}
-
-const components: Components = {
-  a: ({ href, children }) => <SafeLink href={href}>{children}</SafeLink>,
-  img: ({ alt }) => <ImagePlaceholder alt={alt} />,
-  pre: ({ children }) => <CodeBlock>{children}</CodeBlock>,
-  // GFM task lists are the only inputs Markdown makes; a read-only checkbox with a name says done or not.
-  input: ({ type, checked }) =>
-    type === 'checkbox' ? <input type="checkbox" checked={!!checked} disabled aria-label={checked ? 'Done' : 'Not done'} /> : null,
-  table: ({ children }) => (
-    <div className="table-scroll">
-      <table>{children}</table>
-    </div>
-  ),
-};
-
-/** Links pass through our own check in SafeLink; this keeps every other URL attribute empty. */
-function urlTransform(url: string, key: string): string {
-  return key === 'href' ? url : '';
-}
-
-const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
-  return (
-    <Markdown
-      remarkPlugins={remarkPlugins}
-      rehypePlugins={rehypePlugins}
-      components={components}
-      disallowedElements={DISALLOWED}
-      urlTransform={urlTransform}
-    >
-      {text}
-    </Markdown>
-  );
-});
-
-/** `live` while the text is still streaming: renders are then paced to their cost (see usePacedText). */
+/** `live` while the text is still streaming. */
 export function MarkdownView({ text, live = false }: { text: string; live?: boolean }) {
-  const shown = usePacedText(text, live);
-  const blocks = useMemo(() => splitBlocks(shown), [shown]);
-  return (
-    <div className="markdown">
-      {blocks.map((block, index) => (
-        <MarkdownBlock key={index} text={block} />
-      ))}
-    </div>
-  );
+  const loaded = useLazyModule(markdownRenderer);
+  if (!loaded) return <div className="markdown markdown-pending">{text}</div>;
+  return <loaded.MarkdownRenderer text={text} live={live} />;
 }
