@@ -1,6 +1,20 @@
 import { pathTo } from '../chat/message-tree';
 import type { Conversation } from '../chat/types';
-import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from './conversation-schema';
+
+/** The file format of exported conversations. Bump `version` when its meaning changes and keep reading the old one. */
+export const EXPORT_FORMAT = 'airgap-chat-conversations';
+export const EXPORT_VERSION = 1;
+
+/**
+ * An export file. Reading one back goes through the schema in conversation-schema.ts (loaded only for an import);
+ * writing one needs only this.
+ */
+export interface ExportFile {
+  format: typeof EXPORT_FORMAT;
+  version: typeof EXPORT_VERSION;
+  exportedAt: string;
+  conversations: Conversation[];
+}
 
 export function toExportFile(conversations: Conversation[], now = new Date()): ExportFile {
   return { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: now.toISOString(), conversations };

@@ -1,14 +1,11 @@
 import { z } from 'zod';
 import { DEVICES, DTYPES } from '../../workers/protocol';
 import { newId, type Conversation } from '../chat/types';
+import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from './conversation-export';
 
 // Zod compiles fast parsers with `new Function`, which our CSP (no unsafe-eval) refuses; even its probe for that
 // counts as a violation. Interpreted parsing is plenty fast for import files.
 z.config({ jitless: true });
-
-/** The file format of exported conversations. Bump `version` when its meaning changes and keep reading the old one. */
-export const EXPORT_FORMAT = 'airgap-chat-conversations';
-export const EXPORT_VERSION = 1;
 
 /** Anything larger is not a chat export worth parsing in the page. */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
@@ -87,14 +84,13 @@ const conversationSchema = z
     if (hasCycle(conversation.messages)) context.addIssue({ code: 'custom', message: 'messages answer each other in a loop' });
   });
 
-const exportSchema = z.strictObject({
+/** Typed as what an export writes: a compile error if the two drift apart. */
+const exportSchema: z.ZodType<ExportFile> = z.strictObject({
   format: z.literal(EXPORT_FORMAT),
   version: z.literal(EXPORT_VERSION),
   exportedAt: z.string().max(100),
   conversations: z.array(conversationSchema).max(MAX_CONVERSATIONS),
 });
-
-export type ExportFile = z.infer<typeof exportSchema>;
 
 function hasCycle(messages: Record<string, { parentId: string | null }>): boolean {
   const settled = new Set<string>();

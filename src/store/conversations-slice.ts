@@ -3,7 +3,6 @@ import { removeBranch } from '../chat/message-tree';
 import { emptyConversation, type Conversation, type ConversationSettings } from '../chat/types';
 import { ConversationDb } from '../data/conversation-db';
 import { toExportFile, toMarkdown } from '../data/conversation-export';
-import { parseExport } from '../data/conversation-schema';
 import { repliesBeingWritten } from '../data/live-replies';
 import type { SliceCreator } from './types';
 
@@ -212,6 +211,8 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
 
     importConversations: async (text) => {
       try {
+        // The schema (zod) is loaded by the first import rather than with the page.
+        const { parseExport } = await import('../data/conversation-schema');
         const imported = parseExport(text);
         await db.putAll(imported);
         set((state) => ({
