@@ -63,6 +63,8 @@ export default defineConfig({
     // The onnxruntime-web wasm is ~25 MB; it is served as a file of its own, never inlined.
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 2000,
+    // .vite/manifest.json: which chunks the page loads at once, for scripts/check-bundle-size.mjs.
+    manifest: true,
     rollupOptions: {
       input: { index: 'index.html', [EMBED_LOADER]: 'src/embed/airgap-chat-element.ts' },
       output: {
