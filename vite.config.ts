@@ -49,9 +49,10 @@ export default defineConfig({
       includeManifestIcons: false,
       injectManifest: {
         rollupFormat: 'iife',
-        // The app shell and the onnxruntime-web files (the .wasm is ~25 MB); the plugin adds the manifest itself.
-        // Model weights never come from here.
-        globPatterns: ['**/*.{html,js,mjs,css,wasm,svg,png}'],
+        // The app shell with the chunks it loads later (Markdown, KaTeX and its woff2 fonts, the import schema) and
+        // the onnxruntime-web files (the .wasm is ~25 MB); the plugin adds the manifest itself. KaTeX's CSS names its
+        // .woff and .ttf fonts only for browsers without woff2. Model weights never come from here.
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,svg,png,woff2}'],
         globIgnores: [`${EMBED_LOADER}.js`],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
       },

@@ -79,6 +79,9 @@ test('hostile model output renders inert: no dialog, no script, no on* attribute
   await chat.importConversations(hostileExport());
   await expect(chat.assistantMessages()).toHaveCount(PAYLOADS.length);
   await expect(chat.assistantMessages().last()).toContainText('after');
+  // KaTeX loads when math first appears; until then math shows as its source. Check what KaTeX made of it.
+  await expect(page.locator('.katex').first()).toBeVisible();
+  await expect(page.locator('.math-source')).toHaveCount(0);
   // Give anything that would fire (onload, onerror, autofocus, meta refresh) its chance, and hover every message.
   for (const message of await chat.page.locator('[data-message-role]').all()) await message.hover();
   await page.getByText('Reasoning', { exact: true }).click();

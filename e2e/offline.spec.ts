@@ -1,3 +1,4 @@
+import { exportFileOf, linearConversation } from './export-files';
 import { ChatPage, expect, test, TINY_CHAT, tinyChatReference } from './fixtures';
 import { startOwnAppServer } from './own-app-server';
 import { cachedPaths, waitForServiceWorker } from './service-worker';
@@ -49,6 +50,22 @@ test('after one visit the app opens with the server stopped and chats with the s
     await expect(chat.loadButton).toBeEnabled();
     await chat.message.fill('typed while offline');
     await expect(chat.message).toHaveValue('typed while offline');
+
+    // What the page loads only when first needed comes from the service worker too: the import schema, the Markdown
+    // renderer with highlighting, KaTeX and its fonts.
+    await chat.openSettings();
+    await page.getByRole('checkbox', { name: 'Show replies as Markdown' }).check();
+    await chat.importConversations(exportFileOf(linearConversation('offline', 'Offline Markdown', ['Show me', '```js\nconst a = 1;\n```\n\n$$x^2$$'])));
+    const rendered = chat.assistantMessages().last();
+    await expect(rendered.locator('.hljs-keyword')).toHaveText('const');
+    await expect(rendered.locator('.katex')).toBeVisible();
+    const katexFontStatus = () =>
+      page.evaluate(() => {
+        const statuses: string[] = [];
+        document.fonts.forEach((font) => font.family === 'KaTeX_Main' && statuses.push(font.status));
+        return statuses;
+      });
+    await expect.poll(katexFontStatus).toContain('loaded');
 
     // The embed layout is the same page with a query: it opens offline too.
     await page.goto(`${app.url}/?embed=1&model=${TINY_CHAT}`);
