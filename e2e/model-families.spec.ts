@@ -11,7 +11,7 @@ const MAX_NEW_TOKENS = 8;
 const FIRST = 'Hello';
 const SECOND = 'Tell me more, please: ünïcödé ✓';
 
-type Dtype = 'q8' | 'q4' | 'q4f16';
+type Dtype = 'fp32' | 'q8' | 'q4' | 'q4f16';
 
 function reference(repo: string, dtype: Dtype, messages: Turn[], templateOptions: Record<string, unknown> = {}) {
   return referenceReply({ root: HUB_ROOT, repo, dtype, messages, maxNewTokens: MAX_NEW_TOKENS, templateOptions });
@@ -47,8 +47,8 @@ async function twoTurns(chat: ChatPage, repo: string, dtype: Dtype, asStored = (
 
 const WASM_CASES: { realId: string; dtype: Dtype }[] = [
   { realId: 'onnx-community/Qwen2.5-0.5B-Instruct', dtype: 'q8' },
-  { realId: 'HuggingFaceTB/SmolLM2-360M-Instruct', dtype: 'q4' },
-  { realId: 'HuggingFaceTB/SmolLM2-135M-Instruct', dtype: 'q4' },
+  { realId: 'HuggingFaceTB/SmolLM2-360M-Instruct', dtype: 'fp32' },
+  { realId: 'HuggingFaceTB/SmolLM2-135M-Instruct', dtype: 'fp32' },
   { realId: 'onnx-community/Llama-3.2-1B-Instruct', dtype: 'q8' },
   { realId: 'onnx-community/gemma-3-1b-it-ONNX', dtype: 'q8' },
 ];
