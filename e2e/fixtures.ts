@@ -98,9 +98,9 @@ export class ChatPage {
     await this.loadButton.click();
   }
 
-  async waitForLoaded(repo: string) {
+  async waitForLoaded(repo: string, timeout = 90_000) {
     // Attached, not visible: on a phone-sized screen the side panel that says so folds away once the model is loaded.
-    await expect(this.page.getByText(new RegExp(`^Loaded ${repo} on `))).toBeAttached({ timeout: 90_000 });
+    await expect(this.page.getByText(new RegExp(`^Loaded ${repo} on `))).toBeAttached({ timeout });
   }
 
   /** "Loaded owner/name on WASM · q8 · 2 threads in 1.2 s." */

@@ -19,10 +19,10 @@ const CASES: { realId: string; dtype: 'q4' | 'fp32' }[] = [
 for (const { realId, dtype } of CASES) {
   const twin = twinOf(realId);
   test(`WebGPU: the twin of ${realId} (${twin.family}) runs its ${dtype} weights and replies as the reference`, async ({ chat }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     await chat.showPlainText();
     await chat.loadModel(twin.id);
-    await chat.waitForLoaded(twin.id);
+    await chat.waitForLoaded(twin.id, 240_000); // SwiftShader compiles every kernel's shaders on the CPU
     await expect(chat.backend).toHaveText(`WebGPU · ${dtype}`);
     await chat.useGreedySampling(MAX_NEW_TOKENS);
     const messages = [{ role: 'user' as const, content: 'Hello' }];
