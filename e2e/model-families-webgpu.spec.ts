@@ -7,9 +7,9 @@ import { expect, HUB_ROOT, test } from './fixtures';
 
 const MAX_NEW_TOKENS = 8;
 
+// Not here: Qwen3's twin (GroupQueryAttention, q4) loads and writes the reference's tokens on SwiftShader, but at
+// a few seconds per token on a busy two-core machine, too slow for the suite.
 const CASES: { realId: string; dtype: 'q4' | 'fp32' }[] = [
-  // genai: GroupQueryAttention with rotary inside, no position_ids, q/k norms
-  { realId: 'onnx-community/Qwen3-0.6B-ONNX', dtype: 'q4' },
   // genai: MultiHeadAttention and RotaryEmbedding (its twin has fp32 weights only)
   { realId: 'HuggingFaceTB/SmolLM2-135M-Instruct', dtype: 'fp32' },
   // optimum: llama3 rotary inline, tied lm_head
