@@ -1,0 +1,354 @@
+// @ts-check
+/**
+ * `npm run bench [-- --quick]` (not part of `npm test`): the app against the best the same browser can do with the
+ * same bytes, and against native, in one run so the ratios are comparable.
+ *
+ * Per model (real-size random-weight twins, see bench-models.mjs) on the WASM backend:
+ *   - the app, driven through its UI in headless Chromium: cold load (hub → store → ready), the replies of REPLY_PLAN
+ *     (new chats, new prompts), a 500-token reply with the main thread's long tasks observed, warm load (store →
+ *     ready, in a new tab of the same profile);
+ *   - bare onnxruntime-web on a page of its own (plain WASM build and the asyncify build the WebGPU-capable bundle
+ *     loads), each repetition in a fresh browser: the same bytes, session options and thread count, the same replies
+ *     as a greedy loop with a KV cache;
+ *   - onnxruntime-node with the same file, threads and loop;
+ * and the whole browser's peak PSS for each, the empty browser's, the page's JavaScript before first use and the
+ * download into the store against a plain fetch. Writes bench-results/bench.json, bench.md and bench.svg.
+ *
+ *   npm run bench [-- --quick] [--repetitions 3]
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { startFakeHub } from '../fake-hub.mjs';
+import { startAppServer } from '../serve.mjs';
+import { ask, loadModel, openApp, pageScriptsBeforeUse, withLongTasks } from './app-driver.mjs';
+import { BENCH_MODELS, REPLY_TOKENS, ensureBenchModel, onnxFileOf } from './bench-models.mjs';
+import {
+  BENCH_HUB_ROOT,
+  BENCH_PAGES_DIST,
+  buildBenchPages,
+  compareDownloads,
+  hubDownloadTarget,
+  launchChromium,
+  mbPerSecond,
+} from './bench-kit.mjs';
+import { sampleJsHeaps } from './js-heaps.mjs';
+import { samplePss, treePss } from './process-memory.mjs';
+import { loadPromptTokenizer } from './prompts.mjs';
+import { REPLY_PLAN, markdownReport, median, ratios, summarize, svgChart } from './report.mjs';
+
+/** @typedef {import('./report.mjs').RuntimeRun} RuntimeRun */
+/** @typedef {import('./bench-models.mjs').BenchModel} BenchModel */
+/** @typedef {Awaited<ReturnType<typeof loadPromptTokenizer>>} PromptTokenizer */
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    repetitions: { type: 'string' },
+    'skip-build': { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick;
+const repetitions = Number(values.repetitions ?? (quick ? 1 : 3));
+const models = quick ? BENCH_MODELS.slice(0, 1) : BENCH_MODELS;
+const STREAM_TOKENS = 500;
+const BARE_BUILDS = /** @type {const} */ (['wasm', 'asyncify']);
+const OUT = 'bench-results';
+
+/** @param {string} message */
+const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+/** Samples the load average every 10 s: other jobs share these two cores and move every figure. */
+function sampleLoadAverage() {
+  /** @type {number[]} */
+  const oneMinute = [os.loadavg()[0]];
+  const timer = setInterval(() => oneMinute.push(os.loadavg()[0]), 10_000);
+  return {
+    stop() {
+      clearInterval(timer);
+      const rounded = (/** @type {number} */ v) => Math.round(v * 100) / 100;
+      return { min: rounded(Math.min(...oneMinute)), median: rounded(median(oneMinute)), max: rounded(Math.max(...oneMinute)), samples: oneMinute };
+    },
+  };
+}
+
+async function machineInfo() {
+  const browser = await launchChromium();
+  const chromiumVersion = browser.version();
+  await browser.close();
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryBytes: os.totalmem(),
+    chromium: chromiumVersion,
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+}
+
+/** @param {string} command @param {string[]} args */
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve(undefined) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+/**
+ * The prompts of one repetition: new texts (another seed per repetition and reply), so nothing is a repeated prompt.
+ * @param {PromptTokenizer} tokenizer
+ * @param {number} repetition
+ */
+function promptsFor(tokenizer, repetition) {
+  return REPLY_PLAN.map((reply, i) => tokenizer.make(reply.promptTokens, 1000 * (repetition + 1) + i));
+}
+
+/** Peak PSS of an idle browser with one blank page: what any of the runtimes below starts from. */
+async function emptyBrowserPss() {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto('about:blank');
+    await page.waitForTimeout(2000);
+    const pid = /** @type {number} */ (browser.process()?.pid);
+    const samples = [];
+    for (let i = 0; i < 5; i++) {
+      samples.push(await treePss(pid));
+      await page.waitForTimeout(300);
+    }
+    return median(samples);
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * One repetition of the app: cold load, the planned replies, the 500-token stream, then a warm load in a new tab.
+ * @param {{ appUrl: string, model: BenchModel, prompts: ReturnType<typeof promptsFor>, streamPrompt: string }} params
+ */
+async function appRepetition({ appUrl, model, prompts, streamPrompt }) {
+  const browser = await launchChromium();
+  const pss = samplePss(/** @type {number} */ (browser.process()?.pid));
+  const heaps = await sampleJsHeaps(browser);
+  try {
+    const context = await browser.newContext();
+    /** @type {Set<string>} */
+    const runtimeFiles = new Set();
+    context.on('request', (request) => {
+      const file = new URL(request.url()).pathname.split('/').pop() ?? '';
+      if (/^ort.*\.(wasm|mjs)$/.test(file.replace(/-[\w-]{8}\.(wasm|mjs)$/, '.$1'))) runtimeFiles.add(file);
+    });
+    let page = await openApp(context, appUrl);
+    const coldStarted = performance.now();
+    const cold = await loadModel(page, model.id);
+    const generateStarted = performance.now();
+    const replies = [];
+    for (const [i, prompt] of prompts.entries()) {
+      const reply = await ask(page, prompt.text, { newChat: i > 0 });
+      log(`  app reply ${REPLY_PLAN[i].key}: ${reply.stats}`);
+      replies.push(reply);
+    }
+    const stream = await withLongTasks(page, () => ask(page, streamPrompt, { maxNewTokens: STREAM_TOKENS }));
+    log(`  app ${STREAM_TOKENS}-token stream: ${stream.result.stats}; longest main-thread task ${stream.longestTaskMs} ms`);
+    const generateEnded = performance.now();
+    await page.close();
+    page = await openApp(context, appUrl);
+    const warm = await loadModel(page, model.id);
+    await page.close();
+    await context.close();
+    return {
+      loadMs: cold.wallMs,
+      warmLoadMs: warm.wallMs,
+      appReportedLoadMs: { cold: cold.appLoadMs, warm: warm.appLoadMs },
+      backend: cold.backend,
+      runtimeFiles: [...runtimeFiles],
+      replies,
+      stream: { ...stream.result, longestTaskMs: stream.longestTaskMs, longTasks: stream.longTasks },
+      peakPssBytes: pss.peakBetween(),
+      peakPssByPhase: { load: pss.peakBetween(coldStarted, generateStarted), generate: pss.peakBetween(generateStarted, generateEnded) },
+      peakJsHeapBytes: await heaps.stop(),
+    };
+  } finally {
+    await pss.stop();
+    await browser.close();
+  }
+}
+
+/**
+ * One repetition of a bare onnxruntime-web build, in a fresh browser.
+ * @param {{ pagesUrl: string, build: string, params: import('./bare-runtime').BareRunParams }} options
+ */
+async function bareRepetition({ pagesUrl, build, params }) {
+  const browser = await launchChromium();
+  const pss = samplePss(/** @type {number} */ (browser.process()?.pid));
+  const heaps = await sampleJsHeaps(browser);
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${pagesUrl}/bare-${build}.html`);
+    await page.waitForFunction(() => 'bareRuntime' in window);
+    const result = await page.evaluate((p) => /** @type {any} */ (window).bareRuntime.run(p), params);
+    return { ...result, peakPssBytes: pss.peakBetween(), peakJsHeapBytes: await heaps.stop() };
+  } finally {
+    await pss.stop();
+    await browser.close();
+  }
+}
+
+/**
+ * onnxruntime-node in a child process.
+ * @param {{ modelDir: string, onnxFile: string, threads: number, prompts: number[][], newTokens: number }} params
+ */
+async function nodeRepetition(params) {
+  const { stdout } = await promisify(execFile)(process.execPath, ['scripts/bench/node-runtime.mjs', JSON.stringify(params)], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
+  return { ...result, peakPssBytes: result.peakRssBytes };
+}
+
+/** @param {any[]} runs @param {(run: any) => string} describe */
+const logRuns = (runs, describe) => runs.forEach((r) => log(`  ${describe(r)}`));
+
+/** @param {RuntimeRun} run */
+const brief = (run) =>
+  `load ${run.loadMs} ms; ${run.replies.map((r, i) => `${REPLY_PLAN[i].key} ${r.ttftMs} ms/${r.tokensPerSecond.toFixed(1)} tok/s`).join(', ')}`;
+
+/**
+ * @param {BenchModel} model
+ * @param {{ hubUrl: string, appUrl: string, pagesUrl: string, tokenizer: PromptTokenizer }} servers
+ */
+async function benchModel(model, { hubUrl, appUrl, pagesUrl, tokenizer }) {
+  const onnxFile = onnxFileOf(model);
+  const modelBytes = (await stat(path.join(BENCH_HUB_ROOT, model.id, onnxFile))).size;
+  /** @type {Record<string, any[]>} */
+  const runs = { app: [], 'bare-wasm': [], 'bare-asyncify': [], 'onnxruntime-node': [] };
+  const streamPrompt = tokenizer.make(32, 99).text;
+  for (let repetition = 0; repetition < repetitions; repetition++) {
+    const prompts = promptsFor(tokenizer, repetition);
+    log(`${model.id}: app, repetition ${repetition + 1}/${repetitions}`);
+    const app = await appRepetition({ appUrl, model, prompts, streamPrompt });
+    runs.app.push(app);
+    log(`  ${brief(app)}; warm load ${app.warmLoadMs} ms; ${app.backend}; runtime files ${app.runtimeFiles.join(', ')}`);
+    const threads = Number(app.backend.match(/(\d+) threads?/)?.[1] ?? 1);
+    const ids = prompts.map((prompt) => prompt.ids);
+    for (const build of BARE_BUILDS) {
+      log(`${model.id}: bare ${build}, repetition ${repetition + 1}/${repetitions}`);
+      const params = { modelBase: `${hubUrl}/${model.id}/resolve/main`, onnxFile, dataFiles: [], threads, device: /** @type {const} */ ('wasm'), prompts: ids, newTokens: REPLY_TOKENS };
+      const result = await bareRepetition({ pagesUrl, build, params });
+      runs[`bare-${build}`].push(result);
+      logRuns([result], brief);
+    }
+    log(`${model.id}: onnxruntime-node, repetition ${repetition + 1}/${repetitions}`);
+    const native = await nodeRepetition({ modelDir: path.join(BENCH_HUB_ROOT, model.id), onnxFile, threads, prompts: ids, newTokens: REPLY_TOKENS });
+    runs['onnxruntime-node'].push(native);
+    logRuns([native], brief);
+  }
+  return { id: model.id, label: model.label, onnxFile, modelBytes, runs };
+}
+
+/**
+ * The app's download path against a plain fetch, on the model's weights file (the download benchmark's page).
+ * @param {{ hubUrl: string, pagesUrl: string, model: BenchModel }} options
+ */
+async function downloadComparison({ hubUrl, pagesUrl, model }) {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(pagesUrl);
+    const target = await hubDownloadTarget(hubUrl, model.id, onnxFileOf(model));
+    const results = await compareDownloads(page, target, { chunkBytes: 32 * 1024 * 1024, runs: quick ? 1 : 2 });
+    const mbps = (/** @type {{ bytes: number, ms: number }[]} */ list) => median(list.map((r) => mbPerSecond(r.bytes, r.ms)));
+    const summary = { plainFetchMBps: mbps(results.plain), hashedFetchMBps: mbps(results.hashed), storeMBps: mbps(results.stored) };
+    return { file: target.path, bytes: target.size, ...summary, ratio: summary.storeMBps / summary.plainFetchMBps, runs: results };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main() {
+  const loadAverage = sampleLoadAverage();
+  log(`${quick ? 'quick' : 'full'} run: ${models.length} model(s), ${repetitions} repetition(s)`);
+  if (!values['skip-build']) await run('npm', ['run', 'build']);
+  await buildBenchPages();
+  for (const model of models) {
+    log(`${model.id}: ${(await ensureBenchModel(BENCH_HUB_ROOT, model)) ? 'generated' : 'already generated'}`);
+  }
+  const machine = await machineInfo();
+  const hub = await startFakeHub({ root: BENCH_HUB_ROOT });
+  const app = await startAppServer({ dist: 'dist', port: 0, config: { hubUrl: hub.url, catalog: [] } });
+  const pages = await startAppServer({ dist: BENCH_PAGES_DIST, port: 0, config: { hubUrl: hub.url } });
+  try {
+    const emptyPss = await emptyBrowserPss();
+    log(`empty browser: ${(emptyPss / 2 ** 20).toFixed(0)} MiB PSS`);
+    const browser = await launchChromium();
+    const pageJs = await pageScriptsBeforeUse(await browser.newContext(), app.url).finally(() => browser.close());
+    log(`page JavaScript before first use: ${(pageJs.gzipBytes / 1000).toFixed(1)} KB gzip in ${pageJs.scripts.length} file(s)`);
+    const results = [];
+    for (const model of models) {
+      const tokenizer = await loadPromptTokenizer(BENCH_HUB_ROOT, model.id);
+      results.push(await benchModel(model, { hubUrl: hub.url, appUrl: app.url, pagesUrl: pages.url, tokenizer }));
+    }
+    log('download into the store against a plain fetch');
+    const download = await downloadComparison({ hubUrl: hub.url, pagesUrl: pages.url, model: models[0] });
+    log(`  plain fetch ${download.plainFetchMBps.toFixed(0)} MB/s, store ${download.storeMBps.toFixed(0)} MB/s`);
+    await writeReport({ machine, loadAverage: loadAverage.stop(), emptyPss, pageJs, results, download });
+  } finally {
+    await pages.close();
+    await app.close();
+    await hub.close();
+  }
+}
+
+/**
+ * @param {{ machine: Awaited<ReturnType<typeof machineInfo>>, loadAverage: ReturnType<ReturnType<typeof sampleLoadAverage>['stop']>,
+ *   emptyPss: number, pageJs: Awaited<ReturnType<typeof pageScriptsBeforeUse>>, results: Awaited<ReturnType<typeof benchModel>>[],
+ *   download: Awaited<ReturnType<typeof downloadComparison>> }} data
+ */
+async function writeReport({ machine, loadAverage, emptyPss, pageJs, results, download }) {
+  /** @type {import('./report.mjs').TableRow[]} */
+  const rows = [];
+  /** @type {ReturnType<typeof ratios>} */
+  let ratioRows = [];
+  for (const result of results) {
+    const summaries = Object.fromEntries(Object.entries(result.runs).map(([runtime, list]) => [runtime, summarize(list)]));
+    const appBuild = result.runs.app[0]?.runtimeFiles.find((/** @type {string} */ f) => f.endsWith('.wasm')) ?? '?';
+    for (const [runtime, summary] of Object.entries(summaries)) {
+      const label = runtime === 'app' ? `app (${appBuild.replace(/-[\w-]{8}\.wasm$/, '.wasm')})` : runtime;
+      rows.push({ model: result.label, backend: 'WASM', runtime: label, summary });
+    }
+    // The targets are judged on the first model.
+    if (ratioRows.length === 0) {
+      const longestTaskMs = median(result.runs.app.map((run) => run.stream.longestTaskMs));
+      ratioRows = ratios(summaries.app, [summaries['bare-wasm'], summaries['bare-asyncify']], {
+        longestTaskMs,
+        pageJsGzipBytes: pageJs.gzipBytes,
+        downloadRatio: download.ratio,
+      });
+    }
+  }
+  const first = results[0];
+  const notes = [
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB; Chromium ${machine.chromium}; ${machine.date.slice(0, 16).replace('T', ' ')} UTC.`,
+    `Load average (1 min) during the run: ${loadAverage.min}–${loadAverage.max}, median ${loadAverage.median} — other jobs shared the two cores, so compare ratios within this run.`,
+    `Medians over ${repetitions} repetition(s); each bare-runtime repetition in a fresh browser. TTFT 32 is a later reply's (the first reply's in brackets); "decode first" is the first reply after a load, "decode later" a later one, over ${REPLY_TOKENS} tokens; every reply is a new prompt in a new chat.`,
+    `Load: the app's cold load is hub → store → ready through the UI (download included), the warm load store → ready in a new tab; bare runtimes fetch the bytes from the hub over loopback and create the session; onnxruntime-node reads the file and creates the session.`,
+    `Peak memory: the whole browser's proportional set size (all its processes); the empty browser is ${(emptyPss / 2 ** 30).toFixed(2)} GiB, the weights file ${(first.modelBytes / 2 ** 30).toFixed(2)} GiB. onnxruntime-node: the process's peak RSS.`,
+    `Page JavaScript before first use: ${(pageJs.gzipBytes / 1000).toFixed(1)} KB gzip in ${pageJs.scripts.filter((s) => s.type === 'script').length} script(s). Download of ${(download.bytes / 1e6).toFixed(0)} MB: plain fetch ${download.plainFetchMBps.toFixed(0)} MB/s, into the store ${download.storeMBps.toFixed(0)} MB/s.`,
+    'Backend: WASM only. The WebGPU backend on this machine is SwiftShader (a software adapter), far too slow for real-size models within the run\'s time; it is not measured here.',
+  ];
+  await mkdir(OUT, { recursive: true });
+  const raw = { machine, loadAverage, quick, repetitions, emptyBrowserPssBytes: emptyPss, pageJs, download, models: results, ratios: ratioRows };
+  await writeFile(path.join(OUT, 'bench.json'), `${JSON.stringify(raw, null, 2)}\n`);
+  await writeFile(path.join(OUT, 'bench.md'), markdownReport({ rows, ratioRows, notes }));
+  await writeFile(path.join(OUT, 'bench.svg'), svgChart(rows, `${first.label}: app vs bare onnxruntime-web vs onnxruntime-node (${machine.cores} cores)`));
+  log(`written to ${OUT}/bench.json, bench.md and bench.svg`);
+  console.log(markdownReport({ rows, ratioRows, notes }));
+}
+
+main().catch((error) => {
+  console.error(`bench: ${error.stack ?? error}`);
+  process.exit(1);
+});
