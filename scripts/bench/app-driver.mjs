@@ -112,7 +112,9 @@ export async function ask(page, text, { newChat = true, maxNewTokens } = {}) {
   const reply = replies.nth(before);
   await reply.waitFor({ timeout: LONG });
   await page.waitForFunction((element) => element?.getAttribute('aria-busy') === 'false', await reply.elementHandle(), { timeout: LONG });
-  return parseStatsLine((await reply.locator('.stats').textContent()) ?? '');
+  const stats = reply.locator('.stats');
+  if ((await stats.count()) === 0) throw new Error(`a reply without stats: ${await reply.textContent()}`);
+  return parseStatsLine((await stats.textContent()) ?? '');
 }
 
 /**

@@ -13,8 +13,8 @@ export interface BareRunParams {
   dataFiles: string[];
   threads: number;
   device: 'wasm' | 'webgpu';
-  prompts: number[][];
-  newTokens: number;
+  /** Each reply's prompt token ids and how many tokens to generate. */
+  replies: { ids: number[]; newTokens: number }[];
 }
 
 export interface BareRunResult {
@@ -53,7 +53,7 @@ export function exposeBareRuntime(ort: typeof Ort, build: string, files: { wasm:
     });
     const ready = performance.now();
     const replies: ReplyTiming[] = [];
-    for (const prompt of params.prompts) replies.push(await greedyReply(ort, session, kvShapeOf(config), prompt, params.newTokens));
+    for (const reply of params.replies) replies.push(await greedyReply(ort, session, kvShapeOf(config), reply.ids, reply.newTokens));
     await session.release();
     return {
       build,

@@ -31,14 +31,22 @@ export async function buildBenchPages() {
   });
 }
 
-/**
- * @param {{ webgpu?: boolean }} [options] `webgpu`: SwiftShader's software adapter, as the WebGPU e2e tests use
- */
+/** @param {boolean} webgpu SwiftShader's software adapter, as the WebGPU e2e tests use */
+const chromiumArgs = (webgpu) => [...QUIET_CHROMIUM_FLAGS, '--disable-gpu', ...(webgpu ? ['--enable-unsafe-webgpu'] : [])];
+
+/** A fresh browser with a throwaway profile. @param {{ webgpu?: boolean }} [options] */
 export function launchChromium({ webgpu = false } = {}) {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [...QUIET_CHROMIUM_FLAGS, '--disable-gpu', ...(webgpu ? ['--enable-unsafe-webgpu'] : [])],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(webgpu) });
+}
+
+/**
+ * A browser with a profile on disk, as a person's is: IndexedDB lives in files (an incognito-like context keeps it in
+ * memory, which would count the stored model as the browser's memory) and survives into new tabs.
+ * @param {string} userDataDir
+ * @param {{ webgpu?: boolean }} [options]
+ */
+export function launchChromiumWithProfile(userDataDir, { webgpu = false } = {}) {
+  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, args: chromiumArgs(webgpu) });
 }
 
 /**

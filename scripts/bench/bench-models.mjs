@@ -45,8 +45,6 @@ export const BENCH_MODELS = [
 ];
 
 const SEED = 20261130;
-/** New tokens per timed reply. */
-export const REPLY_TOKENS = 128;
 
 /** @param {BenchModel} model */
 export function onnxFileOf(model) {
@@ -76,9 +74,6 @@ export async function ensureBenchModel(root, model) {
     description: `${model.label}: random weights at real size, for npm run bench.`,
   };
   const files = repoFiles(repo, weights, model.shape, tokenizer);
-  // Replies of the benchmark's length by default, so the app needs no per-chat setting.
-  const generationConfig = JSON.parse(String(files.get('generation_config.json')));
-  files.set('generation_config.json', `${JSON.stringify({ ...generationConfig, max_new_tokens: REPLY_TOKENS }, null, 2)}\n`);
   // The weights last, so an interrupted run leaves no complete-looking repository.
   const ordered = [...files].sort(([a], [b]) => Number(a.endsWith('.onnx')) - Number(b.endsWith('.onnx')));
   for (const [file, contents] of ordered) {

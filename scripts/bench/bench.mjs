@@ -17,15 +17,14 @@
  *   npm run bench [-- --quick] [--repetitions 3]
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { startFakeHub } from '../fake-hub.mjs';
 import { startAppServer } from '../serve.mjs';
 import { ask, loadModel, openApp, pageScriptsBeforeUse, withLongTasks } from './app-driver.mjs';
-import { BENCH_MODELS, REPLY_TOKENS, ensureBenchModel, onnxFileOf } from './bench-models.mjs';
+import { BENCH_MODELS, ensureBenchModel, onnxFileOf } from './bench-models.mjs';
 import {
   BENCH_HUB_ROOT,
   BENCH_PAGES_DIST,
@@ -33,10 +32,11 @@ import {
   compareDownloads,
   hubDownloadTarget,
   launchChromium,
+  launchChromiumWithProfile,
   mbPerSecond,
 } from './bench-kit.mjs';
 import { sampleJsHeaps } from './js-heaps.mjs';
-import { samplePss, treePss } from './process-memory.mjs';
+import { childrenPss, samplePss } from './process-memory.mjs';
 import { loadPromptTokenizer } from './prompts.mjs';
 import { REPLY_PLAN, markdownReport, median, ratios, summarize, svgChart } from './report.mjs';
 
@@ -54,7 +54,8 @@ const { values } = parseArgs({
 const quick = values.quick;
 const repetitions = Number(values.repetitions ?? (quick ? 1 : 3));
 const models = quick ? BENCH_MODELS.slice(0, 1) : BENCH_MODELS;
-const STREAM_TOKENS = 500;
+/** The long reply the main thread's long tasks are observed on (shorter in a quick run, to save minutes). */
+const STREAM_TOKENS = quick ? 128 : 500;
 const BARE_BUILDS = /** @type {const} */ (['wasm', 'asyncify']);
 const OUT = 'bench-results';
 
@@ -113,10 +114,9 @@ async function emptyBrowserPss() {
     const page = await browser.newPage();
     await page.goto('about:blank');
     await page.waitForTimeout(2000);
-    const pid = /** @type {number} */ (browser.process()?.pid);
     const samples = [];
     for (let i = 0; i < 5; i++) {
-      samples.push(await treePss(pid));
+      samples.push(await childrenPss());
       await page.waitForTimeout(300);
     }
     return median(samples);
@@ -130,35 +130,37 @@ async function emptyBrowserPss() {
  * @param {{ appUrl: string, model: BenchModel, prompts: ReturnType<typeof promptsFor>, streamPrompt: string }} params
  */
 async function appRepetition({ appUrl, model, prompts, streamPrompt }) {
-  const browser = await launchChromium();
-  const pss = samplePss(/** @type {number} */ (browser.process()?.pid));
-  const heaps = await sampleJsHeaps(browser);
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'airgap-bench-profile-'));
+  const context = await launchChromiumWithProfile(profile);
+  const pss = samplePss();
   try {
-    const context = await browser.newContext();
     /** @type {Set<string>} */
     const runtimeFiles = new Set();
     context.on('request', (request) => {
       const file = new URL(request.url()).pathname.split('/').pop() ?? '';
-      if (/^ort.*\.(wasm|mjs)$/.test(file.replace(/-[\w-]{8}\.(wasm|mjs)$/, '.$1'))) runtimeFiles.add(file);
+      if (/^ort.*\.(wasm|mjs)$/.test(file)) runtimeFiles.add(file);
     });
     let page = await openApp(context, appUrl);
+    let heaps = await sampleJsHeaps(page);
     const coldStarted = performance.now();
     const cold = await loadModel(page, model.id);
     const generateStarted = performance.now();
     const replies = [];
     for (const [i, prompt] of prompts.entries()) {
-      const reply = await ask(page, prompt.text, { newChat: i > 0 });
+      const reply = await ask(page, prompt.text, { newChat: i > 0, maxNewTokens: REPLY_PLAN[i].newTokens });
       log(`  app reply ${REPLY_PLAN[i].key}: ${reply.stats}`);
       replies.push(reply);
     }
     const stream = await withLongTasks(page, () => ask(page, streamPrompt, { maxNewTokens: STREAM_TOKENS }));
     log(`  app ${STREAM_TOKENS}-token stream: ${stream.result.stats}; longest main-thread task ${stream.longestTaskMs} ms`);
     const generateEnded = performance.now();
+    const coldHeaps = await heaps.stop();
     await page.close();
     page = await openApp(context, appUrl);
+    heaps = await sampleJsHeaps(page);
     const warm = await loadModel(page, model.id);
+    const warmHeaps = await heaps.stop();
     await page.close();
-    await context.close();
     return {
       loadMs: cold.wallMs,
       warmLoadMs: warm.wallMs,
@@ -166,14 +168,15 @@ async function appRepetition({ appUrl, model, prompts, streamPrompt }) {
       backend: cold.backend,
       runtimeFiles: [...runtimeFiles],
       replies,
-      stream: { ...stream.result, longestTaskMs: stream.longestTaskMs, longTasks: stream.longTasks },
+      stream: { ...stream.result, streamTokens: STREAM_TOKENS, longestTaskMs: stream.longestTaskMs, longTasks: stream.longTasks },
       peakPssBytes: pss.peakBetween(),
       peakPssByPhase: { load: pss.peakBetween(coldStarted, generateStarted), generate: pss.peakBetween(generateStarted, generateEnded) },
-      peakJsHeapBytes: await heaps.stop(),
+      peakJsHeapBytes: { cold: coldHeaps, warm: warmHeaps },
     };
   } finally {
     await pss.stop();
-    await browser.close();
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
   }
 }
 
@@ -183,10 +186,10 @@ async function appRepetition({ appUrl, model, prompts, streamPrompt }) {
  */
 async function bareRepetition({ pagesUrl, build, params }) {
   const browser = await launchChromium();
-  const pss = samplePss(/** @type {number} */ (browser.process()?.pid));
-  const heaps = await sampleJsHeaps(browser);
+  const pss = samplePss();
   try {
     const page = await browser.newPage();
+    const heaps = await sampleJsHeaps(page);
     await page.goto(`${pagesUrl}/bare-${build}.html`);
     await page.waitForFunction(() => 'bareRuntime' in window);
     const result = await page.evaluate((p) => /** @type {any} */ (window).bareRuntime.run(p), params);
@@ -199,7 +202,7 @@ async function bareRepetition({ pagesUrl, build, params }) {
 
 /**
  * onnxruntime-node in a child process.
- * @param {{ modelDir: string, onnxFile: string, threads: number, prompts: number[][], newTokens: number }} params
+ * @param {import('./node-runtime.mjs').NodeRunParams} params
  */
 async function nodeRepetition(params) {
   const { stdout } = await promisify(execFile)(process.execPath, ['scripts/bench/node-runtime.mjs', JSON.stringify(params)], {
@@ -233,16 +236,16 @@ async function benchModel(model, { hubUrl, appUrl, pagesUrl, tokenizer }) {
     runs.app.push(app);
     log(`  ${brief(app)}; warm load ${app.warmLoadMs} ms; ${app.backend}; runtime files ${app.runtimeFiles.join(', ')}`);
     const threads = Number(app.backend.match(/(\d+) threads?/)?.[1] ?? 1);
-    const ids = prompts.map((prompt) => prompt.ids);
+    const replies = prompts.map((prompt, i) => ({ ids: prompt.ids, newTokens: REPLY_PLAN[i].newTokens }));
     for (const build of BARE_BUILDS) {
       log(`${model.id}: bare ${build}, repetition ${repetition + 1}/${repetitions}`);
-      const params = { modelBase: `${hubUrl}/${model.id}/resolve/main`, onnxFile, dataFiles: [], threads, device: /** @type {const} */ ('wasm'), prompts: ids, newTokens: REPLY_TOKENS };
+      const params = { modelBase: `${hubUrl}/${model.id}/resolve/main`, onnxFile, dataFiles: [], threads, device: /** @type {const} */ ('wasm'), replies };
       const result = await bareRepetition({ pagesUrl, build, params });
       runs[`bare-${build}`].push(result);
       logRuns([result], brief);
     }
     log(`${model.id}: onnxruntime-node, repetition ${repetition + 1}/${repetitions}`);
-    const native = await nodeRepetition({ modelDir: path.join(BENCH_HUB_ROOT, model.id), onnxFile, threads, prompts: ids, newTokens: REPLY_TOKENS });
+    const native = await nodeRepetition({ modelDir: path.join(BENCH_HUB_ROOT, model.id), onnxFile, threads, replies });
     runs['onnxruntime-node'].push(native);
     logRuns([native], brief);
   }
@@ -254,9 +257,10 @@ async function benchModel(model, { hubUrl, appUrl, pagesUrl, tokenizer }) {
  * @param {{ hubUrl: string, pagesUrl: string, model: BenchModel }} options
  */
 async function downloadComparison({ hubUrl, pagesUrl, model }) {
-  const browser = await launchChromium();
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'airgap-bench-profile-'));
+  const context = await launchChromiumWithProfile(profile);
   try {
-    const page = await browser.newPage();
+    const page = await context.newPage();
     await page.goto(pagesUrl);
     const target = await hubDownloadTarget(hubUrl, model.id, onnxFileOf(model));
     const results = await compareDownloads(page, target, { chunkBytes: 32 * 1024 * 1024, runs: quick ? 1 : 2 });
@@ -264,7 +268,8 @@ async function downloadComparison({ hubUrl, pagesUrl, model }) {
     const summary = { plainFetchMBps: mbps(results.plain), hashedFetchMBps: mbps(results.hashed), storeMBps: mbps(results.stored) };
     return { file: target.path, bytes: target.size, ...summary, ratio: summary.storeMBps / summary.plainFetchMBps, runs: results };
   } finally {
-    await browser.close();
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
   }
 }
 
@@ -291,6 +296,9 @@ async function main() {
       const tokenizer = await loadPromptTokenizer(BENCH_HUB_ROOT, model.id);
       results.push(await benchModel(model, { hubUrl: hub.url, appUrl: app.url, pagesUrl: pages.url, tokenizer }));
     }
+    // The raw figures so far, in case the last step fails.
+    await mkdir(OUT, { recursive: true });
+    await writeFile(path.join(OUT, 'bench.json'), `${JSON.stringify({ machine, emptyPss, pageJs, results }, null, 2)}\n`);
     log('download into the store against a plain fetch');
     const download = await downloadComparison({ hubUrl: hub.url, pagesUrl: pages.url, model: models[0] });
     log(`  plain fetch ${download.plainFetchMBps.toFixed(0)} MB/s, store ${download.storeMBps.toFixed(0)} MB/s`);
@@ -314,9 +322,11 @@ async function writeReport({ machine, loadAverage, emptyPss, pageJs, results, do
   let ratioRows = [];
   for (const result of results) {
     const summaries = Object.fromEntries(Object.entries(result.runs).map(([runtime, list]) => [runtime, summarize(list)]));
-    const appBuild = result.runs.app[0]?.runtimeFiles.find((/** @type {string} */ f) => f.endsWith('.wasm')) ?? '?';
+    const appWasm = result.runs.app[0]?.runtimeFiles.find((/** @type {string} */ f) => f.endsWith('.wasm')) ?? '';
+    // What the app loaded, not what it is expected to load: ort-wasm-simd-threaded[.asyncify|.jsep|.jspi]-<hash>.wasm
+    const appBuild = appWasm.match(/threaded\.(\w+)-/)?.[1] ?? (appWasm ? 'wasm' : '?');
     for (const [runtime, summary] of Object.entries(summaries)) {
-      const label = runtime === 'app' ? `app (${appBuild.replace(/-[\w-]{8}\.wasm$/, '.wasm')})` : runtime;
+      const label = runtime === 'app' ? `app (${appBuild} build)` : runtime;
       rows.push({ model: result.label, backend: 'WASM', runtime: label, summary });
     }
     // The targets are judged on the first model.
@@ -333,10 +343,13 @@ async function writeReport({ machine, loadAverage, emptyPss, pageJs, results, do
   const notes = [
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB; Chromium ${machine.chromium}; ${machine.date.slice(0, 16).replace('T', ' ')} UTC.`,
     `Load average (1 min) during the run: ${loadAverage.min}–${loadAverage.max}, median ${loadAverage.median} — other jobs shared the two cores, so compare ratios within this run.`,
-    `Medians over ${repetitions} repetition(s); each bare-runtime repetition in a fresh browser. TTFT 32 is a later reply's (the first reply's in brackets); "decode first" is the first reply after a load, "decode later" a later one, over ${REPLY_TOKENS} tokens; every reply is a new prompt in a new chat.`,
+    `Medians over ${repetitions} repetition(s); each bare-runtime repetition in a fresh browser. TTFT 32 is a later reply's (the first reply's in brackets); "decode first" is the first reply after a load, "decode later" a later one, over ${REPLY_PLAN[0].newTokens} tokens (the 512- and 2,048-token prompts' replies are ${REPLY_PLAN[3].newTokens} tokens); every reply is a new prompt in a new chat.`,
     `Load: the app's cold load is hub → store → ready through the UI (download included), the warm load store → ready in a new tab; bare runtimes fetch the bytes from the hub over loopback and create the session; onnxruntime-node reads the file and creates the session.`,
     `Peak memory: the whole browser's proportional set size (all its processes); the empty browser is ${(emptyPss / 2 ** 30).toFixed(2)} GiB, the weights file ${(first.modelBytes / 2 ** 30).toFixed(2)} GiB. onnxruntime-node: the process's peak RSS.`,
-    `Page JavaScript before first use: ${(pageJs.gzipBytes / 1000).toFixed(1)} KB gzip in ${pageJs.scripts.filter((s) => s.type === 'script').length} script(s). Download of ${(download.bytes / 1e6).toFixed(0)} MB: plain fetch ${download.plainFetchMBps.toFixed(0)} MB/s, into the store ${download.storeMBps.toFixed(0)} MB/s.`,
+    `Page JavaScript before first use: ${(pageJs.gzipBytes / 1000).toFixed(1)} KB gzip (${pageJs.scripts
+      .filter((s) => s.type === 'script')
+      .map((s) => `${new URL(s.url).pathname.split('/').pop()} ${(s.gzipBytes / 1000).toFixed(1)} KB`)
+      .join(', ')}). Download of ${(download.bytes / 1e6).toFixed(0)} MB: plain fetch ${download.plainFetchMBps.toFixed(0)} MB/s, into the store ${download.storeMBps.toFixed(0)} MB/s.`,
     'Backend: WASM only. The WebGPU backend on this machine is SwiftShader (a software adapter), far too slow for real-size models within the run\'s time; it is not measured here.',
   ];
   await mkdir(OUT, { recursive: true });

@@ -69,11 +69,12 @@ async function main() {
     const page = await browser.newPage();
     await page.goto(app.url);
     const { plain, hashed, stored } = await compareDownloads(page, target, { chunkBytes, runs });
-    const best = (results) => results.reduce((a, b) => (a.ms <= b.ms ? a : b));
+    const best = (/** @type {{ bytes: number, ms: number, peakHeap: number, peakBacking: number }[]} */ results) =>
+      results.reduce((a, b) => (a.ms <= b.ms ? a : b));
     const plainBest = best(plain);
     const hashedBest = best(hashed);
     const storedBest = best(stored);
-    const result = {
+    const measured = {
       date: new Date().toISOString(),
       machine: 'see README: 2 cores, no GPU, loopback',
       fileBytes: size,
@@ -88,7 +89,10 @@ async function main() {
         storeDownloadMs: stored.map((r) => Math.round(r.ms)),
       },
     };
-    result.relativeThroughput = Math.round((result.storeDownload.mbPerSecond / result.plainFetch.mbPerSecond) * 100) / 100;
+    const result = {
+      ...measured,
+      relativeThroughput: Math.round((measured.storeDownload.mbPerSecond / measured.plainFetch.mbPerSecond) * 100) / 100,
+    };
     await mkdir('bench-results', { recursive: true });
     await writeFile('bench-results/download.json', `${JSON.stringify(result, null, 2)}\n`);
     console.log(

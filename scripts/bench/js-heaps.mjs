@@ -1,58 +1,55 @@
 // @ts-check
 /**
- * Peak JS heaps of every page and dedicated worker in a browser, sampled through the DevTools protocol: a browser-wide
- * session attaches to each target as it appears and asks it `Runtime.getHeapUsage` (used JS heap; WebAssembly memory
- * and ArrayBuffers are not in it, the process's PSS has those).
+ * Peak JS heaps of a page and of its dedicated workers, sampled through the DevTools protocol: the page's session asks
+ * `Runtime.getHeapUsage` (used JS heap; WebAssembly memory and ArrayBuffers are not in it, the browser's PSS has
+ * those) and attaches to each worker as it starts, asking it the same through `Target.sendMessageToTarget`.
  */
 
-/** @typedef {import('@playwright/test').Browser} Browser */
+/** @typedef {import('@playwright/test').Page} Page */
 
 /**
- * @param {Browser} browser
+ * @param {Page} page
  * @param {number} [intervalMs]
  */
-export async function sampleJsHeaps(browser, intervalMs = 250) {
-  const cdp = await browser.newBrowserCDPSession();
-  /** @type {Map<string, { type: string, url: string, sessionId: string }>} */
-  const attached = new Map();
+export async function sampleJsHeaps(page, intervalMs = 250) {
+  const cdp = await page.context().newCDPSession(page);
+  /** @type {Map<string, string>} worker session id → its URL */
+  const workers = new Map();
   /** @type {Map<number, (result: any) => void>} */
   const pending = new Map();
   let nextId = 0;
+  cdp.on('Target.attachedToTarget', ({ sessionId, targetInfo }) => {
+    if (targetInfo.type === 'worker') workers.set(sessionId, targetInfo.url);
+  });
+  cdp.on('Target.detachedFromTarget', ({ sessionId }) => sessionId && workers.delete(sessionId));
   cdp.on('Target.receivedMessageFromTarget', ({ message }) => {
     const reply = JSON.parse(message);
     pending.get(reply.id)?.(reply.result ?? null);
     pending.delete(reply.id);
   });
-  /** @param {string} sessionId @param {string} method */
-  const ask = (sessionId, method) =>
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  /** @param {string} sessionId @returns {Promise<{ usedSize: number } | null>} */
+  const askWorker = (sessionId) =>
     new Promise((resolve) => {
       const id = ++nextId;
       pending.set(id, resolve);
-      cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) }).catch(() => resolve(null));
-      setTimeout(() => pending.has(id) && (pending.delete(id), resolve(null)), 5000);
+      const message = JSON.stringify({ id, method: 'Runtime.getHeapUsage' });
+      cdp.send('Target.sendMessageToTarget', { sessionId, message }).catch(() => resolve(null));
+      setTimeout(() => pending.delete(id) && resolve(null), 5000);
     });
-  /** @type {Record<string, number>} peak used heap per target type: page, worker */
-  const peaks = {};
+  const peaks = { page: 0, workers: 0 };
   let running = true;
   const loop = (async () => {
     while (running) {
-      const { targetInfos } = await cdp.send('Target.getTargets').catch(() => ({ targetInfos: [] }));
-      for (const target of targetInfos) {
-        if (!['page', 'worker'].includes(target.type) || attached.has(target.targetId)) continue;
-        const session = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false }).catch(() => null);
-        if (session) attached.set(target.targetId, { type: target.type, url: target.url, sessionId: session.sessionId });
-      }
-      const live = new Set(targetInfos.map((target) => target.targetId));
-      for (const [targetId, target] of attached) {
-        if (!live.has(targetId)) continue;
-        const usage = await ask(target.sessionId, 'Runtime.getHeapUsage');
-        if (usage) peaks[target.type] = Math.max(peaks[target.type] ?? 0, usage.usedSize);
-      }
+      const usage = await cdp.send('Runtime.getHeapUsage').catch(() => null);
+      if (usage) peaks.page = Math.max(peaks.page, usage.usedSize);
+      const sizes = await Promise.all([...workers.keys()].map(askWorker));
+      peaks.workers = Math.max(peaks.workers, sizes.reduce((sum, size) => sum + (size?.usedSize ?? 0), 0));
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   })();
   return {
-    /** @returns {Promise<Record<string, number>>} */
+    /** @returns {Promise<{ page: number, workers: number }>} peak bytes: the page's heap, all its workers' together */
     async stop() {
       running = false;
       await loop;

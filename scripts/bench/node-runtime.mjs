@@ -5,7 +5,7 @@
  * so its peak memory is its own; prints one JSON line.
  *
  *   node scripts/bench/node-runtime.mjs '{"modelDir": "...", "onnxFile": "onnx/model_quantized.onnx", "threads": 2,
- *     "prompts": [[...ids]], "newTokens": 128}'
+ *     "replies": [{"ids": [...], "newTokens": 128}]}'
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,8 +17,7 @@ import { greedyReply, kvShapeOf } from './greedy-loop.mjs';
  * @property {string} modelDir
  * @property {string} onnxFile
  * @property {number} threads
- * @property {number[][]} prompts
- * @property {number} newTokens
+ * @property {{ ids: number[], newTokens: number }[]} replies each reply's prompt token ids and how many tokens to generate
  */
 
 /** @param {NodeRunParams} params */
@@ -36,7 +35,7 @@ async function run(params) {
   });
   const ready = performance.now();
   const replies = [];
-  for (const prompt of params.prompts) replies.push(await greedyReply(ort, session, kvShapeOf(config), prompt, params.newTokens));
+  for (const reply of params.replies) replies.push(await greedyReply(ort, session, kvShapeOf(config), reply.ids, reply.newTokens));
   await session.release();
   return {
     build: `onnxruntime-node ${ort.env.versions.node ?? ''}`.trim(),

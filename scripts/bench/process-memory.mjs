@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Memory of a whole process tree (a browser and its renderers, GPU and utility processes): the proportional set size
- * from /proc/<pid>/smaps_rollup, which counts shared pages once across the tree instead of once per process. Linux only.
+ * Memory of a whole browser (its renderers, GPU and utility processes too): the proportional set size from
+ * /proc/<pid>/smaps_rollup, which counts shared pages once across the processes instead of once per process. Linux only.
  */
 import { readdir, readFile } from 'node:fs/promises';
 
@@ -35,24 +35,27 @@ async function pssOf(pid) {
   return match ? Number(match[1]) * 1024 : 0;
 }
 
-/** @param {number} root @returns {Promise<number>} the tree's proportional set size in bytes */
-export async function treePss(root) {
-  const sizes = await Promise.all((await treeOf(root)).map(pssOf));
+/**
+ * The proportional set size of everything this process started (Playwright starts the browser as its child), without
+ * this process itself: the benchmark runs one browser at a time, so that is the whole browser.
+ * @returns {Promise<number>} bytes
+ */
+export async function childrenPss() {
+  const sizes = await Promise.all((await treeOf(process.pid)).slice(1).map(pssOf));
   return sizes.reduce((sum, size) => sum + size, 0);
 }
 
 /**
- * Samples the tree's PSS every `intervalMs` until stopped.
- * @param {number} root
+ * Samples `childrenPss()` every `intervalMs` until stopped.
  * @param {number} [intervalMs]
  */
-export function samplePss(root, intervalMs = 500) {
+export function samplePss(intervalMs = 500) {
   /** @type {{ at: number, bytes: number }[]} */
   const samples = [];
   let running = true;
   const loop = (async () => {
     while (running) {
-      samples.push({ at: performance.now(), bytes: await treePss(root) });
+      samples.push({ at: performance.now(), bytes: await childrenPss() });
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   })();

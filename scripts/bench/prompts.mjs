@@ -41,7 +41,8 @@ export async function loadPromptTokenizer(hubRoot, repo) {
      */
     make(tokens, seed) {
       const random = createRandom(seed);
-      const words = [`Note ${seed}:`];
+      // A random first word: prompts that begin alike would share a cached prefix in the app.
+      const words = [Array.from({ length: 6 }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join('')];
       let ids = encode(words.join(' '));
       while (ids.length < tokens) {
         // Estimate the words still needed (about four tokens each here), then add them and measure again.
