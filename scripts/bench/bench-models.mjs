@@ -1,25 +1,29 @@
 // @ts-check
 /**
  * The real-size random-weight models `npm run bench` measures, written into the benchmark hub in Hub layout when
- * missing. They reuse the fixture generator (scripts/fixtures/) at real shapes: the compute per token and the bytes to
- * load are a real model's, the weights are random.
+ * missing. They reuse the fixture generators (scripts/fixtures/) at real shapes: the compute per token and the bytes
+ * to load are a real model's, the weights are random.
  *
- * Tokenizer: the fixture's byte-level BPE tokenizer (268 tokens, ChatML template) with the real vocabulary size
- * (151,936 rows in the embedding and lm_head). The logits of the rows the tokenizer lacks are pushed far down, so the
- * greedy text decodes, while every matrix keeps its real size.
+ * The first (the one `--quick` runs) uses the fixture's byte-level BPE tokenizer (268 tokens, ChatML template) with
+ * the real vocabulary size (151,936 rows in the embedding and lm_head); the logits of the rows the tokenizer lacks
+ * are pushed far down, so the greedy text decodes, while every matrix keeps its real size. The others are the
+ * catalog's twins (make-twins.mjs, real-size preset): the real tokenizer, chat template, config and generation
+ * settings.
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createDecoderWeights } from '../fixtures/decoder-weights.mjs';
 import { ONNX_FILE_BY_VARIANT, repoFiles } from '../fixtures/make-fixtures.mjs';
+import { makeTwins } from '../fixtures/make-twins.mjs';
 import { buildTokenizer } from '../fixtures/tokenizer.mjs';
 
 /**
  * @typedef {object} BenchModel
  * @property {string} id repository id in the benchmark hub
  * @property {string} label what the tables call it
- * @property {import('../fixtures/decoder-weights.mjs').DecoderShape} shape
  * @property {import('../fixtures/linear.mjs').WeightVariant} variant the dtype the WASM backend picks
+ * @property {import('../fixtures/decoder-weights.mjs').DecoderShape} [shape] for a model of the fixture generator
+ * @property {string} [twin] for a catalog twin: its name in make-twins.mjs
  */
 
 /** @type {BenchModel[]} */
@@ -42,6 +46,12 @@ export const BENCH_MODELS = [
     },
     variant: 'q8',
   },
+  {
+    id: 'airgap-twins/Qwen2.5-0.5B-Instruct',
+    label: 'Qwen2.5-0.5B-Instruct twin, q8',
+    twin: 'Qwen2.5-0.5B-Instruct',
+    variant: 'q8',
+  },
 ];
 
 const SEED = 20261130;
@@ -59,8 +69,10 @@ export function onnxFileOf(model) {
  * @returns {Promise<boolean>} whether it was written
  */
 export async function ensureBenchModel(root, model) {
+  if (model.twin) return (await makeTwins({ out: root, preset: 'real', only: [model.twin] })).written.length > 0;
   const dir = path.join(root, model.id);
   if (await stat(path.join(dir, onnxFileOf(model))).catch(() => null)) return false;
+  if (!model.shape) throw new Error(`${model.id} has neither a shape nor a twin`);
   const tokenizer = buildTokenizer();
   const rowsWithoutToken = Array.from({ length: model.shape.vocabSize - tokenizer.vocabSize }, (_, i) => tokenizer.vocabSize + i);
   const weights = createDecoderWeights(model.shape, {

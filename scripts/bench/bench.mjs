@@ -14,7 +14,7 @@
  * and the whole browser's peak PSS for each, the empty browser's, the page's JavaScript before first use and the
  * download into the store against a plain fetch. Writes bench-results/bench.json, bench.md and bench.svg.
  *
- *   npm run bench [-- --quick] [--repetitions 3]
+ *   npm run bench [-- --quick] [--repetitions 2] [--skip-build]
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
@@ -52,7 +52,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick;
-const repetitions = Number(values.repetitions ?? (quick ? 1 : 3));
+const repetitions = Number(values.repetitions ?? (quick ? 1 : 2));
 const models = quick ? BENCH_MODELS.slice(0, 1) : BENCH_MODELS;
 /** The long reply the main thread's long tasks are observed on (shorter in a quick run, to save minutes). */
 const STREAM_TOKENS = quick ? 128 : 500;
@@ -310,6 +310,19 @@ async function main() {
   }
 }
 
+/** The peak JS heaps of the first repetition, in MiB, as a phrase. @param {Awaited<ReturnType<typeof benchModel>>} result */
+function jsHeapsOf(result) {
+  const mib = (/** @type {number} */ bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  const app = result.runs.app[0]?.peakJsHeapBytes;
+  const bare = BARE_BUILDS.map((build) => [build, result.runs[`bare-${build}`][0]?.peakJsHeapBytes]);
+  return [
+    app && `app page ${mib(app.cold.page)}, its worker ${mib(app.cold.workers)} (warm load: ${mib(app.warm.page)}, ${mib(app.warm.workers)})`,
+    ...bare.map(([build, heaps]) => heaps && `bare ${build} page ${mib(heaps.page)}, its workers ${mib(heaps.workers)}`),
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 /**
  * @param {{ machine: Awaited<ReturnType<typeof machineInfo>>, loadAverage: ReturnType<ReturnType<typeof sampleLoadAverage>['stop']>,
  *   emptyPss: number, pageJs: Awaited<ReturnType<typeof pageScriptsBeforeUse>>, results: Awaited<ReturnType<typeof benchModel>>[],
@@ -345,7 +358,8 @@ async function writeReport({ machine, loadAverage, emptyPss, pageJs, results, do
     `Load average (1 min) during the run: ${loadAverage.min}–${loadAverage.max}, median ${loadAverage.median} — other jobs shared the two cores, so compare ratios within this run.`,
     `Medians over ${repetitions} repetition(s); each bare-runtime repetition in a fresh browser. TTFT 32 is a later reply's (the first reply's in brackets); "decode first" is the first reply after a load, "decode later" a later one, over ${REPLY_PLAN[0].newTokens} tokens (the 512- and 2,048-token prompts' replies are ${REPLY_PLAN[3].newTokens} tokens); every reply is a new prompt in a new chat.`,
     `Load: the app's cold load is hub → store → ready through the UI (download included), the warm load store → ready in a new tab; bare runtimes fetch the bytes from the hub over loopback and create the session; onnxruntime-node reads the file and creates the session.`,
-    `Peak memory: the whole browser's proportional set size (all its processes); the empty browser is ${(emptyPss / 2 ** 30).toFixed(2)} GiB, the weights file ${(first.modelBytes / 2 ** 30).toFixed(2)} GiB. onnxruntime-node: the process's peak RSS.`,
+    `Peak memory: the whole browser's proportional set size (all its processes); the empty browser is ${(emptyPss / 2 ** 30).toFixed(2)} GiB, the weights file ${(first.modelBytes / 2 ** 30).toFixed(2)} GiB. onnxruntime-node: the process's peak RSS. ` +
+      `Peak JS heaps (WebAssembly memory is not in them): ${jsHeapsOf(first)}.`,
     `Page JavaScript before first use: ${(pageJs.gzipBytes / 1000).toFixed(1)} KB gzip (${pageJs.scripts
       .filter((s) => s.type === 'script')
       .map((s) => `${new URL(s.url).pathname.split('/').pop()} ${(s.gzipBytes / 1000).toFixed(1)} KB`)
