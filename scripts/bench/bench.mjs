@@ -17,7 +17,7 @@
  *   npm run bench [-- --quick] [--repetitions 2] [--skip-build]
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -38,7 +38,7 @@ import {
 import { sampleJsHeaps } from './js-heaps.mjs';
 import { childrenPss, samplePss } from './process-memory.mjs';
 import { loadPromptTokenizer } from './prompts.mjs';
-import { REPLY_PLAN, markdownReport, median, ratios, summarize, svgChart } from './report.mjs';
+import { QUICK_REPLY_PLAN, REPLY_PLAN, markdownReport, median, ratios, summarize, svgChart } from './report.mjs';
 
 /** @typedef {import('./report.mjs').RuntimeRun} RuntimeRun */
 /** @typedef {import('./bench-models.mjs').BenchModel} BenchModel */
@@ -54,8 +54,9 @@ const { values } = parseArgs({
 const quick = values.quick;
 const repetitions = Number(values.repetitions ?? (quick ? 1 : 2));
 const models = quick ? BENCH_MODELS.slice(0, 1) : BENCH_MODELS;
+const PLAN = quick ? QUICK_REPLY_PLAN : REPLY_PLAN;
 /** The long reply the main thread's long tasks are observed on (shorter in a quick run, to save minutes). */
-const STREAM_TOKENS = quick ? 128 : 500;
+const STREAM_TOKENS = quick ? 32 : 500;
 const BARE_BUILDS = /** @type {const} */ (['wasm', 'asyncify']);
 const OUT = 'bench-results';
 
@@ -67,12 +68,11 @@ function sampleLoadAverage() {
   /** @type {number[]} */
   const oneMinute = [os.loadavg()[0]];
   const timer = setInterval(() => oneMinute.push(os.loadavg()[0]), 10_000);
+  const rounded = (/** @type {number} */ v) => Math.round(v * 100) / 100;
   return {
-    stop() {
-      clearInterval(timer);
-      const rounded = (/** @type {number} */ v) => Math.round(v * 100) / 100;
-      return { min: rounded(Math.min(...oneMinute)), median: rounded(median(oneMinute)), max: rounded(Math.max(...oneMinute)), samples: oneMinute };
-    },
+    /** The samples so far, and their range. */
+    current: () => ({ min: rounded(Math.min(...oneMinute)), median: rounded(median(oneMinute)), max: rounded(Math.max(...oneMinute)), samples: oneMinute }),
+    stop: () => clearInterval(timer),
   };
 }
 
@@ -104,7 +104,7 @@ function run(command, args) {
  * @param {number} repetition
  */
 function promptsFor(tokenizer, repetition) {
-  return REPLY_PLAN.map((reply, i) => tokenizer.make(reply.promptTokens, 1000 * (repetition + 1) + i));
+  return PLAN.map((reply, i) => tokenizer.make(reply.promptTokens, 1000 * (repetition + 1) + i));
 }
 
 /** Peak PSS of an idle browser with one blank page: what any of the runtimes below starts from. */
@@ -147,8 +147,8 @@ async function appRepetition({ appUrl, model, prompts, streamPrompt }) {
     const generateStarted = performance.now();
     const replies = [];
     for (const [i, prompt] of prompts.entries()) {
-      const reply = await ask(page, prompt.text, { newChat: i > 0, maxNewTokens: REPLY_PLAN[i].newTokens });
-      log(`  app reply ${REPLY_PLAN[i].key}: ${reply.stats}`);
+      const reply = await ask(page, prompt.text, { newChat: i > 0, maxNewTokens: PLAN[i].newTokens });
+      log(`  app reply ${PLAN[i].key}: ${reply.stats}`);
       replies.push(reply);
     }
     const stream = await withLongTasks(page, () => ask(page, streamPrompt, { maxNewTokens: STREAM_TOKENS }));
@@ -217,40 +217,54 @@ const logRuns = (runs, describe) => runs.forEach((r) => log(`  ${describe(r)}`))
 
 /** @param {RuntimeRun} run */
 const brief = (run) =>
-  `load ${run.loadMs} ms; ${run.replies.map((r, i) => `${REPLY_PLAN[i].key} ${r.ttftMs} ms/${r.tokensPerSecond.toFixed(1)} tok/s`).join(', ')}`;
+  `load ${run.loadMs} ms; ${run.replies.map((r, i) => `${PLAN[i].key} ${r.ttftMs} ms/${r.tokensPerSecond.toFixed(1)} tok/s`).join(', ')}`;
 
 /**
  * @param {BenchModel} model
  * @param {{ hubUrl: string, appUrl: string, pagesUrl: string, tokenizer: PromptTokenizer }} servers
+ * @param {(result: ModelResult) => Promise<void>} save called with the figures so far after each runtime
  */
-async function benchModel(model, { hubUrl, appUrl, pagesUrl, tokenizer }) {
+async function benchModel(model, { hubUrl, appUrl, pagesUrl, tokenizer }, save) {
   const onnxFile = onnxFileOf(model);
   const modelBytes = (await stat(path.join(BENCH_HUB_ROOT, model.id, onnxFile))).size;
   /** @type {Record<string, any[]>} */
   const runs = { app: [], 'bare-wasm': [], 'bare-asyncify': [], 'onnxruntime-node': [] };
+  const result = { id: model.id, label: model.label, onnxFile, modelBytes, runs };
   const streamPrompt = tokenizer.make(32, 99).text;
   for (let repetition = 0; repetition < repetitions; repetition++) {
     const prompts = promptsFor(tokenizer, repetition);
     log(`${model.id}: app, repetition ${repetition + 1}/${repetitions}`);
     const app = await appRepetition({ appUrl, model, prompts, streamPrompt });
     runs.app.push(app);
+    await save(result);
     log(`  ${brief(app)}; warm load ${app.warmLoadMs} ms; ${app.backend}; runtime files ${app.runtimeFiles.join(', ')}`);
     const threads = Number(app.backend.match(/(\d+) threads?/)?.[1] ?? 1);
-    const replies = prompts.map((prompt, i) => ({ ids: prompt.ids, newTokens: REPLY_PLAN[i].newTokens }));
+    const replies = prompts.map((prompt, i) => ({ ids: prompt.ids, newTokens: PLAN[i].newTokens }));
     for (const build of BARE_BUILDS) {
       log(`${model.id}: bare ${build}, repetition ${repetition + 1}/${repetitions}`);
       const params = { modelBase: `${hubUrl}/${model.id}/resolve/main`, onnxFile, dataFiles: [], threads, device: /** @type {const} */ ('wasm'), replies };
-      const result = await bareRepetition({ pagesUrl, build, params });
-      runs[`bare-${build}`].push(result);
-      logRuns([result], brief);
+      const bare = await bareRepetition({ pagesUrl, build, params });
+      runs[`bare-${build}`].push(bare);
+      await save(result);
+      logRuns([bare], brief);
     }
     log(`${model.id}: onnxruntime-node, repetition ${repetition + 1}/${repetitions}`);
     const native = await nodeRepetition({ modelDir: path.join(BENCH_HUB_ROOT, model.id), onnxFile, threads, replies });
     runs['onnxruntime-node'].push(native);
+    await save(result);
     logRuns([native], brief);
   }
-  return { id: model.id, label: model.label, onnxFile, modelBytes, runs };
+  return result;
 }
+
+/**
+ * @typedef {object} ModelResult
+ * @property {string} id
+ * @property {string} label
+ * @property {string} onnxFile
+ * @property {number} modelBytes
+ * @property {Record<string, any[]>} runs per runtime, one entry per repetition
+ */
 
 /**
  * The app's download path against a plain fetch, on the model's weights file (the download benchmark's page).
@@ -291,18 +305,27 @@ async function main() {
     const browser = await launchChromium();
     const pageJs = await pageScriptsBeforeUse(await browser.newContext(), app.url).finally(() => browser.close());
     log(`page JavaScript before first use: ${(pageJs.gzipBytes / 1000).toFixed(1)} KB gzip in ${pageJs.scripts.length} file(s)`);
+    /** @type {ModelResult[]} */
     const results = [];
+    /** @type {Awaited<ReturnType<typeof downloadComparison>> | null} */
+    let download = null;
+    // The report is written after every runtime, so a run cut short still leaves what it measured.
+    const save = () => writeReport({ machine, loadAverage: loadAverage.current(), emptyPss, pageJs, results, download });
     for (const model of models) {
       const tokenizer = await loadPromptTokenizer(BENCH_HUB_ROOT, model.id);
-      results.push(await benchModel(model, { hubUrl: hub.url, appUrl: app.url, pagesUrl: pages.url, tokenizer }));
+      /** @type {ModelResult | null} */
+      let current = null;
+      await benchModel(model, { hubUrl: hub.url, appUrl: app.url, pagesUrl: pages.url, tokenizer }, async (result) => {
+        if (current !== result) results.push((current = result));
+        await save();
+      });
     }
-    // The raw figures so far, in case the last step fails.
-    await mkdir(OUT, { recursive: true });
-    await writeFile(path.join(OUT, 'bench.json'), `${JSON.stringify({ machine, emptyPss, pageJs, results }, null, 2)}\n`);
     log('download into the store against a plain fetch');
-    const download = await downloadComparison({ hubUrl: hub.url, pagesUrl: pages.url, model: models[0] });
+    download = await downloadComparison({ hubUrl: hub.url, pagesUrl: pages.url, model: models[0] });
     log(`  plain fetch ${download.plainFetchMBps.toFixed(0)} MB/s, store ${download.storeMBps.toFixed(0)} MB/s`);
-    await writeReport({ machine, loadAverage: loadAverage.stop(), emptyPss, pageJs, results, download });
+    await save();
+    loadAverage.stop();
+    console.log(await readFile(path.join(OUT, 'bench.md'), 'utf8'));
   } finally {
     await pages.close();
     await app.close();
@@ -324,9 +347,9 @@ function jsHeapsOf(result) {
 }
 
 /**
- * @param {{ machine: Awaited<ReturnType<typeof machineInfo>>, loadAverage: ReturnType<ReturnType<typeof sampleLoadAverage>['stop']>,
- *   emptyPss: number, pageJs: Awaited<ReturnType<typeof pageScriptsBeforeUse>>, results: Awaited<ReturnType<typeof benchModel>>[],
- *   download: Awaited<ReturnType<typeof downloadComparison>> }} data
+ * @param {{ machine: Awaited<ReturnType<typeof machineInfo>>, loadAverage: ReturnType<ReturnType<typeof sampleLoadAverage>['current']>,
+ *   emptyPss: number, pageJs: Awaited<ReturnType<typeof pageScriptsBeforeUse>>, results: ModelResult[],
+ *   download: Awaited<ReturnType<typeof downloadComparison>> | null }} data what was measured so far
  */
 async function writeReport({ machine, loadAverage, emptyPss, pageJs, results, download }) {
   /** @type {import('./report.mjs').TableRow[]} */
@@ -339,16 +362,17 @@ async function writeReport({ machine, loadAverage, emptyPss, pageJs, results, do
     // What the app loaded, not what it is expected to load: ort-wasm-simd-threaded[.asyncify|.jsep|.jspi]-<hash>.wasm
     const appBuild = appWasm.match(/threaded\.(\w+)-/)?.[1] ?? (appWasm ? 'wasm' : '?');
     for (const [runtime, summary] of Object.entries(summaries)) {
+      if (result.runs[runtime].length === 0) continue;
       const label = runtime === 'app' ? `app (${appBuild} build)` : runtime;
       rows.push({ model: result.label, backend: 'WASM', runtime: label, summary });
     }
     // The targets are judged on the first model.
-    if (ratioRows.length === 0) {
+    if (ratioRows.length === 0 && result.runs.app.length > 0) {
       const longestTaskMs = median(result.runs.app.map((run) => run.stream.longestTaskMs));
       ratioRows = ratios(summaries.app, [summaries['bare-wasm'], summaries['bare-asyncify']], {
         longestTaskMs,
         pageJsGzipBytes: pageJs.gzipBytes,
-        downloadRatio: download.ratio,
+        downloadRatio: download?.ratio ?? NaN,
       });
     }
   }
@@ -356,14 +380,17 @@ async function writeReport({ machine, loadAverage, emptyPss, pageJs, results, do
   const notes = [
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB; Chromium ${machine.chromium}; ${machine.date.slice(0, 16).replace('T', ' ')} UTC.`,
     `Load average (1 min) during the run: ${loadAverage.min}–${loadAverage.max}, median ${loadAverage.median} — other jobs shared the two cores, so compare ratios within this run.`,
-    `Medians over ${repetitions} repetition(s); each bare-runtime repetition in a fresh browser. TTFT 32 is a later reply's (the first reply's in brackets); "decode first" is the first reply after a load, "decode later" a later one, over ${REPLY_PLAN[0].newTokens} tokens (the 512- and 2,048-token prompts' replies are ${REPLY_PLAN[3].newTokens} tokens); every reply is a new prompt in a new chat.`,
+    `Medians over ${repetitions} repetition(s); each bare-runtime repetition in a fresh browser. TTFT 32 is a later reply's (the first reply's in brackets); "decode first" is the first reply after a load, "decode later" a later one, over ${PLAN[0].newTokens} tokens (the longer prompts' replies are ${PLAN[2].newTokens} tokens${quick ? '; a quick run has no 2,048-token prompt' : ''}); every reply is a new prompt in a new chat.`,
     `Load: the app's cold load is hub → store → ready through the UI (download included), the warm load store → ready in a new tab; bare runtimes fetch the bytes from the hub over loopback and create the session; onnxruntime-node reads the file and creates the session.`,
     `Peak memory: the whole browser's proportional set size (all its processes); the empty browser is ${(emptyPss / 2 ** 30).toFixed(2)} GiB, the weights file ${(first.modelBytes / 2 ** 30).toFixed(2)} GiB. onnxruntime-node: the process's peak RSS. ` +
       `Peak JS heaps (WebAssembly memory is not in them): ${jsHeapsOf(first)}.`,
     `Page JavaScript before first use: ${(pageJs.gzipBytes / 1000).toFixed(1)} KB gzip (${pageJs.scripts
       .filter((s) => s.type === 'script')
       .map((s) => `${new URL(s.url).pathname.split('/').pop()} ${(s.gzipBytes / 1000).toFixed(1)} KB`)
-      .join(', ')}). Download of ${(download.bytes / 1e6).toFixed(0)} MB: plain fetch ${download.plainFetchMBps.toFixed(0)} MB/s, into the store ${download.storeMBps.toFixed(0)} MB/s.`,
+      .join(', ')}). ` +
+      (download
+        ? `Download of ${(download.bytes / 1e6).toFixed(0)} MB: plain fetch ${download.plainFetchMBps.toFixed(0)} MB/s, into the store ${download.storeMBps.toFixed(0)} MB/s.`
+        : 'Download: not measured yet (it runs last).'),
     'Backend: WASM only. The WebGPU backend on this machine is SwiftShader (a software adapter), far too slow for real-size models within the run\'s time; it is not measured here.',
   ];
   await mkdir(OUT, { recursive: true });
@@ -372,7 +399,6 @@ async function writeReport({ machine, loadAverage, emptyPss, pageJs, results, do
   await writeFile(path.join(OUT, 'bench.md'), markdownReport({ rows, ratioRows, notes }));
   await writeFile(path.join(OUT, 'bench.svg'), svgChart(rows, `${first.label}: app vs bare onnxruntime-web vs onnxruntime-node (${machine.cores} cores)`));
   log(`written to ${OUT}/bench.json, bench.md and bench.svg`);
-  console.log(markdownReport({ rows, ratioRows, notes }));
 }
 
 main().catch((error) => {

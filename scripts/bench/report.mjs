@@ -15,6 +15,16 @@ export const REPLY_PLAN = [
   { key: 'later2048', promptTokens: 2048, newTokens: 16 },
 ];
 
+/**
+ * `--quick`: the same replies shorter (decode over 32 tokens) and without the 2,048-token prompt, whose prefill alone
+ * takes minutes per runtime on a busy 2-core machine.
+ */
+export const QUICK_REPLY_PLAN = [
+  { key: 'first', promptTokens: 32, newTokens: 32 },
+  { key: 'later32', promptTokens: 32, newTokens: 32 },
+  { key: 'later512', promptTokens: 512, newTokens: 4 },
+];
+
 /** @param {number[]} values */
 export function median(values) {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
@@ -27,7 +37,8 @@ export function median(values) {
  * @typedef {object} RuntimeRun one load and the replies after it
  * @property {number} loadMs store (app: hub → store → ready on a cold load) or bytes → session
  * @property {number} [warmLoadMs] the app only: store → ready in a new tab
- * @property {{ ttftMs: number, tokensPerSecond: number, promptTokens: number, generatedTokens: number }[]} replies in REPLY_PLAN order
+ * @property {{ ttftMs: number, tokensPerSecond: number, promptTokens: number, generatedTokens: number }[]} replies in the
+ *   order of REPLY_PLAN (QUICK_REPLY_PLAN is its beginning)
  * @property {number} peakPssBytes the whole browser (or the Node process's peak RSS)
  */
 
