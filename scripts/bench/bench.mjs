@@ -17,7 +17,7 @@
  *   npm run bench [-- --quick] [--repetitions 2] [--skip-build]
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -38,7 +38,8 @@ import {
 import { sampleJsHeaps } from './js-heaps.mjs';
 import { childrenPss, samplePss } from './process-memory.mjs';
 import { loadPromptTokenizer } from './prompts.mjs';
-import { QUICK_REPLY_PLAN, REPLY_PLAN, markdownReport, median, ratios, summarize, svgChart } from './report.mjs';
+import { QUICK_REPLY_PLAN, REPLY_PLAN, median } from './report.mjs';
+import { writeReport } from './write-report.mjs';
 
 /** @typedef {import('./report.mjs').RuntimeRun} RuntimeRun */
 /** @typedef {import('./bench-models.mjs').BenchModel} BenchModel */
@@ -257,14 +258,7 @@ async function benchModel(model, { hubUrl, appUrl, pagesUrl, tokenizer }, save) 
   return result;
 }
 
-/**
- * @typedef {object} ModelResult
- * @property {string} id
- * @property {string} label
- * @property {string} onnxFile
- * @property {number} modelBytes
- * @property {Record<string, any[]>} runs per runtime, one entry per repetition
- */
+/** @typedef {import('./write-report.mjs').ModelResult} ModelResult */
 
 /**
  * The app's download path against a plain fetch, on the model's weights file (the download benchmark's page).
@@ -310,7 +304,11 @@ async function main() {
     /** @type {Awaited<ReturnType<typeof downloadComparison>> | null} */
     let download = null;
     // The report is written after every runtime, so a run cut short still leaves what it measured.
-    const save = () => writeReport({ machine, loadAverage: loadAverage.current(), emptyPss, pageJs, results, download });
+    const save = async () => {
+      const raw = { machine, loadAverage: loadAverage.current(), quick, repetitions, emptyBrowserPssBytes: emptyPss, pageJs, download, models: results };
+      await writeReport(raw, OUT);
+      log(`written to ${OUT}/bench.json, bench.md and bench.svg`);
+    };
     for (const model of models) {
       const tokenizer = await loadPromptTokenizer(BENCH_HUB_ROOT, model.id);
       /** @type {ModelResult | null} */
@@ -331,74 +329,6 @@ async function main() {
     await app.close();
     await hub.close();
   }
-}
-
-/** The peak JS heaps of the first repetition, in MiB, as a phrase. @param {Awaited<ReturnType<typeof benchModel>>} result */
-function jsHeapsOf(result) {
-  const mib = (/** @type {number} */ bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-  const app = result.runs.app[0]?.peakJsHeapBytes;
-  const bare = BARE_BUILDS.map((build) => [build, result.runs[`bare-${build}`][0]?.peakJsHeapBytes]);
-  return [
-    app && `app page ${mib(app.cold.page)}, its worker ${mib(app.cold.workers)} (warm load: ${mib(app.warm.page)}, ${mib(app.warm.workers)})`,
-    ...bare.map(([build, heaps]) => heaps && `bare ${build} page ${mib(heaps.page)}, its workers ${mib(heaps.workers)}`),
-  ]
-    .filter(Boolean)
-    .join('; ');
-}
-
-/**
- * @param {{ machine: Awaited<ReturnType<typeof machineInfo>>, loadAverage: ReturnType<ReturnType<typeof sampleLoadAverage>['current']>,
- *   emptyPss: number, pageJs: Awaited<ReturnType<typeof pageScriptsBeforeUse>>, results: ModelResult[],
- *   download: Awaited<ReturnType<typeof downloadComparison>> | null }} data what was measured so far
- */
-async function writeReport({ machine, loadAverage, emptyPss, pageJs, results, download }) {
-  /** @type {import('./report.mjs').TableRow[]} */
-  const rows = [];
-  /** @type {ReturnType<typeof ratios>} */
-  let ratioRows = [];
-  for (const result of results) {
-    const summaries = Object.fromEntries(Object.entries(result.runs).map(([runtime, list]) => [runtime, summarize(list)]));
-    const appWasm = result.runs.app[0]?.runtimeFiles.find((/** @type {string} */ f) => f.endsWith('.wasm')) ?? '';
-    // What the app loaded, not what it is expected to load: ort-wasm-simd-threaded[.asyncify|.jsep|.jspi]-<hash>.wasm
-    const appBuild = appWasm.match(/threaded\.(\w+)-/)?.[1] ?? (appWasm ? 'wasm' : '?');
-    for (const [runtime, summary] of Object.entries(summaries)) {
-      if (result.runs[runtime].length === 0) continue;
-      const label = runtime === 'app' ? `app (${appBuild} build)` : runtime;
-      rows.push({ model: result.label, backend: 'WASM', runtime: label, summary });
-    }
-    // The targets are judged on the first model.
-    if (ratioRows.length === 0 && result.runs.app.length > 0) {
-      const longestTaskMs = median(result.runs.app.map((run) => run.stream.longestTaskMs));
-      ratioRows = ratios(summaries.app, [summaries['bare-wasm'], summaries['bare-asyncify']], {
-        longestTaskMs,
-        pageJsGzipBytes: pageJs.gzipBytes,
-        downloadRatio: download?.ratio ?? NaN,
-      });
-    }
-  }
-  const first = results[0];
-  const notes = [
-    `Machine: ${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB; Chromium ${machine.chromium}; ${machine.date.slice(0, 16).replace('T', ' ')} UTC.`,
-    `Load average (1 min) during the run: ${loadAverage.min}–${loadAverage.max}, median ${loadAverage.median} — other jobs shared the two cores, so compare ratios within this run.`,
-    `Medians over ${repetitions} repetition(s); each bare-runtime repetition in a fresh browser. TTFT 32 is a later reply's (the first reply's in brackets); "decode first" is the first reply after a load, "decode later" a later one, over ${PLAN[0].newTokens} tokens (the longer prompts' replies are ${PLAN[2].newTokens} tokens${quick ? '; a quick run has no 2,048-token prompt' : ''}); every reply is a new prompt in a new chat.`,
-    `Load: the app's cold load is hub → store → ready through the UI (download included), the warm load store → ready in a new tab; bare runtimes fetch the bytes from the hub over loopback and create the session; onnxruntime-node reads the file and creates the session.`,
-    `Peak memory: the whole browser's proportional set size (all its processes); the empty browser is ${(emptyPss / 2 ** 30).toFixed(2)} GiB, the weights file ${(first.modelBytes / 2 ** 30).toFixed(2)} GiB. onnxruntime-node: the process's peak RSS. ` +
-      `Peak JS heaps (WebAssembly memory is not in them): ${jsHeapsOf(first)}.`,
-    `Page JavaScript before first use: ${(pageJs.gzipBytes / 1000).toFixed(1)} KB gzip (${pageJs.scripts
-      .filter((s) => s.type === 'script')
-      .map((s) => `${new URL(s.url).pathname.split('/').pop()} ${(s.gzipBytes / 1000).toFixed(1)} KB`)
-      .join(', ')}). ` +
-      (download
-        ? `Download of ${(download.bytes / 1e6).toFixed(0)} MB: plain fetch ${download.plainFetchMBps.toFixed(0)} MB/s, into the store ${download.storeMBps.toFixed(0)} MB/s.`
-        : 'Download: not measured yet (it runs last).'),
-    'Backend: WASM only. The WebGPU backend on this machine is SwiftShader (a software adapter), far too slow for real-size models within the run\'s time; it is not measured here.',
-  ];
-  await mkdir(OUT, { recursive: true });
-  const raw = { machine, loadAverage, quick, repetitions, emptyBrowserPssBytes: emptyPss, pageJs, download, models: results, ratios: ratioRows };
-  await writeFile(path.join(OUT, 'bench.json'), `${JSON.stringify(raw, null, 2)}\n`);
-  await writeFile(path.join(OUT, 'bench.md'), markdownReport({ rows, ratioRows, notes }));
-  await writeFile(path.join(OUT, 'bench.svg'), svgChart(rows, `${first.label}: app vs bare onnxruntime-web vs onnxruntime-node (${machine.cores} cores)`));
-  log(`written to ${OUT}/bench.json, bench.md and bench.svg`);
 }
 
 main().catch((error) => {
