@@ -66,7 +66,7 @@ function reportParts(raw) {
     for (const [runtime, summary] of Object.entries(summaries)) {
       if (result.runs[runtime].length === 0) continue;
       const label = runtime === 'app' ? `app (${appBuild} build)` : runtime;
-      rows.push({ model: result.label, backend: 'WASM', runtime: label, summary });
+      rows.push({ model: result.label, backend: runtime === 'onnxruntime-node' ? 'native CPU' : 'WASM', runtime: label, summary });
     }
     // The targets are judged on the first model.
     if (ratioRows.length === 0 && result.runs.app.length > 0) {
