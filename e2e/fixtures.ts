@@ -98,9 +98,9 @@ export class ChatPage {
     await this.loadButton.click();
   }
 
-  async waitForLoaded(repo: string) {
+  async waitForLoaded(repo: string, timeout = 90_000) {
     // Attached, not visible: on a phone-sized screen the side panel that says so folds away once the model is loaded.
-    await expect(this.page.getByText(new RegExp(`^Loaded ${repo} on `))).toBeAttached({ timeout: 90_000 });
+    await expect(this.page.getByText(new RegExp(`^Loaded ${repo} on `))).toBeAttached({ timeout });
   }
 
   /** "Loaded owner/name on WASM · q8 · 2 threads in 1.2 s." */
@@ -119,6 +119,18 @@ export class ChatPage {
   async showPlainText() {
     await this.openSettings();
     await this.page.getByRole('checkbox', { name: 'Show replies as Markdown' }).uncheck();
+  }
+
+  /**
+   * Greedy replies of `maxNewTokens` tokens from any model, whatever its generation_config.json asks for: transformers.js
+   * takes temperature 0 for greedy decoding (no sampling), and a repetition penalty of 1 is none. These settings belong
+   * to the chat on screen.
+   */
+  async useGreedySampling(maxNewTokens: number) {
+    await this.openSettings();
+    await this.page.getByLabel('Max new tokens').fill(String(maxNewTokens));
+    await this.page.getByLabel('Temperature').fill('0');
+    await this.page.getByLabel('Repetition penalty').fill('1');
   }
 
   /** Reads conversations from an export file through the sidebar's file field. */
@@ -255,5 +267,7 @@ export function parseStats(stats: string) {
     tokens: Number(match[1]),
     ttftMs: Number(match[2]) * (match[3] === 's' ? 1000 : 1),
     tokensPerSecond: Number(match[4]),
+    /** Prompt tokens that came from the previous turn's KV cache. */
+    reusedTokens: Number(stats.match(/\((\d+) reused\)/)?.[1] ?? 0),
   };
 }
