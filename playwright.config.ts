@@ -1,18 +1,6 @@
 import { defineConfig } from '@playwright/test';
-
-/** Debian's Chromium; Playwright cannot download its own browsers on these machines. */
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Headless flags that keep Chromium from calling home (there is no network but loopback). */
-const quietChromium = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+// Debian's Chromium (Playwright cannot download its own browsers here) and headless flags that keep it from calling home.
+import { CHROMIUM_PATH as executablePath, QUIET_CHROMIUM_FLAGS as quietChromium } from './scripts/lib/chromium.mjs';
 
 export default defineConfig({
   testDir: 'e2e',

@@ -13,13 +13,19 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
-import { build } from 'vite';
 import { startFakeHub } from '../fake-hub.mjs';
 import { startAppServer } from '../serve.mjs';
+import {
+  BENCH_HUB_ROOT as HUB_ROOT,
+  BENCH_PAGES_DIST,
+  buildBenchPages,
+  compareDownloads,
+  hubDownloadTarget,
+  launchChromium,
+  mbPerSecond as mbps,
+  mib,
+} from './bench-kit.mjs';
 
-const HUB_ROOT = '.fixtures/bench-hub';
-const DIST = '.fixtures/bench-dist';
 const REPO = 'airgap-bench/big-file';
 const FILE = 'onnx/model.onnx';
 
@@ -51,75 +57,24 @@ async function generateFile() {
   await once(out, 'finish');
 }
 
-/** Runs `task` in the page while sampling heap use every 100 ms; returns its result and the peaks. */
-async function measured(cdp, task) {
-  let peakHeap = 0;
-  let peakBacking = 0;
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      const usage = await cdp.send('Runtime.getHeapUsage');
-      peakHeap = Math.max(peakHeap, usage.usedSize);
-      peakBacking = Math.max(peakBacking, usage.backingStorageSize ?? 0);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  })();
-  try {
-    return { ...(await task()), peakHeap, peakBacking };
-  } finally {
-    sampling = false;
-    await sampler;
-  }
-}
-
-const mbps = (bytes, ms) => bytes / 1e6 / (ms / 1000);
-const mib = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10;
-
 async function main() {
   console.log(`bench:download: ${values.mb} MB file, ${values['chunk-mib']} MiB chunks, best of ${runs} runs`);
   await generateFile();
-  await build({
-    root: 'scripts/bench',
-    base: './',
-    configFile: false,
-    logLevel: 'warn',
-    build: { outDir: path.resolve(DIST), emptyOutDir: true, target: 'es2022' },
-  });
+  await buildBenchPages();
   const hub = await startFakeHub({ root: HUB_ROOT });
-  const app = await startAppServer({ dist: DIST, port: 0, config: { hubUrl: hub.url } });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-  });
+  const app = await startAppServer({ dist: BENCH_PAGES_DIST, port: 0, config: { hubUrl: hub.url } });
+  const browser = await launchChromium();
   try {
-    const tree = await (await fetch(`${hub.url}/api/models/${REPO}/tree/main?recursive=true`)).json();
-    const entry = tree.find((file) => file.path === FILE);
-    const info = await (await fetch(`${hub.url}/api/models/${REPO}/revision/main`)).json();
-    const url = `${hub.url}/${REPO}/resolve/${info.sha}/${FILE}`;
-    const target = { repo: REPO, commit: info.sha, path: FILE, size: entry.size, sha256: entry.lfs.oid, gitOid: null, url };
-
+    const target = await hubDownloadTarget(hub.url, REPO, FILE);
     const page = await browser.newPage();
     await page.goto(app.url);
-    await page.waitForFunction(() => 'bench' in window);
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Runtime.enable');
-
-    const plain = [];
-    const hashed = [];
-    const stored = [];
-    for (let run = 0; run < runs; run++) {
-      await cdp.send('HeapProfiler.collectGarbage');
-      plain.push(await measured(cdp, () => page.evaluate((u) => window.bench.plainFetch(u), url)));
-      await cdp.send('HeapProfiler.collectGarbage');
-      hashed.push(await measured(cdp, () => page.evaluate(([t, c]) => window.bench.hashedFetch(t, c), [target, chunkBytes])));
-      await cdp.send('HeapProfiler.collectGarbage');
-      stored.push(await measured(cdp, () => page.evaluate(([t, c]) => window.bench.storeDownload(t, c), [target, chunkBytes])));
-    }
-    const best = (results) => results.reduce((a, b) => (a.ms <= b.ms ? a : b));
+    const { plain, hashed, stored } = await compareDownloads(page, target, { chunkBytes, runs });
+    const best = (/** @type {{ bytes: number, ms: number, peakHeap: number, peakBacking: number }[]} */ results) =>
+      results.reduce((a, b) => (a.ms <= b.ms ? a : b));
     const plainBest = best(plain);
     const hashedBest = best(hashed);
     const storedBest = best(stored);
-    const result = {
+    const measured = {
       date: new Date().toISOString(),
       machine: 'see README: 2 cores, no GPU, loopback',
       fileBytes: size,
@@ -134,7 +89,10 @@ async function main() {
         storeDownloadMs: stored.map((r) => Math.round(r.ms)),
       },
     };
-    result.relativeThroughput = Math.round((result.storeDownload.mbPerSecond / result.plainFetch.mbPerSecond) * 100) / 100;
+    const result = {
+      ...measured,
+      relativeThroughput: Math.round((measured.storeDownload.mbPerSecond / measured.plainFetch.mbPerSecond) * 100) / 100,
+    };
     await mkdir('bench-results', { recursive: true });
     await writeFile('bench-results/download.json', `${JSON.stringify(result, null, 2)}\n`);
     console.log(

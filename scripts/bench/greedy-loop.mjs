@@ -1,0 +1,94 @@
+// @ts-check
+/**
+ * The bare runtimes' reply: a greedy loop with a KV cache over a decoder in transformers.js' IO layout
+ * (input_ids, attention_mask, position_ids, past_key_values.{i}.key|value → logits, present.{i}.key|value).
+ * The same code runs on onnxruntime-web in the benchmark's bare page and on onnxruntime-node, and times a reply the
+ * way the app's engine does (workers/engine.ts): time to first token from the start, decode speed over the tokens
+ * after the first.
+ */
+
+/**
+ * @typedef {object} KvShape from config.json
+ * @property {number} numLayers
+ * @property {number} numKvHeads
+ * @property {number} headDim
+ */
+
+/**
+ * @typedef {object} ReplyTiming
+ * @property {number} promptTokens
+ * @property {number} generatedTokens
+ * @property {number} ttftMs
+ * @property {number} tokensPerSecond
+ */
+
+/**
+ * @param {Record<string, any>} config a transformers config.json
+ * @returns {KvShape}
+ */
+export function kvShapeOf(config) {
+  return {
+    numLayers: config.num_hidden_layers,
+    numKvHeads: config.num_key_value_heads,
+    headDim: config.head_dim ?? config.hidden_size / config.num_attention_heads,
+  };
+}
+
+/** @param {Float32Array} row */
+function argmax(row) {
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
+  return best;
+}
+
+/**
+ * @param {{ Tensor: any }} ort onnxruntime-web's or onnxruntime-node's namespace
+ * @param {{ run: (feeds: Record<string, any>) => Promise<Record<string, any>> }} session
+ * @param {KvShape} kv
+ * @param {number[]} promptIds
+ * @param {number} newTokens
+ * @returns {Promise<ReplyTiming>}
+ */
+export async function greedyReply(ort, session, kv, promptIds, newTokens) {
+  const started = performance.now();
+  const int64s = (/** @type {number[]} */ values) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, values.length]);
+  /** @type {Record<string, any>} */
+  let past = {};
+  for (let i = 0; i < kv.numLayers; i++) {
+    for (const part of ['key', 'value']) {
+      past[`past_key_values.${i}.${part}`] = new ort.Tensor('float32', new Float32Array(0), [1, kv.numKvHeads, 0, kv.headDim]);
+    }
+  }
+  let input = promptIds;
+  let length = 0;
+  let firstTokenAt = 0;
+  let generated = 0;
+  while (generated < newTokens) {
+    const positions = input.map((_, i) => length + i);
+    length += input.length;
+    const outputs = await session.run({
+      input_ids: int64s(input),
+      attention_mask: int64s(new Array(length).fill(1)),
+      position_ids: int64s(positions),
+      ...past,
+    });
+    const logits = outputs.logits;
+    const vocab = logits.dims[2];
+    const last = /** @type {Float32Array} */ (logits.data).subarray((logits.dims[1] - 1) * vocab, logits.dims[1] * vocab);
+    const token = argmax(last);
+    generated++;
+    if (generated === 1) firstTokenAt = performance.now();
+    past = {};
+    for (const [name, tensor] of Object.entries(outputs)) {
+      if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = tensor;
+    }
+    input = [token];
+  }
+  const decodeSeconds = (performance.now() - firstTokenAt) / 1000;
+  return {
+    promptTokens: promptIds.length,
+    generatedTokens: generated,
+    ttftMs: Math.round(firstTokenAt - started),
+    tokensPerSecond: generated > 1 ? (generated - 1) / decodeSeconds : 0,
+  };
+}
