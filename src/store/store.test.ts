@@ -65,7 +65,7 @@ class ManualEngine implements EngineApi {
 let databases = 0;
 
 /** A store over a fresh IndexedDB database (fake-indexeddb), as a new browser profile would have. */
-function setUp(db = new ConversationDb(createStore(`chats-${++databases}`, 'conversations'))) {
+function setUp(db = new ConversationDb(`chats-${++databases}`)) {
   const engine = new ManualEngine();
   const store = createAppStore({
     engine,
@@ -388,8 +388,8 @@ describe('conversations slice', () => {
 
   it('hears another tab’s changes over the broadcast channel', async () => {
     const shared = `chats-${++databases}`;
-    const tabA = setUp(new ConversationDb(createStore(shared, 'conversations')));
-    const tabB = setUp(new ConversationDb(createStore(shared, 'conversations')));
+    const tabA = setUp(new ConversationDb(shared));
+    const tabB = setUp(new ConversationDb(shared));
     await tabA.store.getState().hydrate();
     await tabB.store.getState().hydrate();
     await loadModel(tabA);
