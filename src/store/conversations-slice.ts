@@ -1,7 +1,7 @@
 import type { GenerationSettings } from '../../workers/protocol';
 import { removeBranch } from '../chat/message-tree';
 import { emptyConversation, hasMessages, type Conversation, type ConversationSettings } from '../chat/types';
-import { ConversationDb } from '../data/conversation-db';
+import { ConversationDb, type ConversationParts } from '../data/conversation-db';
 import type { ConversationChange } from '../data/sync-channel';
 import { toExportFile, toMarkdown } from '../data/conversation-export';
 import { repliesBeingWritten } from '../data/live-replies';
@@ -82,6 +82,16 @@ function markInterrupted(conversation: Conversation, live: Set<string>): Convers
   return { ...conversation, messages };
 }
 
+/** `local` with the stored fields and the stored state of messages `messageIds` (a missing one was removed). */
+function withParts(local: Conversation, parts: ConversationParts, messageIds: string[]): Conversation {
+  const messages = { ...local.messages };
+  for (const messageId of messageIds) {
+    if (parts.messages[messageId]) messages[messageId] = parts.messages[messageId];
+    else delete messages[messageId];
+  }
+  return { ...parts.record, messages };
+}
+
 export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps) => (set, get) => {
   const db = deps.conversationDb ?? new ConversationDb();
   const first = emptyConversation('');
@@ -96,28 +106,19 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
   };
 
   /**
-   * Another tab changed a conversation: take the stored copy of what it changed (the whole conversation when it did
-   * not say what), but keep a reply this tab is still writing.
+   * Another tab changed a conversation: take the stored copy of what it changed (all of it when it did not say what),
+   * but keep a reply this tab is still writing.
    */
   const reread = async ({ id, messageIds }: ConversationChange) => {
-    const partial = messageIds && get().conversations[id] ? messageIds : undefined;
+    const partial = messageIds && get().conversations[id] ? messageIds : null;
     const [stored, live] = await Promise.all([partial ? db.getParts(id, partial) : db.get(id), repliesBeingWritten()]);
     if (!stored) return;
     set((state) => {
       const local = state.conversations[id];
-      let merged: Conversation;
-      if ('record' in stored) {
-        if (!local) return {};
-        const messages = { ...local.messages };
-        for (const messageId of partial!) {
-          if (stored.messages[messageId]) messages[messageId] = stored.messages[messageId];
-          else delete messages[messageId];
-        }
-        merged = markInterrupted({ ...stored.record, messages }, live);
-      } else {
-        merged = markInterrupted(stored, live);
-      }
+      const current = 'record' in stored ? local && withParts(local, stored, partial ?? []) : stored;
+      if (!current) return {};
       const writing = state.writingReplyId && local?.messages[state.writingReplyId];
+      const merged = markInterrupted(current, live);
       return {
         conversations: {
           ...state.conversations,
