@@ -50,4 +50,57 @@ describe('fitToContext', () => {
     expect(attempt).toThrow(EngineError);
     expect(attempt).toThrow(/take 207 tokens, but the context holds 100/);
   });
+
+  it('renders a long chat a few times at about the size of the context, not once per dropped turn', () => {
+    const long = [system, ...Array.from({ length: 2_000 }, (_, n) => turn(n)).flat(), { role: 'user' as const, content: 'last' }];
+    const rendered: number[] = [];
+    const counting = (messages: ChatMessage[]) => {
+      rendered.push(messages.length);
+      return encode(messages);
+    };
+    const fitted = fitToContext(long, counting, 200, 50);
+    expect(fitted.ids.length + 50).toBeLessThanOrEqual(200);
+    expect(rendered.length).toBeLessThan(30);
+    expect(Math.max(...rendered), 'messages in the largest render').toBeLessThan(4 * fitted.messages.length);
+  });
+
+  it('keeps the same messages as dropping one turn at a time would, on random chats', () => {
+    // The plain rule, one oldest turn at a time, as the reference.
+    const oneByOne = (messages: ChatMessage[], contextLength: number, maxNewTokens: number) => {
+      let turns = messages.slice(1);
+      while (encode([system, ...turns]).length + maxNewTokens > contextLength && turns.length > 1) {
+        let cut = 1;
+        while (cut < turns.length - 1 && turns[cut].role !== 'user') cut++;
+        turns = turns.slice(cut);
+      }
+      return messages.length - 1 - turns.length;
+    };
+    let seed = 7;
+    const random = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % below;
+    };
+    for (let run = 0; run < 300; run++) {
+      const messages: ChatMessage[] = [system];
+      for (let index = 0, count = 1 + random(40); index < count; index++) {
+        messages.push({ role: random(3) === 0 ? 'assistant' : 'user', content: 'x'.repeat(random(30)) });
+      }
+      const contextLength = 20 + random(400);
+      const maxNewTokens = 1 + random(30);
+      let expected: number | 'refused';
+      try {
+        expected = oneByOne(messages, contextLength, maxNewTokens);
+        if (encode([system, ...messages.slice(1 + expected)]).length >= contextLength) expected = 'refused';
+      } catch {
+        expected = 'refused';
+      }
+      let actual: number | 'refused';
+      try {
+        actual = fitToContext(messages, encode, contextLength, maxNewTokens).dropped;
+      } catch {
+        actual = 'refused';
+      }
+      expect(actual, `run ${run}`).toBe(expected);
+    }
+  });
 });

@@ -58,34 +58,45 @@ export function storageBackend(): Promise<StorageBackend> {
 }
 
 /**
- * An idb-keyval store (the contract of its `createStore(dbName, storeName)`) on `backend`: one database per store,
- * opened on first use and opened again after the browser closed it or an open failed.
+ * Opens database `dbName` on `backend` on first use (at `version`, running `upgrade` when it is newer than the stored
+ * one), and again after the browser closed it, an open failed, or another tab asked to upgrade it (this tab closes its
+ * connection then, so the upgrade is not blocked, and reopens at the new version when it next needs the database).
  */
+export function databaseOpener(
+  dbName: string,
+  upgrade: (db: IDBDatabase, transaction: IDBTransaction, oldVersion: number) => void,
+  version?: number,
+  backend: () => Promise<StorageBackend> = storageBackend,
+): () => Promise<IDBDatabase> {
+  let opened: Promise<IDBDatabase> | undefined;
+  return () => {
+    if (opened) return opened;
+    const current = backend().then(({ factory }) => {
+      const request = factory.open(dbName, version);
+      request.onupgradeneeded = (event) => upgrade(request.result, request.transaction!, event.oldVersion);
+      return promisifyRequest(request);
+    });
+    opened = current;
+    const forget = () => {
+      if (opened === current) opened = undefined;
+    };
+    current.then((db) => {
+      db.onclose = forget;
+      db.onversionchange = () => {
+        db.close();
+        forget();
+      };
+    }, forget);
+    return current;
+  };
+}
+
+/** An idb-keyval store (the contract of its `createStore(dbName, storeName)`) on `backend`: one database per store. */
 export function createKeyValueStore(
   dbName: string,
   storeName: string,
   backend: () => Promise<StorageBackend> = storageBackend,
 ): UseStore {
-  let opened: Promise<IDBDatabase> | undefined;
-  const database = (): Promise<IDBDatabase> => {
-    if (opened) return opened;
-    const current = backend().then(({ factory }) => {
-      const request = factory.open(dbName);
-      request.onupgradeneeded = () => request.result.createObjectStore(storeName);
-      return promisifyRequest(request);
-    });
-    opened = current;
-    current.then(
-      (db) => {
-        db.onclose = () => {
-          if (opened === current) opened = undefined;
-        };
-      },
-      () => {
-        if (opened === current) opened = undefined;
-      },
-    );
-    return current;
-  };
+  const database = databaseOpener(dbName, (db) => db.createObjectStore(storeName), undefined, backend);
   return (txMode, callback) => database().then((db) => callback(db.transaction(storeName, txMode).objectStore(storeName)));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { childrenOf, latestLeaf, pathTo, removeBranch, siblingsOf, subtreeOf, switchBranch } from './message-tree';
+import { branchIds, childrenOf, keepTreeIndex, latestLeaf, pathTo, removeBranch, siblingsOf, subtreeOf, switchBranch, versionOf } from './message-tree';
 import type { StoredMessage } from './types';
 
 let clock = 0;
@@ -59,5 +59,93 @@ describe('message tree', () => {
     expect(removed.leafId).toBe('a1b');
     expect(removeBranch(tree(), 'a3', 'a3').leafId).toBe('q1e');
     expect(removeBranch(tree(), 'a3', 'a1').leafId, 'a leaf elsewhere stays').toBe('a3');
+  });
+});
+
+/** A chain of `count` messages, each answering the one before, every `branchEvery`th with an older sibling too. */
+function longChat(count: number, branchEvery = 10): Record<string, StoredMessage> {
+  const messages: Record<string, StoredMessage> = {};
+  let parentId: string | null = null;
+  for (let index = 0; index < count; index++) {
+    const id = `m${index}`;
+    if (index % branchEvery === 1) messages[`${id}-older`] = { ...message(`${id}-older`, parentId), createdAt: index * 2 };
+    messages[id] = { ...message(id, parentId), createdAt: index * 2 + 1 };
+    parentId = id;
+  }
+  return messages;
+}
+
+/**
+ * The median of five runs of `task` on fresh copies of `messages` (so each run builds its own index), after one run to
+ * warm up, in milliseconds of this process's CPU time: other jobs on a busy machine stretch the wall-clock time, not
+ * this.
+ */
+function medianMs(messages: Record<string, StoredMessage>, task: (messages: Record<string, StoredMessage>) => void): number {
+  const copies = Array.from({ length: 6 }, () => ({ ...messages }));
+  task(copies.pop()!);
+  const times = copies.map((copy) => {
+    const start = process.cpuUsage();
+    task(copy);
+    const { user, system } = process.cpuUsage(start);
+    return (user + system) / 1000;
+  });
+  return times.sort((a, b) => a - b)[2];
+}
+
+describe('message tree at scale', () => {
+  it('gives each message its place among its versions', () => {
+    const messages = longChat(30);
+    expect(versionOf(messages, 'm11')).toEqual({ index: 1, count: 2 });
+    expect(versionOf(messages, 'm11-older')).toEqual({ index: 0, count: 2 });
+    expect(versionOf(messages, 'm12')).toEqual({ index: 0, count: 1 });
+    expect(versionOf(messages, 'missing')).toEqual({ index: 0, count: 0 });
+  });
+
+  it('keeps the branch on screen as the same array while only text changes', () => {
+    const messages = longChat(50);
+    const branch = branchIds(messages, 'm49');
+    expect(branch).toHaveLength(50);
+    expect(branchIds(messages, 'm49')).toBe(branch);
+    const edited = { ...messages, m49: { ...messages.m49, content: 'more text' } };
+    keepTreeIndex(messages, edited);
+    expect(branchIds(edited, 'm49')).toBe(branch);
+    expect(pathTo(edited, 'm49').at(-1)?.content, 'the path carries the new text').toBe('more text');
+    const added = { ...edited, m50: message('m50', 'm49') };
+    expect(branchIds(added, 'm50')).toHaveLength(51);
+  });
+
+  // The limits below are CPU time; building the test trees takes a while of wall-clock time on a busy machine.
+  it('indexes and walks 20,000 messages in linear time', { timeout: 60_000 }, () => {
+    // The whole branch of a 20,000-message chat with each message's version, as the message list asks for them.
+    const walk = (messages: Record<string, StoredMessage>, leafId: string) => {
+      const path = pathTo(messages, leafId);
+      for (const shown of path) versionOf(messages, shown.id);
+      return path.length;
+    };
+    const small = longChat(2_000);
+    const large = longChat(20_000);
+    const smallMs = medianMs(small, (messages) => walk(messages, 'm1999'));
+    const largeMs = medianMs(large, (messages) => walk(messages, 'm19999'));
+    expect(walk(large, 'm19999')).toBe(20_000);
+    console.log(`[figures] tree walk: 2,000 messages ${smallMs.toFixed(1)} ms, 20,000 messages ${largeMs.toFixed(1)} ms (median of 5)`);
+    expect(largeMs, '20,000 messages, in ms').toBeLessThan(100);
+    // Linear (with an n log n sort): ten times the messages cost far less than the hundredfold a quadratic walk would.
+    expect(largeMs / Math.max(smallMs, 0.05)).toBeLessThan(30);
+  });
+
+  it('stays quick on a crafted tree: one parent with 20,000 versions, and a chain 20,000 deep', { timeout: 60_000 }, () => {
+    const wide: Record<string, StoredMessage> = { root: message('root', null) };
+    for (let index = 0; index < 20_000; index++) wide[`v${index}`] = message(`v${index}`, 'root');
+    const deep = longChat(20_000, 20_001);
+    const wideMs = medianMs(wide, (messages) => {
+      for (let index = 0; index < 20_000; index += 1) versionOf(messages, `v${index}`);
+      expect(switchBranch(messages, 'v0', 1)).toBe('v1');
+    });
+    const deepMs = medianMs(deep, (messages) => {
+      expect(latestLeaf(messages, 'm0')).toBe('m19999');
+      expect(removeBranch(messages, 'm19999', 'm2').leafId).toBe('m1');
+    });
+    expect(wideMs).toBeLessThan(100);
+    expect(deepMs).toBeLessThan(100);
   });
 });

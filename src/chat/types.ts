@@ -50,6 +50,12 @@ export interface Conversation {
   leafId: string | null;
 }
 
+/** Whether a conversation holds any message (without listing them all: a chat may hold thousands). */
+export function hasMessages(conversation: Conversation): boolean {
+  for (const id in conversation.messages) if (Object.hasOwn(conversation.messages, id)) return true;
+  return false;
+}
+
 /** A random id (128 bits, hex). getRandomValues, unlike randomUUID, also works when the app is served over plain http. */
 export function newId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');

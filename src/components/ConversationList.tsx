@@ -1,20 +1,15 @@
-import { useId, useMemo, useState, type FormEvent } from 'react';
-import type { Conversation } from '../chat/types';
+import { memo, useId, useState, type FormEvent } from 'react';
 import { useApp } from '../store/context';
-import { listConversations } from '../store/conversations-slice';
+import { createListedIdsSelector } from '../store/selectors';
 import { ImportExport } from './ImportExport';
 
-function titleOf(conversation: Conversation): string {
-  return conversation.title || 'New chat';
-}
-
-function RenameForm({ conversation, onDone }: { conversation: Conversation; onDone: () => void }) {
+function RenameForm({ conversationId, title: current, onDone }: { conversationId: string; title: string; onDone: () => void }) {
   const id = useId();
-  const [title, setTitle] = useState(titleOf(conversation));
+  const [title, setTitle] = useState(current);
   const rename = useApp((state) => state.renameConversation);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void rename(conversation.id, title);
+    void rename(conversationId, title);
     onDone();
   };
   return (
@@ -31,7 +26,8 @@ function RenameForm({ conversation, onDone }: { conversation: Conversation; onDo
   );
 }
 
-function ConversationItem({ conversation, active }: { conversation: Conversation; active: boolean }) {
+/** One chat of the list, by id: it re-renders when its title changes, not while a reply streams into it. */
+const ConversationItem = memo(function ConversationItem({ id, active }: { id: string; active: boolean }) {
   const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view');
   const openConversation = useApp((state) => state.openConversation);
   const setPanelOpen = useApp((state) => state.setPanelOpen);
@@ -40,22 +36,22 @@ function ConversationItem({ conversation, active }: { conversation: Conversation
     setPanelOpen(false); // on a narrow screen, show the chat that was picked
   };
   const remove = useApp((state) => state.deleteConversation);
-  const title = titleOf(conversation);
+  const title = useApp((state) => state.conversations[id]?.title) || 'New chat';
   if (mode === 'rename') {
     return (
       <li className="conversation-item">
-        <RenameForm conversation={conversation} onDone={() => setMode('view')} />
+        <RenameForm conversationId={id} title={title} onDone={() => setMode('view')} />
       </li>
     );
   }
   return (
     <li className={`conversation-item${active ? ' active' : ''}`}>
-      <button type="button" className="conversation-open" aria-current={active ? 'page' : undefined} onClick={() => open(conversation.id)}>
+      <button type="button" className="conversation-open" aria-current={active ? 'page' : undefined} onClick={() => open(id)}>
         {title}
       </button>
       {mode === 'confirm-delete' ? (
         <span className="confirm">
-          <button type="button" onClick={() => void remove(conversation.id)}>
+          <button type="button" onClick={() => void remove(id)}>
             Delete “{title}”
           </button>
           <button type="button" onClick={() => setMode('view')}>
@@ -74,15 +70,16 @@ function ConversationItem({ conversation, active }: { conversation: Conversation
       )}
     </li>
   );
-}
+});
+
+const selectListedIds = createListedIdsSelector();
 
 /** The sidebar: new chat, search, the list of conversations kept on this device, import and export. */
 export function ConversationList() {
   const searchId = useId();
-  const conversations = useApp((state) => state.conversations);
+  const listed = useApp(selectListedIds);
   const searchQuery = useApp((state) => state.searchQuery);
   const activeId = useApp((state) => state.activeId);
-  const unsavedId = useApp((state) => state.unsavedId);
   const setSearchQuery = useApp((state) => state.setSearchQuery);
   const startConversation = useApp((state) => state.newConversation);
   const modelLoaded = useApp((state) => state.model !== null);
@@ -92,10 +89,6 @@ export function ConversationList() {
     // On a narrow screen, go to the new chat, unless a model still has to be picked here first.
     if (modelLoaded) setPanelOpen(false);
   };
-  const shown = useMemo(
-    () => listConversations({ conversations, searchQuery }).filter((c) => c.id !== unsavedId || c.id === activeId),
-    [conversations, searchQuery, unsavedId, activeId],
-  );
 
   return (
     <nav className="conversations" aria-label="Chats">
@@ -106,12 +99,12 @@ export function ConversationList() {
         <label htmlFor={searchId}>Search chats</label>
         <input id={searchId} type="search" value={searchQuery} onChange={(event) => setSearchQuery(event.target.value)} />
       </div>
-      {shown.length === 0 ? (
+      {listed.length === 0 ? (
         <p className="muted">{searchQuery ? 'No chat matches.' : 'No chats yet.'}</p>
       ) : (
         <ul className="conversation-list">
-          {shown.map((conversation) => (
-            <ConversationItem key={conversation.id} conversation={conversation} active={conversation.id === activeId} />
+          {listed.map((id) => (
+            <ConversationItem key={id} id={id} active={id === activeId} />
           ))}
         </ul>
       )}

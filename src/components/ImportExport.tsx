@@ -1,4 +1,5 @@
 import { useId, useState, type ChangeEvent } from 'react';
+import { hasMessages as holdsMessages } from '../chat/types';
 import { useApp } from '../store/context';
 import type { ExportedFile } from '../store/conversations-slice';
 
@@ -16,7 +17,7 @@ export function ImportExport() {
   const inputId = useId();
   const [imported, setImported] = useState<string | null>(null);
   const activeId = useApp((state) => state.activeId);
-  const hasMessages = useApp((state) => Object.keys(state.conversations[state.activeId].messages).length > 0);
+  const hasMessages = useApp((state) => holdsMessages(state.conversations[state.activeId]));
   const exportConversation = useApp((state) => state.exportConversation);
   const exportAll = useApp((state) => state.exportAll);
   const importConversations = useApp((state) => state.importConversations);

@@ -1,28 +1,29 @@
-import { useEffect, useMemo, useRef } from 'react';
-import { pathTo, siblingsOf } from '../chat/message-tree';
+import { useEffect, useRef } from 'react';
 import { useApp } from '../store/context';
+import { selectLastShown, selectShownIds, selectShownVersions } from '../store/selectors';
 import { MessageView } from './MessageView';
 
-/** The branch of the active conversation that is on screen; each message carries data-message-role. */
-export function MessageList() {
-  const conversation = useApp((state) => state.conversations[state.activeId]);
-  const messages = useMemo(() => pathTo(conversation.messages, conversation.leafId), [conversation.messages, conversation.leafId]);
-  const versions = useMemo(
-    () =>
-      messages.map((message) => {
-        const siblings = siblingsOf(conversation.messages, message.id);
-        return { index: siblings.indexOf(message), count: siblings.length };
-      }),
-    [messages, conversation.messages],
-  );
+/** Keeps the end of the conversation in view as messages arrive and the last one grows. */
+function ScrollToEnd({ count }: { count: number }) {
   const end = useRef<HTMLDivElement>(null);
-  const last = messages.at(-1);
-
+  const lastContent = useApp((state) => selectLastShown(state)?.content);
   useEffect(() => {
     end.current?.scrollIntoView({ block: 'end' });
-  }, [messages.length, last?.content]);
+  }, [count, lastContent]);
+  return <div ref={end} />;
+}
 
-  if (messages.length === 0) {
+/**
+ * The branch of the active conversation that is on screen; each message carries data-message-role. It re-renders only
+ * when the branch changes: each message follows its own record (see MessageView).
+ */
+export function MessageList() {
+  const ids = useApp(selectShownIds);
+  const versions = useApp(selectShownVersions);
+  const generating = useApp((state) => state.generating);
+  const modelReady = useApp((state) => state.model !== null && state.loadStatus !== 'loading');
+  const renderMarkdown = useApp((state) => state.renderMarkdown);
+  if (ids.length === 0) {
     return (
       <div className="empty-chat">
         <p>Load a model, then say hello. Everything runs in this tab; nothing you type leaves your device.</p>
@@ -31,15 +32,19 @@ export function MessageList() {
   }
   return (
     <div className="messages" role="log" aria-label="Conversation">
-      {messages.map((message, index) => (
+      {ids.map((id, index) => (
         <MessageView
-          key={message.id}
-          message={message}
+          key={id}
+          id={id}
+          isLeaf={index === ids.length - 1}
           versionIndex={versions[index].index}
           versionCount={versions[index].count}
+          generating={generating}
+          modelReady={modelReady}
+          renderMarkdown={renderMarkdown}
         />
       ))}
-      <div ref={end} />
+      <ScrollToEnd count={ids.length} />
     </div>
   );
 }

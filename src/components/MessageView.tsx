@@ -3,7 +3,8 @@ import { splitReasoning } from '../chat/reasoning';
 import type { MessageStatus, StoredMessage } from '../chat/types';
 import { formatSeconds } from '../format';
 import { canContinue } from '../store/chat-slice';
-import { useApp } from '../store/context';
+import { useApp, useGetState } from '../store/context';
+import { selectMessage } from '../store/selectors';
 import { CopyButton } from './CopyButton';
 import { MarkdownView } from './MarkdownView';
 import { MessageEditor } from './MessageEditor';
@@ -27,18 +28,12 @@ function StatsLine({ message }: { message: StoredMessage }) {
 }
 
 /** Where a message stands among its versions (the siblings an edit or a regeneration made). */
-interface VersionPosition {
-  index: number;
-  count: number;
-}
-
-function BranchSwitcher({ message, version: { index, count } }: { message: StoredMessage; version: VersionPosition }) {
-  const switchBranch = useApp((state) => state.switchBranch);
-  const generating = useApp((state) => state.generating);
+function BranchSwitcher({ id, index, count, generating }: { id: string; index: number; count: number; generating: boolean }) {
+  const getState = useGetState();
   if (count < 2) return null;
   return (
     <div className="branches" role="group" aria-label="Versions">
-      <button type="button" aria-label="Previous version" disabled={generating || index === 0} onClick={() => switchBranch(message.id, -1)}>
+      <button type="button" aria-label="Previous version" disabled={generating || index === 0} onClick={() => getState().switchBranch(id, -1)}>
         ‹
       </button>
       <span>
@@ -48,7 +43,7 @@ function BranchSwitcher({ message, version: { index, count } }: { message: Store
         type="button"
         aria-label="Next version"
         disabled={generating || index === count - 1}
-        onClick={() => switchBranch(message.id, 1)}
+        onClick={() => getState().switchBranch(id, 1)}
       >
         ›
       </button>
@@ -56,8 +51,16 @@ function BranchSwitcher({ message, version: { index, count } }: { message: Store
   );
 }
 
-function ReplyContent({ content, streaming }: { content: string; streaming: boolean }) {
-  const renderMarkdown = useApp((state) => state.renderMarkdown);
+/** Memoized: the buttons of every message change when a reply starts or ends, their text does not. */
+const ReplyContent = memo(function ReplyContent({
+  content,
+  streaming,
+  renderMarkdown,
+}: {
+  content: string;
+  streaming: boolean;
+  renderMarkdown: boolean;
+}) {
   if (!renderMarkdown) return <div className="content plain">{content}</div>;
   const { reasoning, answer, thinking } = splitReasoning(content);
   return (
@@ -73,25 +76,43 @@ function ReplyContent({ content, streaming }: { content: string; streaming: bool
       </div>
     </>
   );
-}
+});
 
-/** One message: its text, its status and stats, and what can be done with it. */
-export const MessageView = memo(function MessageView({
-  message,
-  versionIndex,
-  versionCount,
-}: {
-  message: StoredMessage;
+interface MessageViewProps {
+  id: string;
+  /** The last message of the branch on screen. */
+  isLeaf: boolean;
   versionIndex: number;
   versionCount: number;
-}) {
+  // What every message on screen shares, read once by the list rather than watched by each of a thousand messages.
+  generating: boolean;
+  modelReady: boolean;
+  renderMarkdown: boolean;
+}
+
+/**
+ * One message of the conversation on screen, by id: it follows its own record in the store (its only subscription), so
+ * a streamed piece of a reply re-renders that reply alone.
+ */
+export const MessageView = memo(function MessageView(props: MessageViewProps) {
+  const message = useApp(selectMessage(props.id));
+  if (!message) return null;
+  return <MessageBody message={message} {...props} />;
+});
+
+/** A message: its text, its status and stats, and what can be done with it. */
+function MessageBody({
+  message,
+  isLeaf,
+  versionIndex,
+  versionCount,
+  generating,
+  modelReady,
+  renderMarkdown,
+}: MessageViewProps & { message: StoredMessage }) {
   const [editing, setEditing] = useState(false);
-  const generating = useApp((state) => state.generating);
-  const regenerate = useApp((state) => state.regenerate);
-  const continueReply = useApp((state) => state.continueReply);
-  const continuable = useApp((state) => canContinue(message, state.conversations[state.activeId].leafId));
-  const deleteBranch = useApp((state) => state.deleteBranch);
-  const modelReady = useApp((state) => state.model !== null && state.loadStatus !== 'loading');
+  const getState = useGetState();
+  const continuable = canContinue(message, isLeaf ? message.id : null);
   const streaming = message.status === 'streaming';
   const who = message.role === 'user' ? 'You' : 'Assistant';
 
@@ -102,7 +123,7 @@ export const MessageView = memo(function MessageView({
       ) : message.role === 'user' ? (
         <div className="content plain">{message.content}</div>
       ) : (
-        <ReplyContent content={message.content} streaming={streaming} />
+        <ReplyContent content={message.content} streaming={streaming} renderMarkdown={renderMarkdown} />
       )}
       {STATUS_LABEL[message.status] && <p className="message-status">{STATUS_LABEL[message.status]}</p>}
       {message.droppedMessages !== undefined && (
@@ -120,7 +141,7 @@ export const MessageView = memo(function MessageView({
       <StatsLine message={message} />
       {!editing && (
         <div className="message-actions">
-          <BranchSwitcher message={message} version={{ index: versionIndex, count: versionCount }} />
+          <BranchSwitcher id={message.id} index={versionIndex} count={versionCount} generating={generating} />
           <CopyButton label={`Copy ${message.role === 'user' ? 'your message' : 'reply'}`} text={() => message.content} />
           {message.role === 'user' ? (
             <button type="button" onClick={() => setEditing(true)} disabled={generating}>
@@ -128,11 +149,11 @@ export const MessageView = memo(function MessageView({
             </button>
           ) : (
             <>
-              <button type="button" onClick={() => void regenerate(message.id)} disabled={generating || !modelReady}>
+              <button type="button" onClick={() => void getState().regenerate(message.id)} disabled={generating || !modelReady}>
                 Regenerate
               </button>
               {continuable && (
-                <button type="button" onClick={() => void continueReply(message.id)} disabled={generating || !modelReady}>
+                <button type="button" onClick={() => void getState().continueReply(message.id)} disabled={generating || !modelReady}>
                   Continue
                 </button>
               )}
@@ -141,7 +162,7 @@ export const MessageView = memo(function MessageView({
           <button
             type="button"
             aria-label={`Delete this ${message.role === 'user' ? 'message' : 'reply'} and what follows`}
-            onClick={() => void deleteBranch(message.id)}
+            onClick={() => void getState().deleteBranch(message.id)}
             disabled={generating}
           >
             Delete
@@ -150,4 +171,4 @@ export const MessageView = memo(function MessageView({
       )}
     </article>
   );
-});
+}

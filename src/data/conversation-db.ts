@@ -1,64 +1,119 @@
-import { del, get, promisifyRequest, set, values, type UseStore } from 'idb-keyval';
-import { createKeyValueStore } from '../../workers/key-value-store';
+import { promisifyRequest } from 'idb-keyval';
+import { databaseOpener, type StorageBackend } from '../../workers/key-value-store';
 import type { Conversation, StoredMessage } from '../chat/types';
 import { SyncChannel, type ConversationChange } from './sync-channel';
+import {
+  CHATS,
+  DATABASE_VERSION,
+  MESSAGES,
+  MESSAGES_BY_CONVERSATION,
+  restoreConversation,
+  upgradeConversationDatabase,
+  type ConversationRecord,
+  type MessageRecord,
+} from './conversation-records';
 
 export type ConversationPatch = Partial<Pick<Conversation, 'title' | 'settings' | 'model' | 'leafId' | 'updatedAt'>>;
 
+/** The parts of a conversation another tab changed: its fields, and the messages it wrote or removed. */
+export interface ConversationParts {
+  record: ConversationRecord;
+  /** The listed messages as stored now; a listed id missing here was removed. */
+  messages: Record<string, StoredMessage>;
+}
+
 /**
- * Conversations in IndexedDB, one record per conversation, in a database of their own (apart from the model store).
- * Every change is a read-modify-write inside one transaction that touches only what changed — one message, a few
- * fields — so two tabs working on the same conversation add to it instead of overwriting each other. After each write
- * the other tabs are told which conversation to re-read.
+ * Conversations in IndexedDB, in a database of their own (apart from the model store): each conversation's fields in
+ * one record, each of its messages in a record of its own (see conversation-records.ts). Every change is one
+ * transaction that writes only what changed — a streamed reply rewrites its one message record, a rename the
+ * conversation's fields — so two tabs working on the same conversation add to it instead of overwriting each other, and
+ * a save costs the same in a chat of ten messages as in one of thousands. After each write the other tabs are told
+ * which conversation, and which of its messages, to re-read.
  */
 export class ConversationDb {
-  constructor(
-    private readonly store: UseStore = createKeyValueStore('airgap-chat-conversations', 'conversations'),
-    private readonly channel = new SyncChannel(),
-  ) {}
+  private readonly database: () => Promise<IDBDatabase>;
 
-  async list(): Promise<Conversation[]> {
-    return (await values<Conversation | undefined>(this.store)).filter((c): c is Conversation => c !== undefined);
+  constructor(
+    name = 'airgap-chat-conversations',
+    private readonly channel = new SyncChannel(),
+    backend?: () => Promise<StorageBackend>,
+  ) {
+    this.database = databaseOpener(name, upgradeConversationDatabase, DATABASE_VERSION, backend);
   }
 
-  get(id: string): Promise<Conversation | undefined> {
-    return get<Conversation>(id, this.store);
+  async list(): Promise<Conversation[]> {
+    const [records, messages] = await this.read((conversations, messageStore) => [
+      conversations.getAll() as IDBRequest<ConversationRecord[]>,
+      messageStore.getAll() as IDBRequest<MessageRecord[]>,
+    ]);
+    const byConversation = new Map<string, MessageRecord[]>();
+    for (const message of messages) {
+      const group = byConversation.get(message.conversationId);
+      if (group) group.push(message);
+      else byConversation.set(message.conversationId, [message]);
+    }
+    return records.map((record) => restoreConversation(record, byConversation.get(record.id) ?? []));
+  }
+
+  async get(id: string): Promise<Conversation | undefined> {
+    const [record, messages] = await this.read((conversations, messageStore) => [
+      conversations.get(id) as IDBRequest<ConversationRecord | undefined>,
+      messageStore.index(MESSAGES_BY_CONVERSATION).getAll(id) as IDBRequest<MessageRecord[]>,
+    ]);
+    return record ? restoreConversation(record, messages) : undefined;
+  }
+
+  /** A conversation's fields and the messages `messageIds` as stored now; undefined when it is gone. */
+  async getParts(id: string, messageIds: string[]): Promise<ConversationParts | undefined> {
+    const [record, ...messages] = await this.read((conversations, messageStore) => [
+      conversations.get(id) as IDBRequest<ConversationRecord | undefined>,
+      ...messageIds.map((messageId) => messageStore.get([id, messageId]) as IDBRequest<MessageRecord | undefined>),
+    ]);
+    if (!record) return undefined;
+    const found = messages.filter((message): message is MessageRecord => message !== undefined);
+    const { messages: restored, ...rest } = restoreConversation(record as ConversationRecord, found as MessageRecord[]);
+    return { record: rest, messages: restored };
   }
 
   /** Writes a whole conversation: a new one, or one that was imported. */
-  async put(conversation: Conversation): Promise<void> {
-    await set(conversation.id, conversation, this.store);
-    this.announce({ kind: 'saved', id: conversation.id });
+  put(conversation: Conversation): Promise<void> {
+    return this.putAll([conversation]);
   }
 
   /** Writes several whole conversations in one transaction: all of them or, on failure, none. */
   async putAll(conversations: Conversation[]): Promise<void> {
-    await this.store('readwrite', (store) => {
-      for (const conversation of conversations) store.put(conversation, conversation.id);
-      return promisifyRequest(store.transaction);
+    await this.write((conversationStore, messageStore) => {
+      for (const { messages, ...record } of conversations) {
+        conversationStore.put(record);
+        for (const message of Object.values(messages)) messageStore.put({ ...message, conversationId: record.id });
+      }
     });
     for (const conversation of conversations) this.announce({ kind: 'saved', id: conversation.id });
   }
 
-  /** Adds or replaces one message and updates the conversation's fields; other messages stay as stored. */
+  /** Adds or replaces one message and changes the conversation's fields that `patch` changes; nothing else is written. */
   saveMessage(id: string, message: StoredMessage, patch: ConversationPatch = {}): Promise<void> {
-    return this.modify(id, (stored) => ({ ...stored, ...patch, messages: { ...stored.messages, [message.id]: message } }));
+    return this.modify(id, [message.id], patch, (messageStore) => messageStore.put({ ...message, conversationId: id }));
   }
 
   patch(id: string, patch: ConversationPatch): Promise<void> {
-    return this.modify(id, (stored) => ({ ...stored, ...patch }));
+    return this.modify(id, [], patch, () => {});
   }
 
   removeMessages(id: string, messageIds: string[], patch: ConversationPatch): Promise<void> {
-    return this.modify(id, (stored) => {
-      const messages = { ...stored.messages };
-      for (const messageId of messageIds) delete messages[messageId];
-      return { ...stored, ...patch, messages };
+    return this.modify(id, messageIds, patch, (messageStore) => {
+      for (const messageId of messageIds) messageStore.delete([id, messageId]);
     });
   }
 
   async remove(id: string): Promise<void> {
-    await del(id, this.store);
+    await this.write((conversationStore, messageStore) => {
+      conversationStore.delete(id);
+      const keys = messageStore.index(MESSAGES_BY_CONVERSATION).getAllKeys(id);
+      keys.onsuccess = () => {
+        for (const key of keys.result) messageStore.delete(key);
+      };
+    });
     this.announce({ kind: 'deleted', id });
   }
 
@@ -66,19 +121,52 @@ export class ConversationDb {
     return this.channel.subscribe(listener);
   }
 
-  /** Changes a stored conversation in one transaction; one that another tab deleted stays deleted. */
-  private async modify(id: string, change: (stored: Conversation) => Conversation): Promise<void> {
-    await this.store('readwrite', (store) => {
-      const request = store.get(id) as IDBRequest<Conversation | undefined>;
+  /**
+   * Changes a stored conversation in one transaction: `change` writes its messages, and its fields are written only if
+   * `patch` changes one of them. A conversation another tab deleted stays deleted.
+   */
+  private async modify(
+    id: string,
+    messageIds: string[],
+    patch: ConversationPatch,
+    change: (messageStore: IDBObjectStore) => void,
+  ): Promise<void> {
+    await this.write((conversationStore, messageStore) => {
+      const request = conversationStore.get(id) as IDBRequest<ConversationRecord | undefined>;
       request.onsuccess = () => {
-        if (request.result) store.put(change(request.result), id);
+        const stored = request.result;
+        if (!stored) return;
+        change(messageStore);
+        if (changes(stored, patch)) conversationStore.put({ ...stored, ...patch });
       };
-      return promisifyRequest(store.transaction);
     });
-    this.announce({ kind: 'saved', id });
+    this.announce({ kind: 'saved', id, messageIds });
+  }
+
+  /** Runs `requests` in one read-only transaction and gives their results once it completes. */
+  private async read<T extends unknown[]>(
+    requests: (conversations: IDBObjectStore, messages: IDBObjectStore) => { [K in keyof T]: IDBRequest<T[K]> },
+  ): Promise<T> {
+    const transaction = (await this.database()).transaction([CHATS, MESSAGES], 'readonly');
+    const pending = requests(transaction.objectStore(CHATS), transaction.objectStore(MESSAGES));
+    await promisifyRequest(transaction);
+    return pending.map((request) => request.result) as T;
+  }
+
+  private async write(writes: (conversations: IDBObjectStore, messages: IDBObjectStore) => void): Promise<void> {
+    const transaction = (await this.database()).transaction([CHATS, MESSAGES], 'readwrite');
+    writes(transaction.objectStore(CHATS), transaction.objectStore(MESSAGES));
+    await promisifyRequest(transaction);
   }
 
   private announce(change: ConversationChange): void {
     this.channel.announce(change);
   }
+}
+
+/** Whether `patch` gives one of the record's fields another value. */
+function changes(record: ConversationRecord, patch: ConversationPatch): boolean {
+  return Object.entries(patch).some(
+    ([key, value]) => JSON.stringify(record[key as keyof ConversationPatch]) !== JSON.stringify(value),
+  );
 }

@@ -2,6 +2,8 @@
 export interface ConversationChange {
   kind: 'saved' | 'deleted';
   id: string;
+  /** When set, only these messages (written or removed) and the conversation's fields changed. */
+  messageIds?: string[];
 }
 
 const CHANNEL_NAME = 'airgap-chat-conversations';
@@ -34,5 +36,10 @@ export class SyncChannel {
 
 function isChange(data: unknown): data is ConversationChange {
   const change = data as Partial<ConversationChange> | null;
-  return typeof change?.id === 'string' && (change.kind === 'saved' || change.kind === 'deleted');
+  const messageIds = change?.messageIds;
+  return (
+    typeof change?.id === 'string' &&
+    (change.kind === 'saved' || change.kind === 'deleted') &&
+    (messageIds === undefined || (Array.isArray(messageIds) && messageIds.every((id) => typeof id === 'string')))
+  );
 }

@@ -40,7 +40,7 @@ function setUp(config: Partial<AppConfig> = {}, ancestorOrigin: string | null = 
   const store = createAppStore({
     engine,
     config: fullConfig,
-    conversationDb: new ConversationDb(createStore(`bridge-chats-${databases}`, 'conversations')),
+    conversationDb: new ConversationDb(`bridge-chats-${databases}`),
     preferencesDb: new PreferencesDb(createStore(`bridge-preferences-${databases}`, 'preferences')),
   });
   let listener: ((event: MessageEvent) => void) | null = null;

@@ -1,5 +1,5 @@
 import { isCancellation, type ChatMessage } from '../../workers/protocol';
-import { pathTo, switchBranch } from '../chat/message-tree';
+import { keepTreeIndex, pathTo, switchBranch } from '../chat/message-tree';
 import { newId, titleFrom, type Conversation, type StoredMessage } from '../chat/types';
 import { holdWhileWriting } from '../data/live-replies';
 import { FrameBatcher, throttled } from './frame-batcher';
@@ -69,12 +69,18 @@ export const createChatSlice: SliceCreator<ChatSlice> =
           }),
       );
 
-    const updateMessage = (conversationId: string, id: string, change: (message: StoredMessage) => Partial<StoredMessage>) =>
+    /** Changes a message's text, status or stats (never its place in the tree). */
+    const updateMessage = (
+      conversationId: string,
+      id: string,
+      change: (message: StoredMessage) => Partial<Omit<StoredMessage, 'id' | 'parentId' | 'createdAt'>>,
+    ) =>
       set((state) => {
         const conversation = state.conversations[conversationId];
         const message = conversation?.messages[id];
         if (!message) return {};
         const messages = { ...conversation.messages, [id]: { ...message, ...change(message) } };
+        keepTreeIndex(conversation.messages, messages);
         return { conversations: { ...state.conversations, [conversationId]: { ...conversation, messages } } };
       });
 

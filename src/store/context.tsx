@@ -19,6 +19,14 @@ export function useApp<T>(selector: (state: AppState) => T): T {
   return useStore(useAppContext().store, selector);
 }
 
+/**
+ * The store's current state, read when called (in an event handler) rather than watched: for actions, which never
+ * change, so that a component does not subscribe to the store only to call one.
+ */
+export function useGetState(): () => AppState {
+  return useAppContext().store.getState;
+}
+
 export function useConfig(): AppConfig {
   return useAppContext().config;
 }

@@ -1,7 +1,8 @@
 import type { GenerationSettings } from '../../workers/protocol';
 import { removeBranch } from '../chat/message-tree';
-import { emptyConversation, type Conversation, type ConversationSettings } from '../chat/types';
-import { ConversationDb } from '../data/conversation-db';
+import { emptyConversation, hasMessages, type Conversation, type ConversationSettings } from '../chat/types';
+import { ConversationDb, type ConversationParts } from '../data/conversation-db';
+import type { ConversationChange } from '../data/sync-channel';
 import { toExportFile, toMarkdown } from '../data/conversation-export';
 import { repliesBeingWritten } from '../data/live-replies';
 import type { SliceCreator } from './types';
@@ -47,17 +48,25 @@ export interface ConversationsSlice {
   reportStorageError: (error: unknown) => void;
 }
 
+export function normalizedQuery(searchQuery: string): string {
+  return searchQuery.trim().toLowerCase();
+}
+
+/** Whether a conversation's title or the text of one of its messages holds `query` (normalized: see above). */
+export function matchesSearch(conversation: Conversation, query: string): boolean {
+  if (!query || conversation.title.toLowerCase().includes(query)) return true;
+  for (const id in conversation.messages) if (conversation.messages[id].content.toLowerCase().includes(query)) return true;
+  return false;
+}
+
+export function newestFirst(conversations: Conversation[]): Conversation[] {
+  return conversations.sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
 /** Conversations on screen, newest first, narrowed by the search box (titles and message text). */
 export function listConversations(state: Pick<ConversationsSlice, 'conversations' | 'searchQuery'>): Conversation[] {
-  const query = state.searchQuery.trim().toLowerCase();
-  return Object.values(state.conversations)
-    .filter(
-      (conversation) =>
-        !query ||
-        conversation.title.toLowerCase().includes(query) ||
-        Object.values(conversation.messages).some((message) => message.content.toLowerCase().includes(query)),
-    )
-    .sort((a, b) => b.updatedAt - a.updatedAt);
+  const query = normalizedQuery(state.searchQuery);
+  return newestFirst(Object.values(state.conversations).filter((conversation) => matchesSearch(conversation, query)));
 }
 
 function fileSafe(title: string): string {
@@ -73,6 +82,16 @@ function markInterrupted(conversation: Conversation, live: Set<string>): Convers
   return { ...conversation, messages };
 }
 
+/** `local` with the stored fields and the stored state of messages `messageIds` (a missing one was removed). */
+function withParts(local: Conversation, parts: ConversationParts, messageIds: string[]): Conversation {
+  const messages = { ...local.messages };
+  for (const messageId of messageIds) {
+    if (parts.messages[messageId]) messages[messageId] = parts.messages[messageId];
+    else delete messages[messageId];
+  }
+  return { ...parts.record, messages };
+}
+
 export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps) => (set, get) => {
   const db = deps.conversationDb ?? new ConversationDb();
   const first = emptyConversation('');
@@ -86,15 +105,20 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
     );
   };
 
-  /** Another tab changed a conversation: take the stored copy, but keep a reply this tab is still writing. */
-  const reread = async (id: string) => {
-    const stored = await db.get(id);
+  /**
+   * Another tab changed a conversation: take the stored copy of what it changed (all of it when it did not say what),
+   * but keep a reply this tab is still writing.
+   */
+  const reread = async ({ id, messageIds }: ConversationChange) => {
+    const partial = messageIds && get().conversations[id] ? messageIds : null;
+    const [stored, live] = await Promise.all([partial ? db.getParts(id, partial) : db.get(id), repliesBeingWritten()]);
     if (!stored) return;
-    const live = await repliesBeingWritten();
     set((state) => {
       const local = state.conversations[id];
+      const current = 'record' in stored ? local && withParts(local, stored, partial ?? []) : stored;
+      if (!current) return {};
       const writing = state.writingReplyId && local?.messages[state.writingReplyId];
-      const merged = markInterrupted(stored, live);
+      const merged = markInterrupted(current, live);
       return {
         conversations: {
           ...state.conversations,
@@ -122,7 +146,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
     hydrate: async () => {
       db.onChange((change) => {
         if (change.kind === 'deleted') forget(change.id);
-        else void reread(change.id).catch((error: unknown) => get().reportStorageError(error));
+        else void reread(change).catch((error: unknown) => get().reportStorageError(error));
       });
       try {
         const [stored, live] = await Promise.all([db.list(), repliesBeingWritten()]);
@@ -130,7 +154,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
         set((state) => ({ conversations: { ...state.conversations, ...conversations } }));
         const newest = listConversations({ conversations, searchQuery: '' })[0];
         const draft = get().conversations[get().activeId];
-        if (newest && Object.keys(draft.messages).length === 0) get().openConversation(newest.id);
+        if (newest && !hasMessages(draft)) get().openConversation(newest.id);
       } catch (error) {
         get().reportStorageError(error);
       }
@@ -248,7 +272,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
       try {
         if (get().unsavedId === id) {
           // The first message makes a new conversation worth storing, whole.
-          if (Object.keys(next.messages).length === 0) return;
+          if (!hasMessages(next)) return;
           set({ unsavedId: null });
           await db.put(next);
         } else {

@@ -6,6 +6,8 @@ import { effectiveSettings } from './settings-slice';
 import { listConversations } from './conversations-slice';
 import { canContinue, toPrompt } from './chat-slice';
 import { pathTo } from '../chat/message-tree';
+import type { Conversation } from '../chat/types';
+import { createListedIdsSelector, selectMessage, selectShownIds, selectShownVersions } from './selectors';
 import { ConversationDb } from '../data/conversation-db';
 import { PreferencesDb } from '../data/preferences';
 import type { CallOptions, EngineApi } from '../engine-client';
@@ -65,7 +67,7 @@ class ManualEngine implements EngineApi {
 let databases = 0;
 
 /** A store over a fresh IndexedDB database (fake-indexeddb), as a new browser profile would have. */
-function setUp(db = new ConversationDb(createStore(`chats-${++databases}`, 'conversations'))) {
+function setUp(db = new ConversationDb(`chats-${++databases}`)) {
   const engine = new ManualEngine();
   const store = createAppStore({
     engine,
@@ -388,8 +390,8 @@ describe('conversations slice', () => {
 
   it('hears another tab’s changes over the broadcast channel', async () => {
     const shared = `chats-${++databases}`;
-    const tabA = setUp(new ConversationDb(createStore(shared, 'conversations')));
-    const tabB = setUp(new ConversationDb(createStore(shared, 'conversations')));
+    const tabA = setUp(new ConversationDb(shared));
+    const tabB = setUp(new ConversationDb(shared));
     await tabA.store.getState().hydrate();
     await tabB.store.getState().hydrate();
     await loadModel(tabA);
@@ -399,6 +401,118 @@ describe('conversations slice', () => {
     await tabB.store.getState().renameConversation(id, 'Renamed in B');
     await eventually(() => expect(tabA.store.getState().conversations[id].title).toBe('Renamed in B'));
     expect(Object.keys(tabA.store.getState().conversations[id].messages)).toHaveLength(2);
+  });
+});
+
+describe('saving and rendering cost, whatever the length of the chat', () => {
+  /** Streams `pieces` into the reply to `question`, waiting for a save after each, and returns what the saves put. */
+  async function streamWithSaves(setup: Setup, question: string, pieces: string[]) {
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put');
+    const sending = setup.store.getState().send(question);
+    await eventually(() => expect(setup.engine.calls.some((c) => c.type === 'generate' && !c.settled)).toBe(true));
+    const call = setup.engine.last('generate');
+    const onProgress = call.options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
+    let text = '';
+    for (const piece of pieces) {
+      onProgress({ text: piece, generatedTokens: 1 });
+      text += piece;
+      const { activeId } = setup.store.getState();
+      await eventually(async () => {
+        const stored = await setup.db.get(activeId);
+        expect(Object.values(stored!.messages).some((m) => m.content === text)).toBe(true);
+      });
+    }
+    call.resolve({ text, stats, droppedMessages: 0 });
+    await sending;
+    const writes = put.mock.contexts.map((store, index) => ({ store: (store as IDBObjectStore).name, value: put.mock.calls[index][0] }));
+    put.mockRestore();
+    return writes;
+  }
+
+  it('a streamed reply writes its own message record at each save, and the chat’s fields only when they change', { timeout: 20_000 }, async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    for (let turn = 0; turn < 20; turn++) await answer(setup, `answer ${turn}`, setup.store.getState().send(`question ${turn}`));
+    const writes = await streamWithSaves(setup, 'one more', ['Streamed ', 'in ', 'three saves']);
+
+    const conversation = setup.store.getState().conversations[setup.store.getState().activeId];
+    const [question, reply] = pathTo(conversation.messages, conversation.leafId).slice(-2);
+    const messageWrites = writes.filter((write) => write.store === 'messages');
+    const chatWrites = writes.filter((write) => write.store === 'chats');
+    expect(messageWrites.length + chatWrites.length, 'nothing else is written').toBe(writes.length);
+    // The question once, the reply when it starts, at each of the three saves and when it ends.
+    expect(messageWrites.map((write) => (write.value as { id: string }).id)).toEqual([question.id, ...Array(5).fill(reply.id)]);
+    // The chat's fields: once for the question (its new leaf and time), once for the reply (its new leaf).
+    expect(chatWrites).toHaveLength(2);
+    expect(chatWrites.every((write) => !('messages' in (write.value as object)))).toBe(true);
+    expect((await setup.db.get(conversation.id))?.messages[reply.id].content).toBe('Streamed in three saves');
+  });
+
+  it('a streamed delta leaves the branch, the versions, the other messages and the chat list as they were', async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    await answer(setup, 'first answer', setup.store.getState().send('first question'));
+    const listed = createListedIdsSelector();
+    const sending = setup.store.getState().send('second question');
+    await eventually(() => expect(setup.engine.calls.some((c) => c.type === 'generate' && !c.settled)).toBe(true));
+    const onProgress = setup.engine.last('generate').options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
+    onProgress({ text: 'Hel', generatedTokens: 1 });
+    await eventually(() => expect(shownMessages(setup).at(-1)?.content).toBe('Hel'));
+    const before = setup.store.getState();
+    const firstId = shownMessages(setup)[0].id;
+    onProgress({ text: 'lo', generatedTokens: 2 });
+    await eventually(() => expect(shownMessages(setup).at(-1)?.content).toBe('Hello'));
+    const after = setup.store.getState();
+    expect(after.conversations).not.toBe(before.conversations);
+    expect(selectShownIds(after)).toBe(selectShownIds(before));
+    expect(selectShownVersions(after)).toBe(selectShownVersions(before));
+    expect(selectMessage(firstId)(after)).toBe(selectMessage(firstId)(before));
+    expect(listed(after)).toBe(listed(before));
+    setup.engine.last('generate').resolve({ text: 'Hello', stats, droppedMessages: 0 });
+    await sending;
+  });
+
+  it('loads chats stored in the version-1 layout (one record per chat, messages inside) and keeps working on them', async () => {
+    const name = `chats-${++databases}`;
+    const old: Conversation = {
+      id: 'old-chat',
+      title: 'From before',
+      createdAt: 1,
+      updatedAt: 2,
+      settings: { systemPrompt: 'Be brief.', overrides: { temperature: 0.5 } },
+      model: null,
+      messages: {
+        q: { id: 'q', parentId: null, role: 'user', content: 'Old question', status: 'done', createdAt: 1 },
+        a: { id: 'a', parentId: 'q', role: 'assistant', content: 'Old answer', status: 'done', createdAt: 2 },
+        b: { id: 'b', parentId: 'q', role: 'assistant', content: 'Cut off', status: 'streaming', createdAt: 3 },
+      },
+      leafId: 'b',
+    };
+    // As version 1 of the app wrote it (idb-keyval's store: out-of-line keys, the whole conversation as the value).
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open(name, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('conversations').put(old, old.id);
+      request.onsuccess = () => {
+        request.result.close();
+        resolve();
+      };
+      request.onerror = () => reject(request.error);
+    });
+
+    const setup = setUp(new ConversationDb(name));
+    await setup.store.getState().hydrate();
+    expect(setup.store.getState().activeId).toBe('old-chat');
+    expect(branch(setup)).toEqual([
+      ['user', 'Old question', 'done'],
+      ['assistant', 'Cut off', 'interrupted'],
+    ]);
+    expect(setup.store.getState().conversations['old-chat'].settings).toEqual(old.settings);
+    await loadModel(setup);
+    setup.store.getState().switchBranch('b', -1);
+    await answer(setup, 'new answer', setup.store.getState().send('new question'));
+    const stored = await setup.db.get('old-chat');
+    expect(Object.keys(stored!.messages)).toHaveLength(5);
+    expect(pathTo(stored!.messages, stored!.leafId).map((m) => m.content)).toEqual(['Old question', 'Old answer', 'new question', 'new answer']);
   });
 });
 
