@@ -13,3 +13,30 @@ test('WebGPU: the software adapter runs the q4 weights and the reply equals the 
   expect(reply).toBe(expected.text);
   console.log(`[figures] WebGPU q4: ${await chat.loadedLine()} ${stats}`);
 });
+
+test('switching between WebGPU and WASM loads each in the onnxruntime build it runs best on, with the same replies', async ({ chat, page }) => {
+  test.setTimeout(300_000);
+  // onnxruntime's threads are workers started from its build's .mjs.
+  const runtimeThreads = () => page.workers().map((worker) => worker.url()).filter((url) => url.includes('ort-wasm-simd-threaded'));
+  await chat.showPlainText();
+  await chat.loadModel(TINY_CHAT);
+  await chat.waitForLoaded(TINY_CHAT);
+  await expect(chat.backend).toHaveText('WebGPU · q4');
+  expect(runtimeThreads().length).toBeGreaterThan(0);
+  expect(runtimeThreads().every((url) => url.includes('asyncify'))).toBe(true);
+
+  // The worker that runs WebGPU holds the asyncify build; WASM's plain build comes with a fresh worker.
+  await chat.openSettings();
+  await page.getByLabel('Device').selectOption('wasm');
+  await chat.loadModel(TINY_CHAT);
+  await expect(chat.backend).toHaveText(/^WASM · q8/, { timeout: 90_000 });
+  await expect.poll(() => runtimeThreads().length).toBeGreaterThan(0);
+  expect(runtimeThreads().some((url) => url.includes('asyncify'))).toBe(false);
+  const { reply } = await chat.ask('Hello');
+  expect(reply).toBe((await tinyChatReference([{ role: 'user', content: 'Hello' }])).text);
+
+  await page.getByLabel('Device').selectOption('webgpu');
+  await chat.loadModel(TINY_CHAT);
+  await expect(chat.backend).toHaveText('WebGPU · q4', { timeout: 90_000 });
+  await expect(chat.alerts).toHaveCount(0);
+});

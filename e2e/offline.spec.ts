@@ -18,7 +18,8 @@ test('after one visit the app opens with the server stopped and chats with the s
     const cached = await cachedPaths(page);
     expect(cached).toContain('/index.html');
     ortFiles = cached.filter((path) => /ort-wasm-simd-threaded.*\.(wasm|mjs)$/.test(path));
-    expect(ortFiles, 'the ORT .wasm and .mjs are precached').toHaveLength(2);
+    // onnxruntime's plain build for WASM and its asyncify build for WebGPU, each a .wasm and its .mjs.
+    expect(ortFiles, 'both ORT builds are precached').toHaveLength(4);
     expect(cached).toContain('/config.json');
     expect(cached.filter((path) => /\.onnx|tokenizer/.test(path)), 'never model files in the service worker').toEqual([]);
   } finally {
@@ -32,7 +33,7 @@ test('after one visit the app opens with the server stopped and chats with the s
     await expect(chat.alerts).toHaveCount(0);
     // The server is gone, yet the engine's onnxruntime-web files still load (from the service worker).
     const statuses = await page.evaluate((paths) => Promise.all(paths.map(async (path) => (await fetch(path)).status)), ortFiles);
-    expect(statuses).toEqual([200, 200]);
+    expect(statuses).toEqual(ortFiles.map(() => 200));
 
     // The stored model loads and answers, exactly as transformers.js in Node does.
     const hubRequestsBefore = hub.stats.requests.length;

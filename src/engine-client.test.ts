@@ -85,4 +85,21 @@ describe('WorkerEngineClient', () => {
     void client.call('inspect', ref);
     expect(workers[1].posted).toHaveLength(1);
   });
+
+  it('sends a load that needs the other onnxruntime build again to a fresh worker, once, with the calls still pending', async () => {
+    const { client, workers, restarts } = setUp();
+    const load = client.call('load', { ...ref, device: 'webgpu', dtype: 'auto' });
+    const inspect = client.call('inspect', ref);
+    const [loadRequest, inspectRequest] = workers[0].posted;
+    workers[0].answer({ type: 'error', id: loadRequest.id, error: new EngineError('runtime-switch', 'other build').toWire() });
+
+    expect(workers[0].terminated).toBe(true);
+    expect(workers[1].posted).toEqual([loadRequest, inspectRequest]);
+    expect(restarts()).toBe(0);
+    workers[1].answer({ type: 'result', id: inspectRequest.id, call: 'inspect', result: { repo: 'a/b', commit: null, offers: [] } });
+    await expect(inspect).resolves.toMatchObject({ repo: 'a/b' });
+    workers[1].answer({ type: 'error', id: loadRequest.id, error: new EngineError('runtime-switch', 'again').toWire() });
+    await expect(load).rejects.toMatchObject({ code: 'runtime-switch' });
+    expect(workers).toHaveLength(2);
+  });
 });

@@ -15,6 +15,9 @@ export interface EngineApi {
 }
 
 interface Pending {
+  request: WorkerRequest;
+  /** Already sent again to a fresh worker after a `runtime-switch`; a second one is an error. */
+  switched: boolean;
   resolve: (result: never) => void;
   reject: (error: EngineError) => void;
   onProgress?: (progress: never) => void;
@@ -42,10 +45,13 @@ export class WorkerEngineClient implements EngineApi {
     const { signal, onProgress } = options;
     if (signal?.aborted) return Promise.reject(new EngineError('cancelled', 'Cancelled.'));
     const id = this.nextId++;
+    const request = { type, id, params } as WorkerRequest;
     return new Promise<Calls[K]['result']>((resolve, reject) => {
       const onAbort = () => this.post({ type: 'cancel', id: this.nextId++, target: id });
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
+        request,
+        switched: false,
         resolve: ((result: Calls[K]['result']) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(result);
@@ -56,7 +62,7 @@ export class WorkerEngineClient implements EngineApi {
         },
         onProgress: onProgress as Pending['onProgress'],
       });
-      this.post({ type, id, params } as WorkerRequest);
+      this.post(request);
     });
   }
 
@@ -88,6 +94,17 @@ export class WorkerEngineClient implements EngineApi {
     this.onRestart();
   }
 
+  /**
+   * A worker holds one onnxruntime build for its life; a load that needs the other one (WebGPU after WASM, or WASM's
+   * faster build after WebGPU) runs in a fresh worker. Nothing is lost: the model in the old worker was being replaced,
+   * and every call still pending there is sent again, with its id, to the new one.
+   */
+  private switchRuntime(): void {
+    this.worker.terminate();
+    this.worker = this.spawn();
+    for (const call of this.pending.values()) this.post(call.request);
+  }
+
   private failAll(error: EngineError): void {
     const pending = [...this.pending.values()];
     this.pending.clear();
@@ -106,6 +123,11 @@ export class WorkerEngineClient implements EngineApi {
         call.resolve(message.result as never);
         return;
       case 'error':
+        if (message.error.code === 'runtime-switch' && !call.switched) {
+          call.switched = true;
+          this.switchRuntime();
+          return;
+        }
         this.pending.delete(message.id);
         call.reject(EngineError.fromWire(message.error));
         return;

@@ -30,7 +30,8 @@ import {
   type TokenDelta,
 } from './protocol';
 import { chooseChatTemplate, hasThinkingSwitch, noChatTemplate, renderChat } from './chat-template';
-import { configureRuntime } from './runtime-env';
+import { configureRuntime, needsFreshRuntime, startRuntime } from './runtime-env';
+import { timed } from './load-timing';
 import { fitToContext } from './context-window';
 import { prepareHistory, promptOpensReasoning } from './reasoning-history';
 import { TurnCache } from './turn-cache';
@@ -86,7 +87,7 @@ export class ChatEngine {
     signal: AbortSignal,
   ): Promise<LoadedModel> {
     const started = performance.now();
-    const manifest = await this.source.manifest(params, signal, params.refresh);
+    const manifest = await timed('manifest', () => this.source.manifest(params, signal, params.refresh));
     const layout = findWeightLayout(manifest.files);
     if (!layout) {
       throw new EngineError(
@@ -118,6 +119,10 @@ export class ChatEngine {
         `“${params.repo}” has no ${params.dtype} weights. It offers: ${offered.join(', ')}. Choose one of those in Settings.`,
       );
     }
+    if (needsFreshRuntime(candidates[0].device)) {
+      // The page's engine client answers this by loading in a fresh worker.
+      throw new EngineError('runtime-switch', 'This model runs best on another onnxruntime build than the one this worker started.');
+    }
     const threads = wasmThreadCount(capabilities);
     configureRuntime({ hubUrl: params.hubUrl, threads, cache: this.cache });
     await this.unload();
@@ -126,8 +131,8 @@ export class ChatEngine {
     const revision = manifest.commit;
     const downloadOptions = { chunkBytes: params.chunkBytes, stallSeconds: params.stallSeconds, signal, onProgress };
     // The tokenizer and template come first: a model that cannot chat is refused before gigabytes of weights.
-    await this.source.fetchShared(manifest, downloadOptions);
-    const tokenizer = await this.loadTokenizer(manifest, signal);
+    await timed('shared files', () => this.source.fetchShared(manifest, downloadOptions));
+    const tokenizer = await timed('tokenizer', () => this.loadTokenizer(manifest, signal));
     const generationDefaults = parseGenerationDefaults(await this.source.readJson(manifest, 'generation_config.json'));
     const fallbacks: string[] = [];
     let webgpuFailed = false;
@@ -135,7 +140,7 @@ export class ChatEngine {
       if (candidate.device === 'webgpu' && webgpuFailed) continue;
       const offer = layout.offers.find((entry) => entry.dtype === candidate.dtype)!;
       try {
-        await this.source.fetchModel(manifest, offer, downloadOptions);
+        await timed('weights', () => this.source.fetchModel(manifest, offer, downloadOptions));
       } catch (error) {
         if (!(error instanceof EngineError && error.code === 'file-not-found')) throw error;
         fallbacks.push(`${label(candidate)}: ${error.message}`);
@@ -143,18 +148,9 @@ export class ChatEngine {
       }
       onProgress(startingProgress(offer));
       try {
-        const model = await this.guard(signal, () =>
-          AutoModelForCausalLM.from_pretrained(params.repo, {
-            revision,
-            device: candidate.device,
-            dtype: candidate.dtype,
-            use_external_data_format: externalDataFormat(offer),
-            ...(layout.modelFileName === 'model' ? {} : { model_file_name: layout.modelFileName }),
-            progress_callback: readWholeFiles,
-          }),
-        );
+        const model = await timed('session', () => this.startModel(manifest, candidate, offer, layout.modelFileName, signal));
         yieldBetweenSteps(model);
-        await this.warmUp(model, tokenizer, signal);
+        await timed('warm-up', () => this.warmUp(model, tokenizer, signal));
         await this.source.markUsed(manifest, offer);
         const info: LoadedModel = {
           repo: params.repo,
@@ -334,6 +330,27 @@ export class ChatEngine {
       if (signal.aborted) throw cancelled();
       throw error;
     }
+  }
+
+  /** The model's session on the candidate's device, read from the stored files of the manifest's commit. */
+  private startModel(
+    manifest: Manifest,
+    candidate: BackendCandidate,
+    offer: DtypeOffer,
+    modelFileName: string,
+    signal: AbortSignal,
+  ): Promise<CausalLM> {
+    startRuntime(candidate.device);
+    return this.guard(signal, () =>
+      AutoModelForCausalLM.from_pretrained(manifest.repo, {
+        revision: manifest.commit,
+        device: candidate.device,
+        dtype: candidate.dtype,
+        use_external_data_format: externalDataFormat(offer),
+        ...(modelFileName === 'model' ? {} : { model_file_name: modelFileName }),
+        progress_callback: readWholeFiles,
+      }),
+    );
   }
 
   /** One token through the graph compiles WebGPU shaders and warms WASM, so the first real reply is not slowed. */

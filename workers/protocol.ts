@@ -229,6 +229,8 @@ export type ErrorCode =
   | 'busy'
   | 'generation-failed'
   | 'prompt-too-long'
+  /** The load needs another onnxruntime build than the worker started: the client retries it in a fresh worker. */
+  | 'runtime-switch'
   | 'internal';
 
 export interface WireError {

@@ -40,6 +40,20 @@ const shellPage = new NetworkFirst({
 registerRoute(new NavigationRoute(shellPage, { allowlist: [/\/(index\.html)?(\?.*)?$/] }));
 registerRoute(({ url }) => url.href === configUrl, new NetworkFirst({ cacheName: CONFIG_CACHE, networkTimeoutSeconds: NETWORK_TIMEOUT_SECONDS }));
 
+/**
+ * onnxruntime's WebAssembly is served by the HTTP cache (the server marks it immutable) whenever it answers, and from
+ * the precache only when it does not. Chromium keeps V8's compiled code for a response passed through from the
+ * network, keyed by its URL, but not for one made from Cache Storage: served from here, every new tab would compile
+ * the runtime afresh and run its first reply on baseline code.
+ */
+registerRoute(
+  ({ url }) => url.origin === self.location.origin && url.pathname.endsWith('.wasm'),
+  async ({ request }) => {
+    const response = await fetch(request).catch(() => null);
+    if (response?.ok) return response;
+    return (await matchPrecache(request.url)) ?? response ?? Response.error();
+  },
+);
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 // Take charge of the page that installed this worker, so it is covered (and can be offered updates) at once.

@@ -1,3 +1,4 @@
+import { measureSince } from '../load-timing';
 import type { ModelStore } from './model-store';
 
 export interface CachedFile {
@@ -42,11 +43,13 @@ export class StoreCache {
     const record = await this.store.getFile(file.key);
     if (!record?.complete || record.size !== file.size) return undefined;
     const store = this.store;
+    const started = performance.now();
     let index = 0;
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
         if (index >= record.chunks) {
           controller.close();
+          measureSince(`read ${file.path}`, started);
           return;
         }
         controller.enqueue(await store.getChunk(record.key, index++));
