@@ -110,7 +110,7 @@ export async function compareDownloads(page, target, { chunkBytes, runs }) {
     await cdp.send('HeapProfiler.collectGarbage');
     results.plain.push(await withHeapPeaks(cdp, () => page.evaluate((url) => /** @type {any} */ (window).bench.plainFetch(url), target.url)));
     await cdp.send('HeapProfiler.collectGarbage');
-    results.hashed.push(await withHeapPeaks(cdp, () => page.evaluate(([t, c]) => /** @type {any} */ (window).bench.hashedFetch(t, c), /** @type {const} */ ([target, chunkBytes]))));
+    results.hashed.push(await withHeapPeaks(cdp, () => page.evaluate((t) => /** @type {any} */ (window).bench.hashedFetch(t), target)));
     await cdp.send('HeapProfiler.collectGarbage');
     results.stored.push(await withHeapPeaks(cdp, () => page.evaluate(([t, c]) => /** @type {any} */ (window).bench.storeDownload(t, c), /** @type {const} */ ([target, chunkBytes]))));
   }

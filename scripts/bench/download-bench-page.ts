@@ -7,7 +7,7 @@ import { contentCheckFor } from '../../workers/model-store/content-check';
 import { downloadFile, type DownloadTarget } from '../../workers/model-store/file-download';
 import { ModelStore } from '../../workers/model-store/model-store';
 
-async function fetchAndDiscard(url: string, onBytes: (bytes: Uint8Array) => Promise<void> | void): Promise<{ bytes: number; ms: number }> {
+async function fetchAndDiscard(url: string, onBytes: (bytes: Uint8Array) => void): Promise<{ bytes: number; ms: number }> {
   const started = performance.now();
   const response = await fetch(url, { cache: 'no-store' });
   const reader = response.body!.getReader();
@@ -16,7 +16,7 @@ async function fetchAndDiscard(url: string, onBytes: (bytes: Uint8Array) => Prom
     const { done, value } = await reader.read();
     if (done) break;
     bytes += value.length;
-    await onBytes(value);
+    onBytes(value);
   }
   return { bytes, ms: performance.now() - started };
 }
@@ -25,10 +25,10 @@ function plainFetch(url: string): Promise<{ bytes: number; ms: number }> {
   return fetchAndDiscard(url, () => {});
 }
 
-async function hashedFetch(target: DownloadTarget, chunkBytes: number): Promise<{ bytes: number; ms: number }> {
-  const check = await contentCheckFor(target, { threadAbove: chunkBytes });
+async function hashedFetch(target: DownloadTarget): Promise<{ bytes: number; ms: number }> {
+  const check = await contentCheckFor(target);
   const result = await fetchAndDiscard(target.url, (bytes) => check.update(bytes));
-  if ((await check.digest()) !== target.sha256) throw new Error('the benchmark file hashed differently than the hub lists');
+  if (check.digest() !== target.sha256) throw new Error('the benchmark file hashed differently than the hub lists');
   return result;
 }
 

@@ -79,13 +79,9 @@ export async function downloadFile(target: DownloadTarget, options: FileDownload
     }
   }
   const writer = new ChunkWriter(store, existing && describes(existing, target) ? existing : freshRecord(target), options.chunkBytes);
-  const download = new FileDownload(target, options, writer, await contentCheckFor(target, { threadAbove: options.chunkBytes }));
-  try {
-    await download.resumeCheck();
-    await download.run();
-  } finally {
-    download.dispose();
-  }
+  const download = new FileDownload(target, options, writer, await contentCheckFor(target));
+  await download.resumeCheck();
+  await download.run();
 }
 
 class FileDownload {
@@ -102,7 +98,7 @@ class FileDownload {
   async resumeCheck(): Promise<void> {
     const { chunks, key } = this.writer.stored;
     try {
-      for (let index = 0; index < chunks; index++) await this.check.update(await this.options.store.getChunk(key, index));
+      for (let index = 0; index < chunks; index++) this.check.update(await this.options.store.getChunk(key, index));
     } catch {
       await this.restart();
     }
@@ -238,16 +234,15 @@ class FileDownload {
         await reader.cancel();
         return this.restart('the hub sent more bytes than the file has');
       }
+      this.check.update(bytes);
       await this.writer.append(bytes);
-      // Only now: the check may move the bytes to its own thread, and the writer has copied them.
-      await this.check.update(bytes);
       this.options.onProgress(this.writer.accepted, bytes.length);
     }
     if (this.writer.accepted < this.target.size) throw new TransientError('The connection closed early');
   }
 
   private async finish(): Promise<void> {
-    const actual = await this.check.digest();
+    const actual = this.check.digest();
     if (actual !== this.check.expected) {
       await this.writer.reset();
       this.options.onProgress(0, 0);
@@ -261,10 +256,6 @@ class FileDownload {
     await this.writer.complete();
   }
 
-  dispose(): void {
-    this.check.dispose();
-  }
-
   private async restart(reason?: string): Promise<void> {
     if (reason !== undefined && ++this.restarts > RESTART_LIMIT) {
       throw new EngineError(
@@ -273,8 +264,7 @@ class FileDownload {
       );
     }
     await this.writer.reset();
-    this.check.dispose();
-    this.check = await contentCheckFor(this.target, { threadAbove: this.options.chunkBytes });
+    this.check = await contentCheckFor(this.target);
     this.options.onProgress(0, 0);
   }
 }
