@@ -60,12 +60,13 @@ function reportParts(raw) {
   let streamTokens = NaN;
   for (const result of models) {
     const summaries = Object.fromEntries(Object.entries(result.runs).map(([runtime, list]) => [runtime, summarize(list)]));
-    const appWasm = result.runs.app[0]?.runtimeFiles.find((/** @type {string} */ f) => f.endsWith('.wasm')) ?? '';
-    // What the app loaded, not what it is expected to load: ort-wasm-simd-threaded[.asyncify|.jsep|.jspi]-<hash>.wasm
-    const appBuild = appWasm.match(/threaded\.(\w+)-/)?.[1] ?? (appWasm ? 'wasm' : '?');
+    const appWasm = result.runs.app[0]?.runtimeFiles.filter((/** @type {string} */ f) => f.endsWith('.wasm')) ?? [];
+    // What the app fetched, not what it is expected to load: ort-wasm-simd-threaded[.asyncify|.jsep|.jspi]-<hash>.wasm.
+    // The service worker's first install fetches every build it precaches, so more than one says nothing of which ran.
+    const appBuild = appWasm.length === 1 ? ` (${appWasm[0].match(/threaded\.(\w+)-/)?.[1] ?? 'wasm'} build)` : '';
     for (const [runtime, summary] of Object.entries(summaries)) {
       if (result.runs[runtime].length === 0) continue;
-      const label = runtime === 'app' ? `app (${appBuild} build)` : runtime;
+      const label = runtime === 'app' ? `app${appBuild}` : runtime;
       rows.push({ model: result.label, backend: runtime === 'onnxruntime-node' ? 'native CPU' : 'WASM', runtime: label, summary });
     }
     // The targets are judged on the first model.
