@@ -11,14 +11,14 @@ import type { Device } from './protocol';
  * loads by default); on the CPU the plain build decodes about a third faster, starts sooner and is half the size.
  * The webgpu frontend runs WASM sessions on the plain build unchanged, given its files through `wasmPaths`.
  */
-export type RuntimeBuild = 'plain' | 'asyncify';
+type RuntimeBuild = 'plain' | 'asyncify';
 
 const BUILD_FILES: Record<RuntimeBuild, { wasm: string; mjs: string }> = {
   plain: { wasm: plainWasmUrl, mjs: plainFactoryUrl },
   asyncify: { wasm: asyncifyWasmUrl, mjs: asyncifyFactoryUrl },
 };
 
-export function buildFor(device: Device): RuntimeBuild {
+function buildFor(device: Device): RuntimeBuild {
   return device === 'webgpu' ? 'asyncify' : 'plain';
 }
 
@@ -67,7 +67,7 @@ export function needsFreshRuntime(device: Device): boolean {
  * Picks the build for a session on `device` before its first session starts it; afterwards the started build stays
  * (the asyncify build also runs WASM sessions, so a fallback from WebGPU to WASM within one load still works).
  */
-export function startRuntime(device: Device): RuntimeBuild {
+export function startRuntime(device: Device): void {
   if (startedBuild === null) {
     startedBuild = buildFor(device);
     const files = BUILD_FILES[startedBuild];
@@ -77,5 +77,4 @@ export function startRuntime(device: Device): RuntimeBuild {
       mjs: new URL(files.mjs, self.location.href).href,
     };
   }
-  return startedBuild;
 }

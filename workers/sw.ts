@@ -42,9 +42,9 @@ registerRoute(({ url }) => url.href === configUrl, new NetworkFirst({ cacheName:
 
 /**
  * onnxruntime's WebAssembly is served by the HTTP cache (the server marks it immutable) whenever it answers, and from
- * the precache only when it does not. Chromium keeps V8's compiled code for a response passed through from the
- * network, keyed by its URL, but not for one made from Cache Storage: served from here, every new tab would compile
- * the runtime afresh and run its first reply on baseline code.
+ * the precache only when it does not. The aim: Chromium caches V8's compiled code for a response passed through from
+ * the network, keyed by its URL, and is not known to do so for one made from Cache Storage, so that a new tab need not
+ * compile the runtime afresh and run its first reply on baseline code. Neither half is verified yet, nor the effect.
  */
 registerRoute(
   ({ url }) => url.origin === self.location.origin && url.pathname.endsWith('.wasm'),
