@@ -35,7 +35,14 @@ export async function launchFirefox(proxyPort: number): Promise<Browser> {
 
 /** The app in one Firefox page, driven by role and accessible name like the Chromium suite's ChatPage. */
 export class FirefoxChat {
-  constructor(readonly page: Page) {}
+  /** The page's console errors and warnings, quoted when a step fails. */
+  private readonly consoleProblems: string[] = [];
+
+  constructor(readonly page: Page) {
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warn') this.consoleProblems.push(`${message.type()}: ${message.text()}`);
+    });
+  }
 
   async open(url: string): Promise<void> {
     await this.page.goto(url);
@@ -46,11 +53,30 @@ export class FirefoxChat {
     // Firefox's accessibility tree also names the <label> itself, so the role picks the field.
     await this.page.locator('::-p-aria(Hugging Face model id[role="textbox"])').fill(repo);
     await this.page.locator('::-p-aria(Load model[role="button"])').click();
-    await this.page.waitForFunction(
-      (prefix) => Array.from(document.querySelectorAll("p, div, span")).some((element) => element.textContent?.startsWith(prefix)),
-      { timeout: 180_000 },
-      `Loaded ${repo} on `,
-    );
+    // Wait for the model to be ready or for the app to say why not, so a failure names its cause instead of timing out.
+    let outcome: unknown;
+    try {
+      const handle = await this.page.waitForFunction(
+        (prefix) => {
+          const loaded = Array.from(document.querySelectorAll('p, div, span')).some((element) => element.textContent?.startsWith(prefix));
+          if (loaded) return 'loaded';
+          const alerts = Array.from(document.querySelectorAll('[role="alert"]')).map((element) => element.textContent ?? '');
+          return alerts.length > 0 ? alerts.join(' | ') : false;
+        },
+        { timeout: 180_000 },
+        `Loaded ${repo} on `,
+      );
+      outcome = await handle.jsonValue();
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; the page said: ${await this.visibleStatus()}`);
+    }
+    if (outcome !== 'loaded') throw new Error(`Loading ${repo} failed: ${outcome}`);
+  }
+
+  /** What the page shows about the model, for failure messages. */
+  private async visibleStatus(): Promise<string> {
+    const text = await this.page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').slice(0, 2000));
+    return `${text}\nconsole:\n${this.consoleProblems.slice(-20).join('\n')}`;
   }
 
   async backend(): Promise<string> {
