@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WorkerEngineClient } from './engine-client';
-import { EngineError, type WorkerRequest, type WorkerResponse } from '../workers/protocol';
+import { DEFAULT_QUIET_MS, EngineError, HEARTBEAT_MS, type WorkerRequest, type WorkerResponse } from '../workers/protocol';
 
 /** Stands in for the browser's Worker: records what the page posts and lets the test answer. */
 class ScriptedWorker {
@@ -25,16 +25,16 @@ class ScriptedWorker {
 
 function setUp() {
   const workers: ScriptedWorker[] = [];
-  let restarts = 0;
+  const restarts: string[] = [];
   const client = new WorkerEngineClient(
     () => {
       const worker = new ScriptedWorker();
       workers.push(worker);
       return worker as unknown as Worker;
     },
-    () => restarts++,
+    (reason) => restarts.push(reason),
   );
-  return { client, workers, restarts: () => restarts };
+  return { client, workers, restarts };
 }
 
 const ref = { hubUrl: 'https://hub.test', repo: 'a/b', revision: 'main' };
@@ -78,10 +78,10 @@ describe('WorkerEngineClient', () => {
     const { client, workers, restarts } = setUp();
     const pending = client.call('inspect', ref);
     workers[0].crash('out of memory');
-    await expect(pending).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('out of memory') });
+    await expect(pending).rejects.toMatchObject({ code: 'engine-stopped', message: 'The engine stopped unexpectedly (out of memory).' });
     expect(workers[0].terminated).toBe(true);
     expect(workers).toHaveLength(2);
-    expect(restarts()).toBe(1);
+    expect(restarts).toEqual(['The engine stopped unexpectedly (out of memory).']);
     void client.call('inspect', ref);
     expect(workers[1].posted).toHaveLength(1);
   });
@@ -95,11 +95,66 @@ describe('WorkerEngineClient', () => {
 
     expect(workers[0].terminated).toBe(true);
     expect(workers[1].posted).toEqual([loadRequest, inspectRequest]);
-    expect(restarts()).toBe(0);
+    expect(restarts).toEqual([]);
     workers[1].answer({ type: 'result', id: inspectRequest.id, call: 'inspect', result: { repo: 'a/b', commit: null, offers: [] } });
     await expect(inspect).resolves.toMatchObject({ repo: 'a/b' });
     workers[1].answer({ type: 'error', id: loadRequest.id, error: new EngineError('runtime-switch', 'again').toWire() });
     await expect(load).rejects.toMatchObject({ code: 'runtime-switch' });
     expect(workers).toHaveLength(2);
+  });
+
+  describe('heartbeat', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const fakeClock = () => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    const alive = (quietMs = DEFAULT_QUIET_MS): WorkerResponse => ({ type: 'alive', quietMs });
+
+    it('replaces a worker that falls silent (closed or hung) once its allowance has passed, failing its calls', async () => {
+      fakeClock();
+      const { client, workers, restarts } = setUp();
+      const pending = client.call('generate', { messages: [], settings: { maxNewTokens: 5 }, reuseCache: false });
+      for (let second = 0; second < 10; second++) {
+        workers[0].answer(alive());
+        vi.advanceTimersByTime(HEARTBEAT_MS);
+      }
+      expect(restarts).toEqual([]);
+      vi.advanceTimersByTime(DEFAULT_QUIET_MS + HEARTBEAT_MS);
+      expect(restarts).toEqual([expect.stringMatching(/^The engine stopped answering \(nothing heard from it for 1[67] s\)\.$/)]);
+      expect(workers[0].terminated).toBe(true);
+      await expect(pending).rejects.toMatchObject({ code: 'engine-stopped' });
+      client.dispose();
+    });
+
+    it('waits as long as the worker announced before a step that blocks it', () => {
+      fakeClock();
+      const { client, workers, restarts } = setUp();
+      workers[0].answer(alive(120_000));
+      vi.advanceTimersByTime(100_000);
+      // Any other message meanwhile keeps the announced allowance.
+      workers[0].answer({ type: 'progress', id: 1, call: 'generate', progress: { text: 'a', generatedTokens: 1 } });
+      vi.advanceTimersByTime(100_000);
+      expect(restarts).toEqual([]);
+      vi.advanceTimersByTime(21_000);
+      expect(restarts).toHaveLength(1);
+      // The fresh worker starts with the default allowance.
+      vi.advanceTimersByTime(DEFAULT_QUIET_MS - 2 * HEARTBEAT_MS);
+      expect(restarts).toHaveLength(1);
+      vi.advanceTimersByTime(3 * HEARTBEAT_MS);
+      expect(restarts).toHaveLength(2);
+      client.dispose();
+    });
+
+    it('does not blame the worker for a suspension of the whole page (sleep, a frozen tab)', () => {
+      const clock = fakeClock();
+      const { client, restarts } = setUp();
+      // The clock jumps an hour while no timer runs, as it does when a laptop sleeps.
+      clock.setSystemTime(Date.now() + 3_600_000);
+      vi.advanceTimersByTime(HEARTBEAT_MS);
+      expect(restarts).toEqual([]);
+      vi.advanceTimersByTime(DEFAULT_QUIET_MS + HEARTBEAT_MS);
+      expect(restarts).toHaveLength(1);
+      client.dispose();
+    });
   });
 });

@@ -1,4 +1,5 @@
-import { EngineError, type CallName, type Calls, type WorkerRequest, type WorkerResponse } from '../workers/protocol';
+import { EngineError, HEARTBEAT_MS, type CallName, type Calls, type WorkerRequest, type WorkerResponse } from '../workers/protocol';
+import { SilenceWatch } from './silence-watch';
 
 export interface CallOptions<Progress> {
   signal?: AbortSignal;
@@ -23,18 +24,28 @@ interface Pending {
   onProgress?: (progress: never) => void;
 }
 
-/** Talks to the engine worker: one id per call, a map of pending promises, cancellation through AbortSignal. */
+/**
+ * Talks to the engine worker: one id per call, a map of pending promises, cancellation through AbortSignal. Watches
+ * the worker's heartbeat too: a worker that crashed, closed or hung is replaced, and its pending calls fail with
+ * `engine-stopped`.
+ */
 export class WorkerEngineClient implements EngineApi {
   private worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private readonly silence = new SilenceWatch();
+  private readonly watchdog: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly createWorker: () => Worker,
-    /** Called after a crashed worker was replaced: the model it held is gone. */
-    private readonly onRestart: () => void = () => {},
+    /** Called with what happened after a stopped worker was replaced: the model it held is gone. */
+    private readonly onRestart: (reason: string) => void = () => {},
   ) {
     this.worker = this.spawn();
+    this.watchdog = setInterval(() => {
+      const silentMs = this.silence.check();
+      if (silentMs !== null) this.restart(`The engine stopped answering (nothing heard from it for ${Math.round(silentMs / 1000)} s).`);
+    }, HEARTBEAT_MS);
   }
 
   call<K extends CallName>(
@@ -67,6 +78,7 @@ export class WorkerEngineClient implements EngineApi {
   }
 
   dispose(): void {
+    clearInterval(this.watchdog);
     this.worker.terminate();
     this.failAll(new EngineError('cancelled', 'The engine was shut down.'));
   }
@@ -77,21 +89,22 @@ export class WorkerEngineClient implements EngineApi {
 
   private spawn(): Worker {
     const worker = this.createWorker();
+    this.silence.reset();
     worker.onmessage = (event: MessageEvent<WorkerResponse>) => this.receive(event.data);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      this.restart(`The engine stopped unexpectedly (${event.message || 'worker error'}). Load the model again.`);
+      this.restart(`The engine stopped unexpectedly (${event.message || 'worker error'}).`);
     };
-    worker.onmessageerror = () => this.restart('The engine sent a message that could not be read. Load the model again.');
+    worker.onmessageerror = () => this.restart('The engine sent a message that could not be read.');
     return worker;
   }
 
-  /** A crashed worker loses its model; every pending call fails, and a fresh worker takes the next call. */
-  private restart(message: string): void {
+  /** A stopped worker loses its model; every pending call fails, and a fresh worker takes the next call. */
+  private restart(reason: string): void {
     this.worker.terminate();
-    this.failAll(new EngineError('internal', message));
     this.worker = this.spawn();
-    this.onRestart();
+    this.failAll(new EngineError('engine-stopped', reason));
+    this.onRestart(reason);
   }
 
   /**
@@ -112,6 +125,11 @@ export class WorkerEngineClient implements EngineApi {
   }
 
   private receive(message: WorkerResponse): void {
+    if (message.type === 'alive') {
+      this.silence.heard(message.quietMs);
+      return;
+    }
+    this.silence.heard();
     const call = this.pending.get(message.id);
     if (!call) return;
     switch (message.type) {

@@ -37,6 +37,7 @@ import { prepareHistory, promptOpensReasoning } from './reasoning-history';
 import { TurnCache } from './turn-cache';
 import { DeltaStreamer } from './token-streamer';
 import { yieldBetweenSteps } from './yield-between-steps';
+import { prefillQuietMs, sessionStartQuietMs, type QuietAnnouncer } from './liveness';
 
 type CausalLM = Awaited<ReturnType<typeof AutoModelForCausalLM.from_pretrained>>;
 
@@ -44,6 +45,7 @@ interface Session {
   model: CausalLM;
   tokenizer: PreTrainedTokenizer;
   info: LoadedModel;
+  weightBytes: number;
 }
 
 function cancelled(): EngineError {
@@ -61,6 +63,8 @@ export class ChatEngine {
   constructor(
     private readonly source: ModelSource,
     private readonly cache: StoreCache,
+    /** Told of the steps that block this thread for long, so the page does not take the silence for a hang. */
+    private readonly quiet: QuietAnnouncer,
   ) {}
 
   async inspect(ref: RepoRef, signal: AbortSignal): Promise<RepoInspection> {
@@ -147,10 +151,12 @@ export class ChatEngine {
         continue;
       }
       onProgress(startingProgress(offer));
+      this.quiet.expectQuiet(sessionStartQuietMs(offer.bytes));
       try {
         const model = await timed('session', () => this.startModel(manifest, candidate, offer, layout.modelFileName, signal));
         yieldBetweenSteps(model);
         await timed('warm-up', () => this.warmUp(model, tokenizer, signal));
+        this.quiet.endQuiet();
         await this.source.markUsed(manifest, offer);
         const info: LoadedModel = {
           repo: params.repo,
@@ -164,9 +170,10 @@ export class ChatEngine {
           thinkingSwitch: hasThinkingSwitch(tokenizer.chat_template),
           loadMs: Math.round(performance.now() - started),
         };
-        this.session = { model, tokenizer, info };
+        this.session = { model, tokenizer, info, weightBytes: offer.bytes };
         return info;
       } catch (error) {
+        this.quiet.endQuiet();
         if (signal.aborted) throw cancelled();
         const failure = describeLoadFailure(error, candidate, params);
         if (failure.fatal) throw failure.error;
@@ -197,7 +204,7 @@ export class ChatEngine {
   }
 
   private async generateUnclaimed(
-    { model, tokenizer, info }: Session,
+    { model, tokenizer, info, weightBytes }: Session,
     params: GenerateParams,
     onDelta: (delta: TokenDelta) => void,
     signal: AbortSignal,
@@ -236,9 +243,12 @@ export class ChatEngine {
     signal.addEventListener('abort', interrupt);
     // A reply the template opened inside <think> is shown (and kept) with its opening tag, like any other reasoning.
     const lead = continued === null && opensReasoning(prompt.ids) ? '<think>\n' : '';
+    // Reading the prompt is one forward pass that blocks this thread; the first token ends it.
+    this.quiet.expectQuiet(prefillQuietMs(prompt.ids.length - (reused?.length ?? 0), weightBytes));
     const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onDelta({ text, generatedTokens }), {
       lead,
       context: continuedIds.slice(-8),
+      onFirstToken: () => this.quiet.endQuiet(),
     });
     try {
       const output = (await model.generate({
@@ -259,6 +269,7 @@ export class ChatEngine {
       if (reused) await reused.cache.dispose();
       throw new EngineError('generation-failed', `Generation failed: ${messageOf(error)}`, { cause: error });
     } finally {
+      this.quiet.endQuiet();
       signal.removeEventListener('abort', interrupt);
     }
 

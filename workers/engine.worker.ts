@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { ChatEngine, messageOf } from './engine';
+import { Heartbeat } from './liveness';
 import { revisionCommit } from './hub';
 import { storageBackend } from './key-value-store';
 import { sharedLocks } from './shared-locks';
@@ -38,12 +39,15 @@ const storage: DownloadDeps = {
 const storageReady = sharedLocks().then((locks) => {
   storage.locks = locks;
 });
-const engine = new ChatEngine(new ModelSource(store, cache, storage), cache);
 const running = new Map<number, AbortController>();
 
 function post(message: WorkerResponse): void {
   self.postMessage(message);
 }
+
+const heartbeat = new Heartbeat(post);
+heartbeat.start();
+const engine = new ChatEngine(new ModelSource(store, cache, storage), cache, heartbeat);
 
 function progressOf<K extends CallName>(call: K, id: number): (progress: Calls[K]['progress']) => void {
   return (progress) => post({ type: 'progress', id, call, progress } as WorkerResponse);

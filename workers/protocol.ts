@@ -204,7 +204,20 @@ export interface ErrorMessage {
   id: number;
   error: WireError;
 }
-export type WorkerResponse = ProgressMessage | ResultMessage | ErrorMessage;
+/**
+ * The worker's heartbeat, every HEARTBEAT_MS while its event loop runs. `quietMs` is how long the page may hear
+ * nothing before it takes the worker for dead or hung: DEFAULT_QUIET_MS, or more just before a step known to block
+ * the worker's thread for long (creating a session, reading a long prompt).
+ */
+export interface AliveMessage {
+  type: 'alive';
+  quietMs: number;
+}
+export type WorkerResponse = ProgressMessage | ResultMessage | ErrorMessage | AliveMessage;
+
+export const HEARTBEAT_MS = 1000;
+/** Far beyond any unannounced step between two heartbeats (a template render, a tokenizer parse, one decode step). */
+export const DEFAULT_QUIET_MS = 15_000;
 
 export type ErrorCode =
   | 'cancelled'
@@ -231,6 +244,8 @@ export type ErrorCode =
   | 'prompt-too-long'
   /** The load needs another onnxruntime build than the worker started: the client retries it in a fresh worker. */
   | 'runtime-switch'
+  /** The worker crashed or stopped answering; the page replaced it, and the model it held is gone. */
+  | 'engine-stopped'
   | 'internal';
 
 export interface WireError {

@@ -9,6 +9,7 @@ import { IncrementalDetokenizer } from './text-stream';
 export class DeltaStreamer extends TextStreamer {
   private promptSeen = false;
   private lead: string;
+  private readonly onFirstToken: () => void;
   private readonly detokenizer: IncrementalDetokenizer;
   readonly generatedIds: number[] = [];
   firstTokenAt: number | null = null;
@@ -18,14 +19,20 @@ export class DeltaStreamer extends TextStreamer {
    * @param lead text the reply starts with although the model does not write it (the prompt wrote it), handed on
    *   with the first token
    * @param context ids of the reply's text so far, when a reply is being continued (see IncrementalDetokenizer)
+   * @param onFirstToken called once, when the prompt has been read and the first token is out
    */
   constructor(
     tokenizer: PreTrainedTokenizer,
     private readonly onDelta: (text: string, generatedTokens: number) => void,
-    { lead = '', context = [] }: { lead?: string; context?: readonly number[] } = {},
+    {
+      lead = '',
+      context = [],
+      onFirstToken = () => {},
+    }: { lead?: string; context?: readonly number[]; onFirstToken?: () => void } = {},
   ) {
     super(tokenizer, { skip_prompt: true });
     this.lead = lead;
+    this.onFirstToken = onFirstToken;
     this.detokenizer = new IncrementalDetokenizer((ids) => tokenizer.decode(ids, { skip_special_tokens: true }), context);
   }
 
@@ -35,7 +42,10 @@ export class DeltaStreamer extends TextStreamer {
       return;
     }
     for (const token of value[0] ?? []) {
-      this.firstTokenAt ??= performance.now();
+      if (this.firstTokenAt === null) {
+        this.firstTokenAt = performance.now();
+        this.onFirstToken();
+      }
       const id = Number(token);
       this.generatedIds.push(id);
       this.emit(this.lead + this.detokenizer.push(id));

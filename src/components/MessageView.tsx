@@ -13,7 +13,7 @@ const STATUS_LABEL: Partial<Record<MessageStatus, string>> = {
   streaming: 'Writing…',
   stopped: 'Stopped',
   error: 'Failed',
-  interrupted: 'Interrupted: the page closed while this reply was being written.',
+  interrupted: 'Interrupted: the page or the engine stopped while this reply was being written. What had arrived is kept.',
 };
 
 function StatsLine({ message }: { message: StoredMessage }) {
@@ -150,7 +150,7 @@ function MessageBody({
           ) : (
             <>
               <button type="button" onClick={() => void getState().regenerate(message.id)} disabled={generating || !modelReady}>
-                Regenerate
+                {message.status === 'interrupted' || message.status === 'error' ? 'Retry' : 'Regenerate'}
               </button>
               {continuable && (
                 <button type="button" onClick={() => void getState().continueReply(message.id)} disabled={generating || !modelReady}>

@@ -1,4 +1,4 @@
-import { isCancellation, type ChatMessage } from '../../workers/protocol';
+import { EngineError, isCancellation, type ChatMessage } from '../../workers/protocol';
 import { keepTreeIndex, pathTo, switchBranch } from '../chat/message-tree';
 import { newId, titleFrom, type Conversation, type StoredMessage } from '../chat/types';
 import { holdWhileWriting } from '../data/live-replies';
@@ -150,10 +150,13 @@ export const createChatSlice: SliceCreator<ChatSlice> =
           stats: result.stats,
           ...(result.droppedMessages > 0 ? { droppedMessages: result.droppedMessages } : {}),
         }));
+        get().replyFinished();
       } catch (error) {
         batcher.flush();
-        updateMessage(activeId, message.id, () => ({ status: isCancellation(error) ? 'stopped' : 'error' }));
-        get().reportError(error);
+        // An engine that stopped is reported (and reloaded) by the model slice; the reply keeps what had arrived.
+        const stopped = error instanceof EngineError && error.code === 'engine-stopped';
+        updateMessage(activeId, message.id, () => ({ status: isCancellation(error) ? 'stopped' : stopped ? 'interrupted' : 'error' }));
+        if (!stopped) get().reportError(error);
       } finally {
         generation = null;
         set({ generating: false, writingReplyId: null });

@@ -1,4 +1,4 @@
-import type { DtypeOffer, LoadedModel, LoadProgress } from '../../workers/protocol';
+import { EngineError, type DtypeOffer, type LoadedModel, type LoadProgress } from '../../workers/protocol';
 import { isModelAllowed } from '../config';
 import { withHubFallback } from '../hub-fallback';
 import { requestPersistentStorage } from '../storage-persistence';
@@ -32,17 +32,29 @@ export interface ModelSlice {
   pauseLoad: () => void;
   resumeLoad: () => Promise<void>;
   cancelLoad: () => void;
-  /** The engine restarted after a crash and lost its model. */
-  engineLost: () => void;
+  /**
+   * The engine's worker crashed or hung and was replaced; the model it held is gone. A loaded model is loaded again
+   * from the store, unless it stopped the engine twice in a row.
+   */
+  engineLost: (reason: string) => void;
+  /** A reply finished: the loaded model is not the one bringing the engine down. */
+  replyFinished: () => void;
 }
+
+/** Engine stops in a row while one model was loaded, with no finished reply in between, after which it stays unloaded. */
+const MAX_STOPS_IN_A_ROW = 2;
+
+const TRY_SMALLER = 'Try smaller weights (Weights (dtype) in Settings, such as q4 or q4f16), a lower context limit, or a smaller model.';
 
 export const createModelSlice: SliceCreator<ModelSlice> =
   ({ engine, config }) =>
   (set, get) => {
     let loadController: AbortController | null = null;
     let pausing = false;
+    let stopsInARow = { repo: '', count: 0 };
 
-    const loadRepo = async (repo: string, refresh = false) => {
+    /** `pin`: load exactly this device and dtype (a reload after a crash), whatever the preferences say. */
+    const loadRepo = async (repo: string, { refresh = false, pin }: { refresh?: boolean; pin?: Pick<LoadedModel, 'device' | 'dtype'> } = {}) => {
       if (get().generating) get().stopGeneration();
       loadController?.abort();
       const controller = new AbortController();
@@ -63,8 +75,8 @@ export const createModelSlice: SliceCreator<ModelSlice> =
               hubUrl,
               repo,
               revision: 'main',
-              device: get().devicePreference,
-              dtype: get().dtypePreference,
+              device: pin?.device ?? get().devicePreference,
+              dtype: pin?.dtype ?? get().dtypePreference,
               ...(config.downloadChunkBytes ? { chunkBytes: config.downloadChunkBytes } : {}),
               ...(config.downloadStallSeconds ? { stallSeconds: config.downloadStallSeconds } : {}),
               ...(refresh ? { refresh } : {}),
@@ -80,7 +92,11 @@ export const createModelSlice: SliceCreator<ModelSlice> =
           set(pausing ? { loadStatus: 'paused' } : { loadStatus: 'idle', progress: null });
         } else {
           set({ loadStatus: 'error', progress: null });
-          get().reportError(error);
+          get().reportError(
+            error instanceof EngineError && error.code === 'engine-stopped'
+              ? new Error(`${error.message} It happened while loading ${repo}, which often means the model needs more memory than this tab has. ${TRY_SMALLER}`)
+              : error,
+          );
         }
       } finally {
         if (loadController === controller) loadController = null;
@@ -128,7 +144,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
 
       loadLatestRevision: async (repo) => {
         set({ modelId: repo });
-        await loadRepo(repo, true);
+        await loadRepo(repo, { refresh: true });
       },
 
       pauseLoad: () => {
@@ -147,6 +163,24 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         if (get().loadStatus === 'paused') set({ loadStatus: 'idle', progress: null });
       },
 
-      engineLost: () => set({ loadStatus: 'idle', model: null, progress: null }),
+      engineLost: (reason) => {
+        const { model, loadStatus } = get();
+        // A load that was running fails on its own, with its own message.
+        if (loadStatus === 'loading' || !model) return;
+        set({ loadStatus: 'idle', model: null, progress: null });
+        stopsInARow = { repo: model.repo, count: stopsInARow.repo === model.repo ? stopsInARow.count + 1 : 1 };
+        if (stopsInARow.count >= MAX_STOPS_IN_A_ROW) {
+          get().reportError(
+            new Error(`${reason} ${model.repo} stopped the engine ${stopsInARow.count} times in a row, so it was not loaded again. ${TRY_SMALLER}`),
+          );
+          return;
+        }
+        get().reportError(new Error(`${reason} Your chats are kept; ${model.repo} is being loaded again from storage.`));
+        void loadRepo(model.repo, { pin: model });
+      },
+
+      replyFinished: () => {
+        stopsInARow = { repo: '', count: 0 };
+      },
     };
   };

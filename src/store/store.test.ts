@@ -244,6 +244,56 @@ describe('chat slice', () => {
     expect(store.getState().notices).toEqual([]);
   });
 
+  it('an engine that stops mid-reply: the reply keeps what arrived as interrupted, and the model is loaded again as it was', async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    const { engine, store } = setup;
+    store.getState().setDevicePreference('webgpu');
+    const sending = store.getState().send('one');
+    await eventually(() => expect(engine.calls.some((c) => c.type === 'generate')).toBe(true));
+    (engine.last('generate').options.onProgress as unknown as (p: Calls['generate']['progress']) => void)({ text: 'Hal', generatedTokens: 1 });
+    await eventually(() => expect(branch(setup).at(-1)).toEqual(['assistant', 'Hal', 'streaming']));
+
+    // What the engine client does: fail the pending calls, then tell the store.
+    const reason = 'The engine stopped answering (nothing heard from it for 16 s).';
+    engine.last('generate').reject(new EngineError('engine-stopped', reason));
+    store.getState().engineLost(reason);
+    await sending;
+    expect(branch(setup).at(-1)).toEqual(['assistant', 'Hal', 'interrupted']);
+    expect(store.getState().notices.map((n) => n.message)).toEqual([`${reason} Your chats are kept; a/b is being loaded again from storage.`]);
+    const reload = engine.last('load');
+    // Exactly what was loaded, whatever the preferences now say.
+    expect(reload.params).toMatchObject({ repo: 'a/b', device: 'wasm', dtype: 'q8' });
+    reload.resolve(loadedModel);
+    await eventually(() => expect(store.getState().loadStatus).toBe('ready'));
+
+    // A second stop with no finished reply in between: the model stays unloaded, and the notice says what to try.
+    store.getState().engineLost(reason);
+    expect(store.getState().loadStatus).toBe('idle');
+    expect(engine.calls.filter((c) => c.type === 'load')).toHaveLength(2);
+    expect(store.getState().notices.at(-1)?.message).toContain('a/b stopped the engine 2 times in a row, so it was not loaded again. Try smaller weights');
+
+    // A finished reply in between starts the count again.
+    await loadModel(setup);
+    await answer(setup, 'fine', store.getState().send('two'));
+    store.getState().engineLost(reason);
+    expect(engine.calls.filter((c) => c.type === 'load')).toHaveLength(4);
+  });
+
+  it('an engine that stops while loading fails the load with advice, and nothing is reloaded', async () => {
+    const { engine, store } = setUp();
+    store.getState().setModelId('a/b');
+    const loading = store.getState().loadModel();
+    engine.last('load').reject(new EngineError('engine-stopped', 'The engine stopped unexpectedly (out of memory).'));
+    store.getState().engineLost('The engine stopped unexpectedly (out of memory).');
+    await loading;
+    expect(store.getState().loadStatus).toBe('error');
+    expect(engine.calls.filter((c) => c.type === 'load')).toHaveLength(1);
+    expect(store.getState().notices.map((n) => n.message)).toEqual([
+      expect.stringMatching(/^The engine stopped unexpectedly \(out of memory\)\. It happened while loading a\/b, which often means .* Try smaller weights/),
+    ]);
+  });
+
   it('reports a failed reply and leaves it out of the next prompt', async () => {
     const setup = setUp();
     await loadModel(setup);

@@ -1,0 +1,66 @@
+import type { Page, Worker } from '@playwright/test';
+import { expect, test, TINY_CHAT, tinyChatReference, type ChatPage, type RequestWatch } from './fixtures';
+
+const PROMPT = 'Write a long story';
+const MAX_NEW_TOKENS = 300;
+
+/** The engine's worker (onnxruntime's threads are workers too). */
+async function engineWorker(page: Page): Promise<Worker> {
+  await expect.poll(() => page.workers().some((worker) => worker.url().includes('engine.worker'))).toBe(true);
+  return page.workers().find((worker) => worker.url().includes('engine.worker'))!;
+}
+
+/** Starts a long reply and, once some of it is on screen, does `harm` to the engine's worker. */
+async function harmMidReply(chat: ChatPage, page: Page, harm: string) {
+  await chat.loadModel(TINY_CHAT);
+  await chat.waitForLoaded(TINY_CHAT);
+  await chat.showPlainText();
+  await chat.useGreedySampling(MAX_NEW_TOKENS);
+  await chat.message.fill(PROMPT);
+  await chat.sendButton.click();
+  const reply = chat.assistantMessages().last();
+  await expect(reply.locator('.content')).toHaveText(/.{20}/s);
+  // Not awaited: a worker that closes or spins never answers the evaluation.
+  void (await engineWorker(page)).evaluate(harm).catch(() => {});
+  return { reply, harmedAt: Date.now() };
+}
+
+/** The reply keeps what arrived as interrupted, the model comes back from the store, and Retry writes the reference. */
+async function expectRecovery(chat: ChatPage, page: Page, requestWatch: RequestWatch, hubUrl: string, harmedAt: number, boundMs: number) {
+  const hubRequestsBefore = requestWatch.urls.filter((url) => url.startsWith(hubUrl)).length;
+  const interrupted = chat.assistantMessages().last();
+  await expect(interrupted.getByText(/^Interrupted/)).toBeVisible({ timeout: boundMs });
+  const detectedMs = Date.now() - harmedAt;
+  const kept = (await interrupted.locator('.content').textContent()) ?? '';
+  const expected = await tinyChatReference([{ role: 'user', content: PROMPT }], 'q8', MAX_NEW_TOKENS);
+  expect(kept.length).toBeGreaterThanOrEqual(20);
+  expect(expected.text.startsWith(kept), 'what had arrived is kept as it was').toBe(true);
+  await expect(chat.alerts.filter({ hasText: `Your chats are kept; ${TINY_CHAT} is being loaded again from storage.` })).toBeVisible();
+  await chat.waitForLoaded(TINY_CHAT);
+  await expect(chat.backend).toHaveText(/^WASM · q8/);
+
+  await interrupted.getByRole('button', { name: 'Retry' }).click();
+  const retried = chat.assistantMessages().last();
+  await expect(retried).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 });
+  await expect(retried.locator('.content')).toHaveText(expected.text, { useInnerText: true });
+  expect(requestWatch.urls.filter((url) => url.startsWith(hubUrl)).length, 'requests to the hub after the engine stopped').toBe(hubRequestsBefore);
+  return detectedMs;
+}
+
+test('an engine worker that dies mid-reply is replaced: the reply is kept as interrupted, the model reloads from the store, Retry gives the reference', async ({
+  chat,
+  page,
+  requestWatch,
+  hub,
+}) => {
+  const { harmedAt } = await harmMidReply(chat, page, 'self.close()');
+  const detectedMs = await expectRecovery(chat, page, requestWatch, hub.url, harmedAt, 30_000);
+  console.log(`[figures] worker closed mid-reply: noticed after ${(detectedMs / 1000).toFixed(1)} s`);
+});
+
+test('an engine worker that hangs mid-reply is noticed within the heartbeat bound and recovered the same way', async ({ chat, page, requestWatch, hub }) => {
+  const { harmedAt } = await harmMidReply(chat, page, 'for (;;) {}');
+  // The bound: 15 s of silence, checked every second, and the check's own delay on a busy machine.
+  const detectedMs = await expectRecovery(chat, page, requestWatch, hub.url, harmedAt, 25_000);
+  console.log(`[figures] worker hung mid-reply: noticed after ${(detectedMs / 1000).toFixed(1)} s`);
+});

@@ -1,0 +1,42 @@
+import { DEFAULT_QUIET_MS, HEARTBEAT_MS } from '../workers/protocol';
+
+/** A check that comes this much later than scheduled means the page itself was suspended (sleep, a frozen tab). */
+const SUSPENDED_AFTER_MS = 3 * HEARTBEAT_MS;
+
+/**
+ * Decides, from what the page has heard of its worker, whether the worker is dead or hung. A worker that closed
+ * itself, ran out of memory or spins in a loop fires no event, so silence is the only sign: more silence than the
+ * worker's own heartbeat allowed.
+ */
+export class SilenceWatch {
+  private lastHeard: number;
+  private lastCheck: number;
+  private quietMs = DEFAULT_QUIET_MS;
+
+  constructor(private readonly now: () => number = () => performance.now()) {
+    this.lastHeard = this.lastCheck = now();
+  }
+
+  /** The worker said something; a heartbeat also says how long it may now be silent. */
+  heard(quietMs?: number): void {
+    this.lastHeard = this.now();
+    if (quietMs !== undefined) this.quietMs = quietMs;
+  }
+
+  /** A fresh worker: nothing heard yet, the default allowance. */
+  reset(): void {
+    this.lastHeard = this.lastCheck = this.now();
+    this.quietMs = DEFAULT_QUIET_MS;
+  }
+
+  /** Called about every HEARTBEAT_MS. Returns how long the worker has been silent beyond its allowance, or null. */
+  check(): number | null {
+    const now = this.now();
+    const late = now - this.lastCheck > SUSPENDED_AFTER_MS;
+    this.lastCheck = now;
+    // After a suspension the worker was frozen as well: give it a fresh allowance instead of blaming it.
+    if (late) this.lastHeard = now;
+    const silentMs = now - this.lastHeard;
+    return silentMs > this.quietMs ? silentMs : null;
+  }
+}

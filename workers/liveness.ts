@@ -1,0 +1,58 @@
+import { DEFAULT_QUIET_MS, HEARTBEAT_MS, type AliveMessage } from './protocol';
+
+/**
+ * Allowances for the steps that block the worker's thread: onnxruntime's plain WASM build creates a session and runs
+ * a forward pass synchronously, so no heartbeat leaves the worker until they finish. They scale with the weights'
+ * size (and the prompt's length), about five times above what a 2-core laptop measured (about 15 s per GB to create
+ * and warm up a session, about 20 ms per prompt token per GB), so a slow machine is never mistaken for a hung one.
+ */
+const SESSION_START_MS_PER_GB = 60_000;
+const PREFILL_MS_PER_TOKEN_PER_GB = 100;
+const GB = 1e9;
+
+/** How long creating and warming up a session on `weightBytes` of weights may keep the worker silent. */
+export function sessionStartQuietMs(weightBytes: number): number {
+  return DEFAULT_QUIET_MS + Math.ceil((weightBytes / GB) * SESSION_START_MS_PER_GB);
+}
+
+/** How long reading `promptTokens` new tokens into a model of `weightBytes` may keep the worker silent. */
+export function prefillQuietMs(promptTokens: number, weightBytes: number): number {
+  return DEFAULT_QUIET_MS + Math.ceil(promptTokens * Math.max(weightBytes / GB, 0.1) * PREFILL_MS_PER_TOKEN_PER_GB);
+}
+
+/** What the engine tells the page about the silences ahead. */
+export interface QuietAnnouncer {
+  /** From now until `endQuiet`, the worker may be silent for up to `quietMs`. */
+  expectQuiet(quietMs: number): void;
+  endQuiet(): void;
+}
+
+/**
+ * The worker's heartbeat. The allowance it carries is sticky: set before a blocking step's asynchronous preamble (reading
+ * files, say), every beat repeats it, so the page never sees the default just before the long silence starts.
+ */
+export class Heartbeat implements QuietAnnouncer {
+  private quietMs = DEFAULT_QUIET_MS;
+
+  constructor(private readonly post: (message: AliveMessage) => void) {}
+
+  start(): void {
+    this.beat();
+    setInterval(() => this.beat(), HEARTBEAT_MS);
+  }
+
+  expectQuiet(quietMs: number): void {
+    this.quietMs = Math.max(DEFAULT_QUIET_MS, quietMs);
+    this.beat();
+  }
+
+  endQuiet(): void {
+    if (this.quietMs === DEFAULT_QUIET_MS) return;
+    this.quietMs = DEFAULT_QUIET_MS;
+    this.beat();
+  }
+
+  private beat(): void {
+    this.post({ type: 'alive', quietMs: this.quietMs });
+  }
+}
