@@ -37,6 +37,13 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('reads the memory a model may take, and refuses a figure too small to hold any model', () => {
+    expect(parseConfig({ modelMemoryBytes: 2_000_000_000 }).config.modelMemoryBytes).toBe(2_000_000_000);
+    const { config, problems } = parseConfig({ modelMemoryBytes: 1000 });
+    expect(config.modelMemoryBytes).toBeUndefined();
+    expect(problems).toEqual(['config.json: modelMemoryBytes must be a whole number of bytes, at least 67108864 (64 MiB); it was ignored.']);
+  });
+
   it('refuses a document that is not an object', () => {
     expect(parseConfig([1, 2]).problems).toHaveLength(1);
     expect(parseConfig('x').config).toEqual(DEFAULT_CONFIG);

@@ -20,6 +20,11 @@ export interface AppConfig {
   downloadChunkBytes?: number;
   /** Seconds a download may receive nothing before its connection is dropped and tried again; unset: 30. */
   downloadStallSeconds?: number;
+  /**
+   * The most memory a model and its conversation may take in a tab on WASM; unset: WebAssembly's 4 GiB. Lower it for
+   * machines with little memory: a model that does not fit is refused before it is downloaded.
+   */
+  modelMemoryBytes?: number;
   /** The only models that may be loaded (ids, or `owner/*` for all of an owner's); null allows any. */
   allowedModels: string[] | null;
   /** Origins whose pages may embed the app and talk to it with postMessage. */
@@ -200,6 +205,11 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
     const seconds = source.downloadStallSeconds;
     if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 1) config.downloadStallSeconds = seconds;
     else problems.push('config.json: downloadStallSeconds must be a number of seconds, at least 1; it was ignored.');
+  }
+  if (source.modelMemoryBytes !== undefined) {
+    const bytes = source.modelMemoryBytes;
+    if (typeof bytes === 'number' && Number.isInteger(bytes) && bytes >= 2 ** 26) config.modelMemoryBytes = bytes;
+    else problems.push('config.json: modelMemoryBytes must be a whole number of bytes, at least 67108864 (64 MiB); it was ignored.');
   }
   return { config, problems };
 }

@@ -38,6 +38,7 @@ import { TurnCache } from './turn-cache';
 import { DeltaStreamer } from './token-streamer';
 import { yieldBetweenSteps } from './yield-between-steps';
 import { prefillQuietMs, sessionStartQuietMs, type QuietAnnouncer } from './liveness';
+import { judgeMemory, modelDimensions } from './memory-budget';
 
 type CausalLM = Awaited<ReturnType<typeof AutoModelForCausalLM.from_pretrained>>;
 
@@ -138,11 +139,20 @@ export class ChatEngine {
     await timed('shared files', () => this.source.fetchShared(manifest, downloadOptions));
     const tokenizer = await timed('tokenizer', () => this.loadTokenizer(manifest, signal));
     const generationDefaults = parseGenerationDefaults(await this.source.readJson(manifest, 'generation_config.json'));
+    const dimensions = modelDimensions(await this.source.readJson(manifest, 'config.json'));
     const fallbacks: string[] = [];
+    const tooBig: string[] = [];
     let webgpuFailed = false;
     for (const candidate of candidates) {
       if (candidate.device === 'webgpu' && webgpuFailed) continue;
       const offer = layout.offers.find((entry) => entry.dtype === candidate.dtype)!;
+      // Judged before a byte of weights is downloaded.
+      const memory = judgeMemory(offer, layout.offers, dimensions, { device: candidate.device, heapBytes: params.memoryLimitBytes });
+      if (!memory.fits) {
+        tooBig.push(memory.message);
+        fallbacks.push(`${label(candidate)}: ${memory.message}`);
+        continue;
+      }
       try {
         await timed('weights', () => this.source.fetchModel(manifest, offer, downloadOptions));
       } catch (error) {
@@ -166,7 +176,7 @@ export class ChatEngine {
           threads: candidate.device === 'wasm' ? threads : 1,
           fallbacks,
           generationDefaults,
-          contextLength: contextLengthOf(model, tokenizer),
+          contextLength: lowest(contextLengthOf(model, tokenizer), memory.contextLimit),
           thinkingSwitch: hasThinkingSwitch(tokenizer.chat_template),
           loadMs: Math.round(performance.now() - started),
         };
@@ -181,6 +191,7 @@ export class ChatEngine {
         if (candidate.device === 'webgpu' && failure.deviceBroken) webgpuFailed = true;
       }
     }
+    if (tooBig.length > 0 && tooBig.length === fallbacks.length) throw new EngineError('model-too-big', tooBig[0]);
     throw new EngineError(
       'model-load-failed',
       `“${params.repo}” could not be loaded on any backend. ${fallbacks.join(' ')}`,
@@ -392,6 +403,11 @@ function startingProgress(offer: DtypeOffer): LoadProgress {
     secondsLeft: null,
     note: `Starting the model (${offer.dtype}) from storage…`,
   };
+}
+
+/** The lower of two limits, either of which may be unknown. */
+function lowest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
 }
 
 function contextLengthOf(model: CausalLM, tokenizer: PreTrainedTokenizer): number | null {

@@ -46,6 +46,8 @@ export interface LoadParams extends RepoRef {
   stallSeconds?: number;
   /** Ask the hub for the revision's files again instead of using the stored listing (to get a newer commit). */
   refresh?: boolean;
+  /** The most memory a model and its conversation may take on WASM; unset: WebAssembly's 4 GiB. */
+  memoryLimitBytes?: number;
 }
 
 export interface FileProgress {
@@ -238,6 +240,8 @@ export type ErrorCode =
   | 'in-use'
   | 'webgpu-unavailable'
   | 'model-load-failed'
+  /** The weights and a useful conversation would not fit the memory a tab has; refused before any download. */
+  | 'model-too-big'
   | 'not-loaded'
   | 'busy'
   | 'generation-failed'

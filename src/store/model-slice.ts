@@ -79,6 +79,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
               dtype: pin?.dtype ?? get().dtypePreference,
               ...(config.downloadChunkBytes ? { chunkBytes: config.downloadChunkBytes } : {}),
               ...(config.downloadStallSeconds ? { stallSeconds: config.downloadStallSeconds } : {}),
+              ...(config.modelMemoryBytes ? { memoryLimitBytes: config.modelMemoryBytes } : {}),
               ...(refresh ? { refresh } : {}),
             },
             { signal: controller.signal, onProgress: (progress) => set({ progress }) },

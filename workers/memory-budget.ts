@@ -1,0 +1,78 @@
+import type { Device, DtypeOffer } from './protocol';
+
+/** The sizes in a model's config.json that decide what a conversation costs in memory besides the weights. */
+export interface ModelDimensions {
+  layers: number;
+  kvHeads: number;
+  headDim: number;
+  vocab: number;
+}
+
+/** Reads the dimensions from config.json (or its `text_config`, as Gemma 3 and multimodal configs nest them). */
+export function modelDimensions(config: unknown): ModelDimensions | null {
+  const root = (config ?? {}) as Record<string, unknown>;
+  const fields = (typeof root.text_config === 'object' && root.text_config !== null ? root.text_config : root) as Record<string, unknown>;
+  const number = (key: string) => (typeof fields[key] === 'number' && (fields[key] as number) > 0 ? (fields[key] as number) : null);
+  const layers = number('num_hidden_layers');
+  const heads = number('num_attention_heads');
+  const hidden = number('hidden_size');
+  const vocab = number('vocab_size');
+  if (!layers || !heads || !hidden || !vocab) return null;
+  return { layers, kvHeads: number('num_key_value_heads') ?? heads, headDim: number('head_dim') ?? hidden / heads, vocab };
+}
+
+/**
+ * WebAssembly memory is 32-bit: onnxruntime-web's heap, which holds the weights, the KV cache and every activation,
+ * cannot pass 4 GiB. A little is kept for the runtime itself and for fragmentation.
+ */
+export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
+const RUNTIME_RESERVE_BYTES = 256 * 1024 ** 2;
+/** Below this, chatting is not worth it: the model loads but a few turns would already not fit. */
+export const MIN_USEFUL_CONTEXT = 2048;
+
+/**
+ * Bytes each token of context costs at its peak: its keys and values in every layer (float32: fp16 exports of one
+ * exporter family keep a float32 cache, so this is the bound), plus its row of logits in the prompt's forward pass —
+ * transformers.js computes logits for every prompt position unless the graph takes `num_logits_to_keep`, so a
+ * 2,000-token prompt to a model with 150,000 tokens in its vocabulary makes 1.2 GB of logits at once.
+ */
+export function bytesPerContextToken({ layers, kvHeads, headDim, vocab }: ModelDimensions): number {
+  return 2 * layers * kvHeads * headDim * 4 + vocab * 4;
+}
+
+/** `contextLimit`: the most tokens of conversation that fit beside the weights (null: not known, not capped here). */
+export type MemoryVerdict = { fits: true; contextLimit: number | null } | { fits: false; message: string };
+
+/**
+ * Whether a model can run in a tab, judged before its weights are downloaded, and the longest context it can then
+ * hold. On WASM the weights and the conversation share the 4 GiB heap (or a lower limit the deployment sets), so the
+ * context is capped to what remains. On WebGPU the weights and cache live in GPU memory, which the browser does not
+ * size for a page, so only the weights' largest buffer is known to matter and is left to the runtime to report.
+ */
+export function judgeMemory(
+  offer: DtypeOffer,
+  offers: readonly DtypeOffer[],
+  dimensions: ModelDimensions | null,
+  { device, heapBytes = WASM_HEAP_BYTES }: { device: Device; heapBytes?: number },
+): MemoryVerdict {
+  if (device !== 'wasm' || !dimensions) return { fits: true, contextLimit: null };
+  const perToken = bytesPerContextToken(dimensions);
+  const contextFor = (weights: number) => Math.floor((heapBytes - RUNTIME_RESERVE_BYTES - weights) / perToken);
+  const context = contextFor(offer.bytes);
+  if (context >= MIN_USEFUL_CONTEXT) return { fits: true, contextLimit: context };
+  const smaller = offers.filter((other) => other.bytes < offer.bytes && contextFor(other.bytes) >= MIN_USEFUL_CONTEXT);
+  const advice = smaller.length > 0
+    ? `The ${smaller.sort((a, b) => b.bytes - a.bytes)[0].dtype} weights of this model fit: choose them under Settings → Weights (dtype).`
+    : 'Choose a smaller model.';
+  return {
+    fits: false,
+    message:
+      `This model's ${offer.dtype} weights (${gigabytes(offer.bytes)}) and a conversation of ${MIN_USEFUL_CONTEXT} tokens need ` +
+      `${gigabytes(offer.bytes + MIN_USEFUL_CONTEXT * perToken + RUNTIME_RESERVE_BYTES)}, more than the ${gigabytes(heapBytes)} ` +
+      `that ${heapBytes < WASM_HEAP_BYTES ? 'this deployment allows a model' : 'WebAssembly can use in a tab'}. Nothing was downloaded. ${advice}`,
+  };
+}
+
+function gigabytes(bytes: number): string {
+  return `${(bytes / 1e9).toFixed(1)} GB`;
+}
