@@ -6,15 +6,18 @@ test('Stop ends a long reply within a few tokens and the chat is ready for the n
   await chat.showPlainText();
   await page.getByLabel('Max new tokens').fill('1500');
 
-  // Remember how much text was on screen at the moment the Stop button was pressed.
+  // Remember how much text had arrived when the Stop button was pressed: Stop shows it at once (the stream is otherwise
+  // rendered a few times a second), so the screen holds it right after the click.
   await page.evaluate(() => {
     document.addEventListener(
       'click',
       (event) => {
         const target = event.target as HTMLElement;
         if (target.closest('button')?.textContent !== 'Stop') return;
-        const replies = document.querySelectorAll('[data-message-role="assistant"] .content');
-        (window as unknown as { textAtStop: string }).textAtStop = replies[replies.length - 1]?.textContent ?? '';
+        setTimeout(() => {
+          const replies = document.querySelectorAll('[data-message-role="assistant"] .content');
+          (window as unknown as { textAtStop: string }).textAtStop = replies[replies.length - 1]?.textContent ?? '';
+        });
       },
       true,
     );

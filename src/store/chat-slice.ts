@@ -127,6 +127,8 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         batcher.flush();
         void saveMessage(activeId, message.id);
       }, STREAM_SAVE_INTERVAL_MS);
+      // Stop shows at once everything that had arrived when it was pressed.
+      controller.signal.addEventListener('abort', () => batcher.flush());
       const { settings } = conversation;
       const generating$ = engine.call(
         'generate',

@@ -5,7 +5,7 @@ describe('FrameBatcher', () => {
   it('hands on everything that arrived within a frame as one update', () => {
     const frames: (() => void)[] = [];
     const applied: string[] = [];
-    const batcher = new FrameBatcher((text) => applied.push(text), (callback) => frames.push(callback));
+    const batcher = new FrameBatcher((text) => applied.push(text), (callback) => frames.push(callback), 0);
     batcher.push('a');
     batcher.push('b');
     batcher.push('c');
@@ -17,6 +17,30 @@ describe('FrameBatcher', () => {
     batcher.flush();
     frames.shift()!();
     expect(applied, 'a flush hands on at once, and the frame then has nothing to do').toEqual(['abc', 'd']);
+  });
+
+  it('leaves at least the minimum gap between two hand-ons, the first one going out on the next frame', () => {
+    vi.useFakeTimers();
+    try {
+      const frames: (() => void)[] = [];
+      const applied: string[] = [];
+      const batcher = new FrameBatcher((text) => applied.push(text), (callback) => frames.push(callback), 200, () => Date.now());
+      batcher.push('a');
+      frames.shift()!();
+      expect(applied).toEqual(['a']);
+      batcher.push('b');
+      vi.advanceTimersByTime(150);
+      batcher.push('c');
+      expect(frames, 'no frame is asked for within the gap').toHaveLength(0);
+      vi.advanceTimersByTime(50);
+      frames.shift()!();
+      expect(applied).toEqual(['a', 'bc']);
+      vi.advanceTimersByTime(1000);
+      batcher.push('d');
+      expect(frames, 'after a pause, the next frame').toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
