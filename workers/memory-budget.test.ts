@@ -39,7 +39,16 @@ describe('judgeMemory', () => {
     const dims = modelDimensions(R1_15B)!;
     const offers = [offer('fp32', 7.18e9), offer('fp16', 3.6e9), offer('q8', 1.85e9), offer('q4f16', 1.37e9)];
     const verdict = judgeMemory(offers[1], offers, dims, { device: 'wasm' });
-    expect(verdict).toEqual({ fits: false, message: expect.stringMatching(/^This model's fp16 weights \(3\.6 GB\) and a conversation of 2048 tokens need .* more than the 4\.3 GB that WebAssembly can use in a tab\. Nothing was downloaded\. The q8 weights of this model fit/) });
+    expect(verdict).toEqual({ fits: false, message: expect.stringMatching(/^This model's fp16 weights \(3\.6 GB\) and a conversation of 1024 tokens need .* GB while it runs, more than the 4\.3 GB that WebAssembly can use in a tab\. Nothing was downloaded\. The q4f16 weights of this model fit/) });
+  });
+
+  it('caps the context where a measured model ran out of heap: a 1,200-token prompt ran, a 1,700-token one did not', () => {
+    // The benchmark's Qwen2.5-0.5B shape at q8, its float tied embedding included: 1.45 GB of weights.
+    const verdict = judgeMemory(offer('q8', 1.449e9), [], modelDimensions(QWEN25_05B), { device: 'wasm' });
+    expect(verdict.fits).toBe(true);
+    if (!verdict.fits) return;
+    expect(verdict.contextLimit).toBeGreaterThanOrEqual(1024);
+    expect(verdict.contextLimit).toBeLessThanOrEqual(1200);
   });
 
   it('suggests a smaller model when no dtype of this one fits, and honours a lower limit', () => {

@@ -53,7 +53,14 @@ export function exposeBareRuntime(ort: typeof Ort, build: string, files: { wasm:
     });
     const ready = performance.now();
     const replies: ReplyTiming[] = [];
-    for (const reply of params.replies) replies.push(await greedyReply(ort, session, kvShapeOf(config), reply.ids, reply.newTokens));
+    for (const reply of params.replies) {
+      try {
+        replies.push(await greedyReply(ort, session, kvShapeOf(config), reply.ids, reply.newTokens));
+      } catch (error) {
+        // Out of memory on a long prompt, say: recorded, and the run goes on.
+        replies.push({ promptTokens: reply.ids.length, generatedTokens: 0, ttftMs: NaN, tokensPerSecond: NaN, error: String(error) });
+      }
+    }
     await session.release();
     return {
       build,

@@ -148,9 +148,16 @@ async function appRepetition({ appUrl, model, prompts, streamPrompt }) {
     const generateStarted = performance.now();
     const replies = [];
     for (const [i, prompt] of prompts.entries()) {
-      const reply = await ask(page, prompt.text, { newChat: i > 0, maxNewTokens: PLAN[i].newTokens });
-      log(`  app reply ${PLAN[i].key}: ${reply.stats}`);
-      replies.push(reply);
+      try {
+        const reply = await ask(page, prompt.text, { newChat: i > 0, maxNewTokens: PLAN[i].newTokens });
+        log(`  app reply ${PLAN[i].key}: ${reply.stats}`);
+        replies.push(reply);
+      } catch (error) {
+        // A prompt the model cannot take here (its memory, its context) is a result too: recorded, and the run goes on.
+        const said = (await page.getByRole('alert').allTextContents()).join(' ');
+        log(`  app reply ${PLAN[i].key} failed: ${said || /** @type {Error} */ (error).message}`);
+        replies.push(failedReply(prompt.ids.length, said || /** @type {Error} */ (error).message));
+      }
     }
     const stream = await withLongTasks(page, () => ask(page, streamPrompt, { maxNewTokens: STREAM_TOKENS }));
     log(`  app ${STREAM_TOKENS}-token stream: ${stream.result.stats}; longest main-thread task ${stream.longestTaskMs} ms`);
@@ -213,12 +220,23 @@ async function nodeRepetition(params) {
   return { ...result, peakPssBytes: result.peakRssBytes };
 }
 
+/**
+ * A reply that did not come, in the shape of one that did: its times are NaN, which the report leaves out.
+ * @param {number} promptTokens
+ * @param {string} error
+ */
+function failedReply(promptTokens, error) {
+  return { promptTokens, generatedTokens: 0, ttftMs: NaN, tokensPerSecond: NaN, error };
+}
+
 /** @param {any[]} runs @param {(run: any) => string} describe */
 const logRuns = (runs, describe) => runs.forEach((r) => log(`  ${describe(r)}`));
 
 /** @param {RuntimeRun} run */
 const brief = (run) =>
-  `load ${run.loadMs} ms; ${run.replies.map((r, i) => `${PLAN[i].key} ${r.ttftMs} ms/${r.tokensPerSecond.toFixed(1)} tok/s`).join(', ')}`;
+  `load ${run.loadMs} ms; ${run.replies
+    .map((r, i) => `${PLAN[i].key} ${'error' in r ? `failed (${r.error})` : `${r.ttftMs} ms/${r.tokensPerSecond.toFixed(1)} tok/s`}`)
+    .join(', ')}`;
 
 /**
  * @param {BenchModel} model

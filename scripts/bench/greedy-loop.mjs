@@ -20,6 +20,7 @@
  * @property {number} generatedTokens
  * @property {number} ttftMs
  * @property {number} tokensPerSecond
+ * @property {string} [error] why the reply did not come (its times are then NaN)
  */
 
 /**

@@ -37,8 +37,8 @@ export function median(values) {
  * @typedef {object} RuntimeRun one load and the replies after it
  * @property {number} loadMs store (app: hub → store → ready on a cold load) or bytes → session
  * @property {number} [warmLoadMs] the app only: store → ready in a new tab
- * @property {{ ttftMs: number, tokensPerSecond: number, promptTokens: number, generatedTokens: number }[]} replies in the
- *   order of REPLY_PLAN (QUICK_REPLY_PLAN is its beginning)
+ * @property {{ ttftMs: number, tokensPerSecond: number, promptTokens: number, generatedTokens: number, error?: string }[]} replies
+ *   in the order of REPLY_PLAN (QUICK_REPLY_PLAN is its beginning); a failed one has NaN times and its error
  * @property {number} peakPssBytes the whole browser (or the Node process's peak RSS)
  */
 
