@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { exportFileOf, linearConversation } from './export-files';
 import { expect, test } from './fixtures';
 
@@ -129,6 +132,12 @@ test('a malformed or hostile import file is refused with a message and changes n
   await page.getByRole('button', { name: 'Dismiss message' }).click();
   await chat.importConversations('<html><script>alert(1)</script></html>', 'page.json');
   await expect(chat.alerts).toContainText('This file is not JSON');
+  await page.getByRole('button', { name: 'Dismiss message' }).click();
+  // Refused from its size alone: the file is never read.
+  const huge = path.join(await mkdtemp(path.join(os.tmpdir(), 'airgap-import-')), 'huge.json');
+  await writeFile(huge, Buffer.alloc(51 * 1024 * 1024, ' '));
+  await page.getByLabel('Import chats (JSON)').setInputFiles(huge);
+  await expect(chat.alerts).toContainText('This file is larger than 50 MB, too large to be a conversation export. Nothing was changed.');
   await expect(chats).toHaveCount(1);
   await page.reload();
   await expect(page.getByRole('navigation', { name: 'Chats' }).getByRole('listitem')).toHaveCount(1);

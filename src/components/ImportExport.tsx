@@ -26,7 +26,7 @@ export function ImportExport() {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (!file) return;
-    const count = await importConversations(await file.text());
+    const count = await importConversations(file);
     setImported(count > 0 ? `Imported ${count} ${count === 1 ? 'chat' : 'chats'} from ${file.name}.` : null);
   };
 

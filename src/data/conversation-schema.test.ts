@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toExportFile, toMarkdown } from './conversation-export';
-import { MAX_IMPORT_BYTES, parseExport } from './conversation-schema';
+import { parseExport } from './conversation-schema';
+import { MAX_IMPORT_BYTES } from './import-limits';
 import type { Conversation } from '../chat/types';
 
 function conversation(): Conversation {
@@ -63,6 +64,20 @@ describe('import schema', () => {
     expect(() => parseExport(file(badRole))).toThrow(/damaged/);
     expect(() => parseExport(' '.repeat(MAX_IMPORT_BYTES + 1))).toThrow(/too large/);
     expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  it('brings times from the future back to now, so a crafted chat cannot stay at the top of the list', () => {
+    const future = exported();
+    future.conversations[0].updatedAt = 1e15;
+    future.conversations[0].createdAt = 1e15;
+    (future.conversations[0].messages as Record<string, { createdAt: number }>).u1.createdAt = 1e15;
+    const before = Date.now();
+    const [conversation] = parseExport(file(future));
+    const after = Date.now();
+    for (const time of [conversation.updatedAt, conversation.createdAt, conversation.messages.u1.createdAt]) {
+      expect(time).toBeGreaterThanOrEqual(before);
+      expect(time).toBeLessThanOrEqual(after);
+    }
   });
 
   it('keeps hostile message text as text: rendering, not import, makes it harmless', () => {

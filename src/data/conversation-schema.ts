@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { DEVICES, DTYPES } from '../../workers/protocol';
 import { newId, type Conversation } from '../chat/types';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from './conversation-export';
+import { MAX_IMPORT_BYTES, TOO_LARGE_TO_IMPORT } from './import-limits';
 
 // Zod compiles fast parsers with `new Function`, which our CSP (no unsafe-eval) refuses; even its probe for that
 // counts as a violation. Interpreted parsing is plenty fast for import files.
 z.config({ jitless: true });
 
 /** Anything larger is not a chat export worth parsing in the page. */
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 const MAX_TEXT = 2_000_000;
 const MAX_MESSAGES = 20_000;
 const MAX_CONVERSATIONS = 5_000;
@@ -115,7 +115,7 @@ export class ImportError extends Error {
  * being written when they were exported count as interrupted.
  */
 export function parseExport(text: string): Conversation[] {
-  if (text.length > MAX_IMPORT_BYTES) throw new ImportError('This file is too large to be a conversation export.');
+  if (text.length > MAX_IMPORT_BYTES) throw new ImportError(TOO_LARGE_TO_IMPORT);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -134,13 +134,16 @@ export function parseExport(text: string): Conversation[] {
     const where = issue.path.length > 0 ? ` (at ${issue.path.join('.')})` : '';
     throw new ImportError(`This export is damaged and was not imported: ${issue.message}${where}. Nothing was changed.`);
   }
+  // A time in the future would keep a chat at the top of the list for ever: no imported time is later than now.
+  const now = Date.now();
+  const notLater = (time: number) => Math.min(time, now);
   return parsed.data.conversations.map((conversation) => {
     const messages = Object.fromEntries(
       Object.entries(conversation.messages).map(([key, message]) => [
         key,
-        message.status === 'streaming' ? { ...message, status: 'interrupted' as const } : message,
+        { ...message, createdAt: notLater(message.createdAt), ...(message.status === 'streaming' ? { status: 'interrupted' as const } : {}) },
       ]),
     );
-    return { ...conversation, id: newId(), messages };
+    return { ...conversation, id: newId(), createdAt: notLater(conversation.createdAt), updatedAt: notLater(conversation.updatedAt), messages };
   });
 }

@@ -6,6 +6,7 @@ import type { ConversationChange } from '../data/sync-channel';
 import { toExportFile, toMarkdown } from '../data/conversation-export';
 import { repliesBeingWritten } from '../data/live-replies';
 import type { SliceCreator } from './types';
+import { MAX_IMPORT_BYTES, TOO_LARGE_TO_IMPORT } from '../data/import-limits';
 
 export interface ExportedFile {
   fileName: string;
@@ -33,7 +34,8 @@ export interface ConversationsSlice {
   setThinking: (thinking: boolean) => void;
   resetToModelDefaults: () => void;
   /** Reads an export file; returns how many conversations it added (0 when it was refused). */
-  importConversations: (text: string) => Promise<number>;
+  /** Reads an export file (its size is checked before it is read); returns how many chats were imported. */
+  importConversations: (file: Pick<Blob, 'size' | 'text'>) => Promise<number>;
   exportConversation: (id: string, format: 'json' | 'markdown') => ExportedFile;
   exportAll: () => ExportedFile;
   /**
@@ -233,11 +235,12 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
     resetToModelDefaults: () =>
       changeSettings(({ contextLimit: _limit, thinking: _thinking, ...settings }) => ({ ...settings, overrides: {} })),
 
-    importConversations: async (text) => {
+    importConversations: async (file) => {
       try {
+        if (file.size > MAX_IMPORT_BYTES) throw new Error(TOO_LARGE_TO_IMPORT);
         // The schema (zod) is loaded by the first import rather than with the page.
         const { parseExport } = await import('../data/conversation-schema');
-        const imported = parseExport(text);
+        const imported = parseExport(await file.text());
         await db.putAll(imported);
         set((state) => ({
           conversations: { ...state.conversations, ...Object.fromEntries(imported.map((c) => [c.id, c])) },

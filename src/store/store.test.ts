@@ -429,13 +429,23 @@ describe('conversations slice', () => {
     const { store, db } = setup;
     await answer(setup, 'answer', store.getState().send('question'));
     const exported = store.getState().exportAll();
-    expect(await store.getState().importConversations(exported.text)).toBe(1);
+    expect(await store.getState().importConversations(new Blob([exported.text]))).toBe(1);
     expect(await db.list()).toHaveLength(2);
 
     const before = await db.list();
-    expect(await store.getState().importConversations(exported.text.replace('"role": "user"', '"role": "system"'))).toBe(0);
+    expect(await store.getState().importConversations(new Blob([exported.text.replace('"role": "user"', '"role": "system"')]))).toBe(0);
     expect(store.getState().notices.at(-1)?.message).toMatch(/damaged and was not imported/);
     expect(await db.list()).toEqual(before);
+  });
+
+  it('refuses a file too large to be an export from its size, without reading it', async () => {
+    const { store } = setUp();
+    const read = vi.fn(async () => '');
+    expect(await store.getState().importConversations({ size: 200 * 1024 * 1024, text: read })).toBe(0);
+    expect(read).not.toHaveBeenCalled();
+    expect(store.getState().notices.at(-1)?.message).toBe(
+      'This file is larger than 50 MB, too large to be a conversation export. Nothing was changed.',
+    );
   });
 
   it('hears another tab’s changes over the broadcast channel', async () => {
