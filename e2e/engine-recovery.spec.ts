@@ -64,3 +64,19 @@ test('an engine worker that hangs mid-reply is noticed within the heartbeat boun
   const detectedMs = await expectRecovery(chat, page, requestWatch, hub.url, harmedAt, 25_000);
   console.log(`[figures] worker hung mid-reply: noticed after ${(detectedMs / 1000).toFixed(1)} s`);
 });
+
+test('a page frozen for longer than the heartbeat allows (a sleeping laptop, a frozen tab) keeps its engine and its model', async ({ chat, page }) => {
+  await chat.loadModel(TINY_CHAT);
+  await chat.waitForLoaded(TINY_CHAT);
+  await chat.showPlainText();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  await new Promise((resolve) => setTimeout(resolve, 20_000));
+  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+  // Several watchdog checks after the thaw.
+  await page.waitForTimeout(3000);
+  await expect(chat.alerts).toHaveCount(0);
+  await expect(chat.backend).toHaveText(/^WASM · q8/);
+  const expected = await tinyChatReference([{ role: 'user', content: 'Hello' }]);
+  expect((await chat.ask('Hello')).reply).toBe(expected.text);
+});
