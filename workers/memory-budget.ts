@@ -28,8 +28,8 @@ export function modelDimensions(config: unknown): ModelDimensions | null {
 export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
 const RUNTIME_RESERVE_BYTES = 256 * 1024 ** 2;
 /**
- * What a byte of the weights file costs in the heap: the serialized model is copied in to create the session, its
- * initializers are built beside it, and the heap keeps what it once held. Measured with a 1.45 GB q8 model (Qwen2.5-0.5B
+ * What a byte of the weights file costs in the heap, which never shrinks (most likely the serialized model copied in
+ * to create the session and the initializers built from it; not traced further). Measured with a 1.45 GB q8 model (Qwen2.5-0.5B
  * shape, float tied embedding): a 1,200-token prompt ran and a 1,700-token one failed with bad_alloc, which puts the
  * factor between 2.04 and 2.26 with the per-token cost below; the upper end is taken.
  */
