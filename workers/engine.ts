@@ -239,7 +239,7 @@ export class ChatEngine {
     const prompt = fitToContext(
       history,
       (messages) => [...render(messages), ...continuedIds],
-      contextLimitOf(info.contextLength, params.contextLimit),
+      lowest(info.contextLength, params.contextLimit),
       params.settings.maxNewTokens,
     );
     const cacheKey = JSON.stringify(params.settings);
@@ -405,9 +405,10 @@ function startingProgress(offer: DtypeOffer): LoadProgress {
   };
 }
 
-/** The lower of two limits, either of which may be unknown. */
-function lowest(a: number | null, b: number | null): number | null {
-  return a === null ? b : b === null ? a : Math.min(a, b);
+/** The lower of two limits, either of which may be unknown or unset. */
+function lowest(a: number | null | undefined, b: number | null | undefined): number | null {
+  if (a === null || a === undefined) return b ?? null;
+  return b === null || b === undefined ? a : Math.min(a, b);
 }
 
 function contextLengthOf(model: CausalLM, tokenizer: PreTrainedTokenizer): number | null {
@@ -431,11 +432,6 @@ function encodeChat(tokenizer: PreTrainedTokenizer, messages: ChatMessage[], tem
       }),
     messages,
   );
-}
-
-function contextLimitOf(modelContext: number | null, userLimit: number | undefined): number | null {
-  if (userLimit === undefined) return modelContext;
-  return modelContext === null ? userLimit : Math.min(modelContext, userLimit);
 }
 
 function eosIds(model: CausalLM, tokenizer: PreTrainedTokenizer): number[] {
