@@ -123,10 +123,8 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         updateMessage(activeId, message.id, (current) => ({ content: current.content + text }));
         saver.request();
       });
-      const saver = throttled(() => {
-        batcher.flush();
-        void saveMessage(activeId, message.id);
-      }, STREAM_SAVE_INTERVAL_MS);
+      // Saves what is on screen; handing on the batch early would add a render between the batcher's own.
+      const saver = throttled(() => void saveMessage(activeId, message.id), STREAM_SAVE_INTERVAL_MS);
       // Stop shows at once everything that had arrived when it was pressed.
       controller.signal.addEventListener('abort', () => batcher.flush());
       const { settings } = conversation;

@@ -63,7 +63,7 @@ export class FrameBatcher {
     else handOn();
   }
 
-  /** Hands on whatever is waiting now (before a save, and at the end of a reply). */
+  /** Hands on whatever is waiting now (at Stop and at the end of a reply). */
   flush(): void {
     if (!this.pending) return;
     const text = this.pending;
