@@ -1,7 +1,7 @@
 import { STREAM_RENDER_GAP_MS } from '../src/store/frame-batcher';
 import { expect, test, TINY_CHAT } from './fixtures';
 
-test('a long streaming reply renders at most once per animation frame and per 250 ms; the longest main-thread task is reported', async ({ chat, page }) => {
+test('a long streaming reply renders at most once per animation frame and per 250 ms, with no long main-thread task', async ({ chat, page }) => {
   await chat.loadModel(TINY_CHAT);
   await chat.waitForLoaded(TINY_CHAT);
   await chat.openSettings();
@@ -45,4 +45,7 @@ test('a long streaming reply renders at most once per animation frame and per 25
   expect(stats).toMatch(/^1500 tokens/);
   // A few extra updates come from the send itself and the end of the reply (status, stats, buttons).
   expect(probe.renders).toBeLessThanOrEqual(Math.min(probe.frames, streamingMs / STREAM_RENDER_GAP_MS) + 10);
+  // The aim is none over 50 ms (here: none in 6 runs); the margin is for a busy CI machine. Before the Markdown
+  // pipeline was warmed up at idle, the first render took 79–139 ms.
+  expect(probe.longest).toBeLessThan(75);
 });

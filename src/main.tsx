@@ -36,7 +36,7 @@ async function start(): Promise<void> {
     </StrictMode>,
   );
   // Left out of the first load to keep it small; fetched before the first reply needs it.
-  whenIdle(markdownRenderer.request);
+  whenIdle(() => void markdownRenderer.load().then((renderer) => renderer.warmUp(), () => undefined));
   if (window.parent !== window && config.embedOrigins.length > 0) {
     startHostBridge({ store, config, self: window, host: window.parent, ancestorOrigin: window.location.ancestorOrigins?.[0] ?? null });
   }

@@ -6,7 +6,7 @@ import remarkMath from 'remark-math';
 import { splitBlocks } from '../chat/markdown-blocks';
 import { rehypeMath, type MathRenderer, type RehypeMathOptions } from '../chat/rehype-math';
 import { safeHref } from '../chat/safe-url';
-import { lazyModule } from '../lazy-module';
+import { lazyModule, whenIdle } from '../lazy-module';
 import { CodeBlock } from './CodeBlock';
 import { useLazyModule } from './use-lazy-module';
 import { usePacedText } from './use-paced-text';
@@ -23,9 +23,20 @@ const katex = lazyModule(() => import('../chat/katex-math'));
 
 type RehypePlugins = ComponentProps<typeof Markdown>['rehypePlugins'];
 
+/**
+ * rehype-highlight registers its 37 grammars each time it is attached, and react-markdown attaches every plugin on
+ * every render: with the plugin as it is, each streamed render of a reply paid for that (about 9 ms of each render
+ * on 2 cores, and 50–80 ms of the first). This attacher hands out one highlighter, made once (see warmUp).
+ */
+let highlight: ReturnType<typeof rehypeHighlight> | undefined;
+const highlighter = () => (highlight ??= rehypeHighlight({ detect: false }));
+function rehypeHighlightOnce(): ReturnType<typeof rehypeHighlight> {
+  return (tree, file) => highlighter()(tree, file);
+}
+
 function rehypePluginsWith(render: MathRenderer | null): RehypePlugins {
   const math: RehypeMathOptions = { render, onMathWithoutRenderer: katex.request };
-  return [[rehypeMath, math], [rehypeHighlight, { detect: false }]];
+  return [[rehypeMath, math], rehypeHighlightOnce];
 }
 
 /** Elements no Markdown or KaTeX output needs; dropped should anything produce them. */
@@ -64,19 +75,31 @@ function urlTransform(url: string, key: string): string {
   return key === 'href' ? url : '';
 }
 
+const options = { remarkPlugins, components, disallowedElements: DISALLOWED, urlTransform };
+
 const MarkdownBlock = memo(function MarkdownBlock({ text, rehypePlugins }: { text: string; rehypePlugins: RehypePlugins }) {
   return (
-    <Markdown
-      remarkPlugins={remarkPlugins}
-      rehypePlugins={rehypePlugins}
-      components={components}
-      disallowedElements={DISALLOWED}
-      urlTransform={urlTransform}
-    >
+    <Markdown {...options} rehypePlugins={rehypePlugins}>
       {text}
     </Markdown>
   );
 });
+
+/** The constructs replies use most, for warmUp. */
+const WARM_UP_TEXT = '# Title\n\nSome *text*, **bold**, `code` and a [link](https://example.org).\n\n- one\n- [x] two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```js\nconst a = 1;\n```\n';
+
+/**
+ * Cold, the first reply's first render took about 100 ms of the main thread (most of it building the highlighter,
+ * the rest the parser's code running for the first time): a hitch just as the first words arrive. Done in two idle
+ * moments after this module loads, it costs the page nothing it would notice.
+ */
+export function warmUp(): void {
+  whenIdle(() => {
+    highlighter();
+    // react-markdown's `Markdown` is a plain function (no hooks): called here it parses and builds elements only.
+    whenIdle(() => void Markdown({ ...options, rehypePlugins: rehypePluginsWith(null), children: WARM_UP_TEXT }));
+  });
+}
 
 /** `live` while the text is still streaming: renders are then paced to their cost (see usePacedText). */
 export function MarkdownRenderer({ text, live }: { text: string; live: boolean }) {
