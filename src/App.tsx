@@ -1,5 +1,6 @@
 import { APP_VERSION } from './build-info';
 import { BackendBadge } from './components/BackendBadge';
+import { ChatArea } from './components/ChatArea';
 import { Composer } from './components/Composer';
 import { ConfigProblems } from './components/ConfigProblems';
 import { ConversationList } from './components/ConversationList';
@@ -49,12 +50,12 @@ export function App({ configProblems, compact, updates }: AppProps) {
       <StorageModeNotice />
       <Notices />
       {compact ? (
-        <main className="chat">
+        <ChatArea>
           <ModelPicker compact />
           <LoadProgress />
           <MessageList />
           <Composer />
-        </main>
+        </ChatArea>
       ) : (
         <div className="layout">
           <aside id={SIDE_PANEL_ID} className={panelOpen ? 'side-panel' : 'side-panel folded'} aria-label="Model and settings">
@@ -65,10 +66,10 @@ export function App({ configProblems, compact, updates }: AppProps) {
             <StoredModels />
             <p className="app-version muted">Version {APP_VERSION}</p>
           </aside>
-          <main className="chat">
+          <ChatArea>
             <MessageList />
             <Composer />
-          </main>
+          </ChatArea>
         </div>
       )}
     </div>

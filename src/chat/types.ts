@@ -1,4 +1,5 @@
 import type { Device, Dtype, GenerationSettings, GenerationStats } from '../../workers/protocol';
+import type { DocumentKind } from '../documents/document-kinds';
 
 /**
  * `streaming` while being written; `interrupted` when the page went away while it was (what was written is kept);
@@ -18,6 +19,18 @@ export interface StoredMessage {
   stats?: GenerationStats;
   /** Oldest messages left out of this reply's prompt to fit the context. */
   droppedMessages?: number;
+  /** Files attached to a user message, read into text in the tab. */
+  attachments?: Attachment[];
+}
+
+/** A file attached to a message: its name and size as it was, and its text as the model reads it. */
+export interface Attachment {
+  id: string;
+  name: string;
+  kind: DocumentKind;
+  /** The file's size in bytes. */
+  size: number;
+  text: string;
 }
 
 export interface ConversationSettings {

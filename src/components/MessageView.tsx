@@ -5,6 +5,7 @@ import { formatSeconds } from '../format';
 import { canContinue } from '../store/chat-slice';
 import { useApp, useGetState } from '../store/context';
 import { selectMessage } from '../store/selectors';
+import { AttachmentChips } from './AttachmentChips';
 import { CopyButton } from './CopyButton';
 import { MarkdownView } from './MarkdownView';
 import { MessageEditor } from './MessageEditor';
@@ -121,7 +122,10 @@ function MessageBody({
       {editing ? (
         <MessageEditor message={message} onDone={() => setEditing(false)} />
       ) : message.role === 'user' ? (
-        <div className="content plain">{message.content}</div>
+        <>
+          <AttachmentChips attachments={message.attachments ?? []} />
+          <div className="content plain">{message.content}</div>
+        </>
       ) : (
         <ReplyContent content={message.content} streaming={streaming} renderMarkdown={renderMarkdown} />
       )}

@@ -26,7 +26,8 @@ export function toMarkdown(conversation: Conversation): string {
   if (conversation.model) parts.push(`Model: ${conversation.model.repo} (${conversation.model.device}, ${conversation.model.dtype})`);
   if (conversation.settings.systemPrompt.trim()) parts.push(`## System prompt\n\n${conversation.settings.systemPrompt}`);
   for (const message of pathTo(conversation.messages, conversation.leafId)) {
-    parts.push(`## ${message.role === 'user' ? 'You' : 'Assistant'}\n\n${message.content}`);
+    const files = message.attachments?.map((attachment) => `- ${attachment.name}`).join('\n');
+    parts.push(`## ${message.role === 'user' ? 'You' : 'Assistant'}\n\n${files ? `Attached files:\n${files}\n\n` : ''}${message.content}`);
   }
   return `${parts.join('\n\n')}\n`;
 }

@@ -32,6 +32,17 @@ describe('import schema', () => {
     expect(imported.messages.u1).toEqual(conversation().messages.u1);
   });
 
+  it('reads the files attached to a message, and refuses one of a kind it does not know', () => {
+    const withFile = conversation();
+    const attachment = { id: 'f1', name: 'notes.txt', kind: 'text' as const, size: 11, text: 'Alpha beta.' };
+    withFile.messages.u1 = { ...withFile.messages.u1, attachments: [attachment] };
+    const [imported] = parseExport(file(toExportFile([withFile])));
+    expect(imported.messages.u1.attachments).toEqual([attachment]);
+    expect(toMarkdown(withFile)).toContain('## You\n\nAttached files:\n- notes.txt\n\nHi');
+    withFile.messages.u1.attachments = [{ ...attachment, kind: 'exe' as 'text' }];
+    expect(() => parseExport(file(toExportFile([withFile])))).toThrow(/damaged.*conversations\.0\.messages\.u1\.attachments\.0\.kind/);
+  });
+
   it('refuses malformed files with a message that says why', () => {
     expect(() => parseExport('{not json')).toThrow(/not JSON/);
     expect(() => parseExport(file({ hello: 1 }))).toThrow(/not an Airgap Chat export/);

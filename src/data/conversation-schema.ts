@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DEVICES, DTYPES } from '../../workers/protocol';
 import { newId, type Conversation } from '../chat/types';
+import { DOCUMENT_KINDS } from '../documents/document-kinds';
+import { MAX_ATTACHMENT_CHARACTERS, MAX_ATTACHMENTS } from '../documents/read-attachment';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from './conversation-export';
 import { MAX_IMPORT_BYTES, TOO_LARGE_TO_IMPORT } from './import-limits';
 
@@ -40,6 +42,18 @@ const messageSchema = z.strictObject({
   createdAt: timestamp,
   stats: statsSchema.optional(),
   droppedMessages: count.optional(),
+  attachments: z
+    .array(
+      z.strictObject({
+        id,
+        name: z.string().min(1).max(1000),
+        kind: z.enum(DOCUMENT_KINDS),
+        size: count,
+        text: z.string().max(MAX_ATTACHMENT_CHARACTERS),
+      }),
+    )
+    .max(MAX_ATTACHMENTS)
+    .optional(),
 });
 
 const settingsSchema = z.strictObject({

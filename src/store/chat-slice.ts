@@ -1,7 +1,8 @@
 import { EngineError, isCancellation, type ChatMessage } from '../../workers/protocol';
 import { keepTreeIndex, pathTo, switchBranch } from '../chat/message-tree';
-import { newId, titleFrom, type Conversation, type StoredMessage } from '../chat/types';
+import { newId, titleFrom, type Attachment, type Conversation, type StoredMessage } from '../chat/types';
 import { holdWhileWriting } from '../data/live-replies';
+import { withDocuments } from '../documents/document-prompt';
 import { FrameBatcher, throttled } from './frame-batcher';
 import { effectiveSettings } from './settings-slice';
 import type { SliceCreator } from './types';
@@ -10,6 +11,7 @@ export interface ChatSlice {
   generating: boolean;
   /** The reply this tab is writing, if any. */
   writingReplyId: string | null;
+  /** Sends a message with the files attached to it so far (see the attachments slice). */
   send: (text: string) => Promise<void>;
   /** A new version of a user message, as a branch next to the old one, and a reply to it. */
   editMessage: (messageId: string, text: string) => Promise<void>;
@@ -29,7 +31,7 @@ export const STREAM_SAVE_INTERVAL_MS = 500;
 export function toPrompt(systemPrompt: string, messages: StoredMessage[]): ChatMessage[] {
   const turns: ChatMessage[] = messages
     .filter((message) => message.status !== 'error' && message.content !== '')
-    .map((message) => ({ role: message.role, content: message.content }));
+    .map((message) => ({ role: message.role, content: withDocuments(message.content, message.attachments) }));
   return systemPrompt.trim() ? [{ role: 'system', content: systemPrompt }, ...turns] : turns;
 }
 
@@ -182,8 +184,11 @@ export const createChatSlice: SliceCreator<ChatSlice> =
       await write(message, prompt, false);
     };
 
-    /** Adds a user message under `parentId` in the active conversation and answers it. */
-    const ask = async (parentId: string | null, text: string) => {
+    /**
+     * Adds a user message under `parentId` in the active conversation and answers it. `attachments` come from the
+     * composer (`fromComposer`: they leave it with this message) or from the message being edited.
+     */
+    const ask = async (parentId: string | null, text: string, attachments: Attachment[] | undefined, fromComposer = false) => {
       const content = text.trim();
       const { model, generating, activeId } = get();
       if (!content || generating) return;
@@ -191,7 +196,16 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         get().reportError(new Error('Load a model before sending a message.'));
         return;
       }
-      const message: StoredMessage = { id: newId(), parentId, role: 'user', content, status: 'done', createdAt: Date.now() };
+      const message: StoredMessage = {
+        id: newId(),
+        parentId,
+        role: 'user',
+        content,
+        status: 'done',
+        createdAt: Date.now(),
+        ...(attachments?.length ? { attachments } : {}),
+      };
+      if (fromComposer) set({ pendingAttachments: [] });
       await addMessage(activeId, message);
       await reply(message.id);
     };
@@ -201,14 +215,14 @@ export const createChatSlice: SliceCreator<ChatSlice> =
       writingReplyId: null,
 
       send: (text) => {
-        const { conversations, activeId } = get();
-        return ask(conversations[activeId].leafId, text);
+        const { conversations, activeId, pendingAttachments } = get();
+        return ask(conversations[activeId].leafId, text, pendingAttachments, true);
       },
 
       editMessage: (messageId, text) => {
         const original = get().conversations[get().activeId].messages[messageId];
         if (!original || original.role !== 'user' || text.trim() === original.content) return Promise.resolve();
-        return ask(original.parentId, text);
+        return ask(original.parentId, text, original.attachments);
       },
 
       regenerate: async (messageId) => {

@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import { createAttachmentsSlice } from './attachments-slice';
 import { createChatSlice } from './chat-slice';
 import { createConversationsSlice } from './conversations-slice';
 import { createLayoutSlice } from './layout-slice';
@@ -20,6 +21,7 @@ export function createAppStore(deps: StoreDeps) {
     ...createNoticeSlice(deps)(...args),
     ...createStorageSlice(deps)(...args),
     ...createLayoutSlice(deps)(...args),
+    ...createAttachmentsSlice(deps)(...args),
   }));
 }
 

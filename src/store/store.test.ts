@@ -231,6 +231,40 @@ describe('chat slice', () => {
     expect(store.getState().generating).toBe(false);
   });
 
+  it('sends the attached files whole with the message, keeps them on it (also in storage and in an edit), and empties the composer', async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    const { engine, store } = setup;
+    await store.getState().attachFiles([new File(['Alpha beta.'], 'notes.txt'), new File([new Uint8Array([0, 1, 2])], 'blob.bin')]);
+    expect(store.getState().pendingAttachments.map((a) => a.name)).toEqual(['notes.txt']);
+    expect(store.getState().notices.map((n) => n.message)).toEqual([expect.stringContaining('“blob.bin” is not a text file')]);
+    expect(store.getState().readingFiles).toEqual([]);
+
+    await answer(setup, 'It says alpha.', store.getState().send('What is in it?'));
+    const prompt = () => (engine.last('generate').params as Calls['generate']['params']).messages;
+    expect(prompt()).toEqual([
+      { role: 'user', content: '<document id="1" name="notes.txt">\nAlpha beta.\n</document>\n\nWhat is in it?' },
+    ]);
+    expect(store.getState().pendingAttachments).toEqual([]);
+    const conversation = store.getState().conversations[store.getState().activeId];
+    const question = Object.values(conversation.messages).find((m) => m.role === 'user')!;
+    expect(question.content).toBe('What is in it?');
+    expect(question.attachments).toMatchObject([{ name: 'notes.txt', kind: 'text', size: 11, text: 'Alpha beta.' }]);
+    expect((await setup.db.get(conversation.id))?.messages[question.id].attachments).toEqual(question.attachments);
+
+    await answer(setup, 'Beta.', store.getState().editMessage(question.id, 'And the second word?'));
+    expect(prompt()[0].content).toMatch(/^<document id="1" name="notes.txt">\nAlpha beta.\n<\/document>\n\nAnd the second word\?$/);
+  });
+
+  it('keeps at most ten files for a message and says so', async () => {
+    const { store } = setUp();
+    await store.getState().attachFiles(Array.from({ length: 12 }, (_, i) => new File([`file ${i}`], `${i}.txt`)));
+    expect(store.getState().pendingAttachments).toHaveLength(10);
+    expect(store.getState().notices[0].message).toMatch(/up to 10 files/);
+    store.getState().removeAttachment(store.getState().pendingAttachments[0].id);
+    expect(store.getState().pendingAttachments.map((a) => a.name)).toEqual(['1.txt', '2.txt', '3.txt', '4.txt', '5.txt', '6.txt', '7.txt', '8.txt', '9.txt']);
+  });
+
   it('stop aborts the call and marks the reply stopped without an error notice', async () => {
     const setup = setUp();
     await loadModel(setup);

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config';
 import type { ConversationDb } from '../data/conversation-db';
 import type { PreferencesDb } from '../data/preferences';
 import type { EngineApi } from '../engine-client';
+import type { AttachmentsSlice } from './attachments-slice';
 import type { ChatSlice } from './chat-slice';
 import type { ConversationsSlice } from './conversations-slice';
 import type { LayoutSlice } from './layout-slice';
@@ -11,7 +12,14 @@ import type { NoticeSlice } from './notice-slice';
 import type { SettingsSlice } from './settings-slice';
 import type { StorageSlice } from './storage-slice';
 
-export type AppState = ModelSlice & ChatSlice & ConversationsSlice & SettingsSlice & NoticeSlice & StorageSlice & LayoutSlice;
+export type AppState = ModelSlice &
+  ChatSlice &
+  ConversationsSlice &
+  SettingsSlice &
+  NoticeSlice &
+  StorageSlice &
+  LayoutSlice &
+  AttachmentsSlice;
 
 export interface StoreDeps {
   engine: EngineApi;
