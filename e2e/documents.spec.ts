@@ -1,11 +1,13 @@
 import { mkdtemp, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { FileChooser, Page } from '@playwright/test';
+import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
 import { withDocuments } from '../src/documents/document-prompt';
 import { expect, test, tinyChatReference, TINY_CHAT } from './fixtures';
 
 const NOTES = 'The meeting is on Tuesday.\nBring the blue folder.\n';
+const SIZES = 'size,count\nS,3\nM,5\n';
 const PAGE_HTML =
   '<!doctype html><html><head><title>Team page</title><style>p { color: red }</style></head>' +
   '<body><h1>Plans</h1><p>Ship the <b>first</b> part.</p><script>window.ranScript = true</script>' +
@@ -22,6 +24,37 @@ async function dropFile(page: Page, name: string, content: string, type: string)
       for (const type of ['dragenter', 'dragover', 'drop']) {
         chat.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
       }
+    },
+    { name, content, type },
+  );
+}
+
+/** Picks files through the "Attach files" button, as a person would. */
+async function attach(page: Page, files: Parameters<FileChooser['setFiles']>[0]) {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Attach files' }).click();
+  await (await chooser).setFiles(files);
+}
+
+/** A PDF with one line of text on each page (none for an empty line: that page is only a grey box, as in a scan). */
+async function pdfWithPages(lines: string[]): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  for (const line of lines) {
+    const page = pdf.addPage([400, 300]);
+    if (line) page.drawText(line, { x: 40, y: 200, size: 14, font });
+    else page.drawRectangle({ x: 40, y: 40, width: 300, height: 200, color: rgb(0.5, 0.5, 0.5) });
+  }
+  return Buffer.from(await pdf.save());
+}
+
+/** Pastes a file into the message box, as copying it in a file manager and pasting would. */
+async function pasteFile(page: Page, name: string, content: string, type: string) {
+  await page.getByRole('textbox', { name: 'Message' }).evaluate(
+    (box, file) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([file.content], file.name, { type: file.type }));
+      box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
     },
     { name, content, type },
   );
@@ -51,12 +84,15 @@ test('attached files go into the prompt whole, show as chips, stay across a relo
   await chat.showPlainText();
 
   // A text file through the button, and a web page dropped onto the chat.
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Attach files' }).click();
-  await (await chooser).setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(NOTES) });
+  await attach(page, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(NOTES) });
   await dropFile(page, 'team.html', PAGE_HTML, 'text/html');
+  await pasteFile(page, 'sizes.csv', SIZES, 'text/csv');
   const pending = page.getByRole('list', { name: 'Attached files' });
-  await expect(pending.getByRole('listitem')).toHaveText([/^notes\.txt\s*text · 50 B/, /^team\.html\s*web page, text only · \d+ B/]);
+  await expect(pending.getByRole('listitem')).toHaveText([
+    /^notes\.txt\s*text · 50 B/,
+    /^team\.html\s*web page, text only · \d+ B/,
+    /^sizes\.csv\s*table · 19 B/,
+  ]);
   await expect(chat.message).toHaveAttribute('placeholder', 'Ask about the attached files');
   // What the model will read from the web page: its text, never its markup.
   await pending.getByRole('button', { name: 'Show the text of team.html' }).click();
@@ -67,6 +103,7 @@ test('attached files go into the prompt whole, show as chips, stay across a relo
   const attachments = [
     { name: 'notes.txt', text: NOTES },
     { name: 'team.html', text: PAGE_TEXT },
+    { name: 'sizes.csv', text: SIZES },
   ].map((file) => ({ ...file, id: file.name, kind: 'text' as const, size: 0 }));
   const reference = await tinyChatReference([{ role: 'user', content: withDocuments(question, attachments) }]);
   expect(reply).toBe(reference.text);
@@ -74,10 +111,10 @@ test('attached files go into the prompt whole, show as chips, stay across a relo
   // The composer is empty again; the files are on the message they were sent with.
   await expect(page.locator('.composer').getByRole('list', { name: 'Attached files' })).toHaveCount(0);
   const onMessage = chat.userMessages().last().getByRole('list', { name: 'Attached files' }).getByRole('listitem');
-  await expect(onMessage).toHaveCount(2);
+  await expect(onMessage).toHaveCount(3);
 
   await page.reload();
-  await expect(onMessage).toHaveText([/^notes\.txt/, /^team\.html/]);
+  await expect(onMessage).toHaveText([/^notes\.txt/, /^team\.html/, /^sizes\.csv/]);
   expect(await storedMessages(page)).toContain('Bring the blue folder.');
 
   const chats = page.getByRole('navigation', { name: 'Chats' });
@@ -87,23 +124,63 @@ test('attached files go into the prompt whole, show as chips, stay across a relo
   await expect.poll(() => storedMessages(page)).not.toContain('Bring the blue folder.');
 });
 
-test('a file that is not text, an empty one and a 200 MB one are refused with a message, and nothing is attached', async ({ chat, page }) => {
-  const attach = async (files: Parameters<import('@playwright/test').FileChooser['setFiles']>[0]) => {
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Attach files' }).click();
-    await (await chooser).setFiles(files);
-  };
-  await attach({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]) });
-  await expect(chat.alerts).toContainText('“photo.png” is not a text file, so it cannot be attached.');
-  await page.getByRole('button', { name: 'Dismiss message' }).click();
-  await attach({ name: 'empty.md', mimeType: 'text/markdown', buffer: Buffer.from('\n\n') });
-  await expect(chat.alerts).toContainText('“empty.md” has no text to read.');
-  await page.getByRole('button', { name: 'Dismiss message' }).click();
+test('a PDF is read page by page in a worker and sent whole, with its pages marked', async ({ chat, page }) => {
+  await chat.loadModel(TINY_CHAT);
+  await chat.waitForLoaded(TINY_CHAT);
+  await chat.showPlainText();
+  const lines = ['The river is wide.', 'The bridge is old.', 'The boat is red.'];
+  await attach(page, { name: 'guide.pdf', mimeType: 'application/pdf', buffer: await pdfWithPages(lines) });
+  const chip = page.getByRole('list', { name: 'Attached files' }).getByRole('listitem');
+  await expect(chip).toHaveText(/^guide\.pdf\s*PDF · 3 pages · [\d.]+ kB/);
+  await chip.getByRole('button', { name: 'Show the text of guide.pdf' }).click();
+  const text = lines.map((line, index) => `[Page ${index + 1}]\n${line}`).join('\n\n');
+  expect(await page.getByRole('region', { name: 'Text of guide.pdf' }).textContent()).toBe(text);
 
+  const question = 'What colour is the boat?';
+  const { reply } = await chat.ask(question);
+  const attachment = { id: 'guide', name: 'guide.pdf', kind: 'pdf' as const, size: 0, text };
+  expect(reply).toBe((await tinyChatReference([{ role: 'user', content: withDocuments(question, [attachment]) }])).text);
+});
+
+test('a file that is not text, an empty one, a PDF without text, a damaged PDF and a 200 MB file are refused with a message, and nothing is attached', async ({
+  chat,
+  page,
+}) => {
+  const refused = async (files: Parameters<FileChooser['setFiles']>[0], message: string) => {
+    await attach(page, files);
+    await expect(chat.alerts).toContainText(message);
+    await page.getByRole('button', { name: 'Dismiss message' }).click();
+  };
+  await refused(
+    { name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]) },
+    '“photo.png” is not a text file, so it cannot be attached.',
+  );
+  await refused({ name: 'empty.md', mimeType: 'text/markdown', buffer: Buffer.from('\n\n') }, '“empty.md” has no text to read.');
+  await refused(
+    { name: 'scan.pdf', mimeType: 'application/pdf', buffer: await pdfWithPages(['', '']) },
+    '“scan.pdf” has no text layer (its pages are pictures, as in a scan)',
+  );
+  await refused(
+    { name: 'broken.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\nnot really a PDF') },
+    '“broken.pdf” could not be read as a PDF: the file is damaged or is not a PDF.',
+  );
   const huge = path.join(await mkdtemp(path.join(os.tmpdir(), 'airgap-attach-')), 'huge.txt');
   await writeFile(huge, '');
   await truncate(huge, 200 * 1024 * 1024);
-  await attach(huge);
+  await attach(page, huge);
   await expect(chat.alerts).toContainText('“huge.txt” is 200 MB; files up to 20 MB can be attached.');
   await expect(page.getByRole('list', { name: 'Attached files' })).toHaveCount(0);
+});
+
+test('files too long for the model’s context are refused with what to do, and the message keeps them for another try', async ({ chat, page }) => {
+  await chat.loadModel(TINY_CHAT);
+  await chat.waitForLoaded(TINY_CHAT);
+  // The tiny model's context holds 2,048 tokens, about one per character.
+  await attach(page, { name: 'long.txt', mimeType: 'text/plain', buffer: Buffer.from('All work and no play. '.repeat(150)) });
+  await chat.message.fill('Summarise it');
+  await chat.sendButton.click();
+  await expect(chat.alerts).toContainText(
+    /^The attached files make this message too long for the model\. This message and the system prompt take \d+ tokens, but the context holds 2048\..*attach only the part you want to ask about/,
+  );
+  await expect(chat.userMessages().last().getByRole('listitem')).toHaveText(/^long\.txt/);
 });

@@ -31,6 +31,8 @@ export interface Attachment {
   /** The file's size in bytes. */
   size: number;
   text: string;
+  /** A PDF's page count (its text marks where each page starts: "[Page 3]"). */
+  pages?: number;
 }
 
 export interface ConversationSettings {

@@ -9,6 +9,7 @@ const KIND_LABEL: Record<Attachment['kind'], string> = {
   csv: 'table',
   json: 'JSON',
   html: 'web page, text only',
+  pdf: 'PDF',
 };
 
 /**
@@ -34,7 +35,8 @@ export function AttachmentChips({ attachments, onRemove }: { attachments: readon
               {attachment.name}
             </button>
             <span className="muted">
-              {KIND_LABEL[attachment.kind]} · {formatBytes(attachment.size)}
+              {KIND_LABEL[attachment.kind]}
+              {attachment.pages !== undefined && ` · ${attachment.pages} ${attachment.pages === 1 ? 'page' : 'pages'}`} · {formatBytes(attachment.size)}
             </span>
             {onRemove && (
               <button type="button" className="attachment-remove" aria-label={`Remove ${attachment.name}`} onClick={() => onRemove(attachment.id)}>

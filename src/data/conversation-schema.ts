@@ -50,6 +50,7 @@ const messageSchema = z.strictObject({
         kind: z.enum(DOCUMENT_KINDS),
         size: count,
         text: z.string().max(MAX_ATTACHMENT_CHARACTERS),
+        pages: count.optional(),
       }),
     )
     .max(MAX_ATTACHMENTS)

@@ -1,5 +1,5 @@
 /** What an attached file is, as far as reading its text goes. */
-export const DOCUMENT_KINDS = ['text', 'markdown', 'code', 'csv', 'json', 'html'] as const;
+export const DOCUMENT_KINDS = ['text', 'markdown', 'code', 'csv', 'json', 'html', 'pdf'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 const BY_EXTENSION: Record<string, DocumentKind> = {
@@ -8,6 +8,7 @@ const BY_EXTENSION: Record<string, DocumentKind> = {
   csv: 'csv', tsv: 'csv',
   json: 'json', jsonl: 'json', ndjson: 'json', geojson: 'json',
   html: 'html', htm: 'html', xhtml: 'html',
+  pdf: 'pdf',
 };
 
 /** Source code and configuration: read as text, shown to the model as it is. */
@@ -30,11 +31,12 @@ const BY_MIME: Record<string, DocumentKind> = {
   'application/json': 'json',
   'text/html': 'html',
   'application/xhtml+xml': 'html',
+  'application/pdf': 'pdf',
 };
 
 /**
- * The kind of a file from its name, then its type as the browser reports it; null when neither says it is text (its
- * bytes may still be text: see readAttachment).
+ * The kind of a file from its name, then its type as the browser reports it; null when neither says what it is (its
+ * bytes may still be text or a PDF: see readAttachment).
  */
 export function documentKind(name: string, mimeType: string): DocumentKind | null {
   const lower = name.toLowerCase();
