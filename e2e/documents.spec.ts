@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FileChooser, Page } from '@playwright/test';
 import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
-import { withDocuments } from '../src/documents/document-prompt';
+import type { Attachment } from '../src/chat/types';
+import { withDocuments } from '../workers/documents/document-prompt';
+import type { Passage } from '../workers/protocol';
 import { expect, test, tinyChatReference, TINY_CHAT } from './fixtures';
 
 const NOTES = 'The meeting is on Tuesday.\nBring the blue folder.\n';
@@ -41,7 +43,7 @@ async function pdfWithPages(lines: string[]): Promise<Buffer> {
   const pdf = await PDFDocument.create();
   const font = await pdf.embedFont(StandardFonts.Helvetica);
   for (const line of lines) {
-    const page = pdf.addPage([400, 300]);
+    const page = pdf.addPage([612, 300]);
     if (line) page.drawText(line, { x: 40, y: 200, size: 14, font });
     else page.drawRectangle({ x: 40, y: 40, width: 300, height: 200, color: rgb(0.5, 0.5, 0.5) });
   }
@@ -172,15 +174,47 @@ test('a file that is not text, an empty one, a PDF without text, a damaged PDF a
   await expect(page.getByRole('list', { name: 'Attached files' })).toHaveCount(0);
 });
 
-test('files too long for the model’s context are refused with what to do, and the message keeps them for another try', async ({ chat, page }) => {
+test('files too long for the context: the passages that match the question go instead, cited by file and page', async ({ chat, page }) => {
   await chat.loadModel(TINY_CHAT);
   await chat.waitForLoaded(TINY_CHAT);
-  // The tiny model's context holds 2,048 tokens, about one per character.
+  await chat.showPlainText();
+  // Forty pages hold about 2,700 tokens; the tiny model's context holds 2,048 (about one token per character).
+  const lines = Array.from({ length: 40 }, (_, index) =>
+    index === 22 ? 'The lighthouse keeper hides the spare key under the green stone.' : `The road goes on past fields and farms, day ${index + 1} of the walk.`,
+  );
+  await attach(page, { name: 'book.pdf', mimeType: 'application/pdf', buffer: await pdfWithPages(lines) });
+  await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('listitem')).toHaveText(/^book\.pdf\s*PDF · 40 pages/);
+  const question = 'Where is the spare key of the lighthouse keeper?';
+  const { reply } = await chat.ask(question);
+
+  const sources = chat.assistantMessages().last().getByRole('navigation', { name: 'Sources' });
+  await expect(sources).toContainText(/Used \d+ passages from book\.pdf/);
+  const pageTwentyThree = sources.getByRole('button', { name: /^\[\d+\] book\.pdf, page 23/ });
+  await pageTwentyThree.click();
+  await expect(sources.getByRole('region')).toHaveText('The lighthouse keeper hides the spare key under the green stone.');
+  const shown = await sources.getByRole('listitem').count();
+  expect(shown).toBeLessThan(40);
+
+  // The reply is the reference's for exactly the prompt the passages make (as stored with the question).
+  const stored = (JSON.parse(await storedMessages(page)) as { role: string; attachments?: Attachment[]; passages?: Passage[] }[]).find(
+    (message) => message.passages,
+  )!;
+  expect(stored.passages).toHaveLength(shown);
+  const content = withDocuments(question, stored.attachments, stored.passages);
+  expect(reply).toBe((await tinyChatReference([{ role: 'user', content }])).text);
+});
+
+test('files too long for the context, with no room left for passages, are refused with what to do, and the message keeps them', async ({ chat, page }) => {
+  await chat.loadModel(TINY_CHAT);
+  await chat.waitForLoaded(TINY_CHAT);
+  await chat.openSettings();
+  await page.getByLabel('Max new tokens').fill('2000');
   await attach(page, { name: 'long.txt', mimeType: 'text/plain', buffer: Buffer.from('All work and no play. '.repeat(150)) });
   await chat.message.fill('Summarise it');
   await chat.sendButton.click();
   await expect(chat.alerts).toContainText(
-    /^The attached files make this message too long for the model\. This message and the system prompt take \d+ tokens, but the context holds 2048\..*attach only the part you want to ask about/,
+    "The attached files are too long for this model's context of 2048 tokens, and the question with the reply's room (2000 tokens) leaves no room for passages from them.",
   );
   await expect(chat.userMessages().last().getByRole('listitem')).toHaveText(/^long\.txt/);
+  await expect(chat.assistantMessages()).toHaveCount(0);
 });

@@ -19,11 +19,13 @@ import {
   EngineError,
   type DtypeOffer,
   type ChatMessage,
+  type ChoosePassagesParams,
   type GenerateParams,
   type GenerationResult,
   type LoadedModel,
   type LoadParams,
   type LoadProgress,
+  type Passage,
   type RepoInspection,
   type RepoRef,
   type StopReason,
@@ -33,6 +35,7 @@ import { chooseChatTemplate, hasThinkingSwitch, noChatTemplate, renderChat } fro
 import { configureRuntime, needsFreshRuntime, startRuntime } from './runtime-env';
 import { timed } from './load-timing';
 import { fitToContext } from './context-window';
+import { choosePassages } from './documents/choose-passages';
 import { prepareHistory, promptOpensReasoning } from './reasoning-history';
 import { TurnCache } from './turn-cache';
 import { DeltaStreamer } from './token-streamer';
@@ -198,6 +201,19 @@ export class ChatEngine {
     );
   }
 
+  /** See `Calls['choosePassages']`: measured with the loaded model's tokenizer and chat template. */
+  choosePassages(params: ChoosePassagesParams): { passages: Passage[] | null } {
+    if (!this.session) throw new EngineError('not-loaded', 'No model is loaded. Load a model first.');
+    const { tokenizer, info } = this.session;
+    const templateOptions = templateOptionsFor(info, params.thinking);
+    const passages = choosePassages(params, {
+      context: lowest(info.contextLength, params.contextLimit),
+      promptTokens: (messages) => encodeChat(tokenizer, prepareHistory(messages, tokenizer.chat_template), templateOptions).length,
+      textTokens: (text) => tokenizer.encode(text, { add_special_tokens: false }).length,
+    });
+    return { passages };
+  }
+
   async generate(params: GenerateParams, onDelta: (delta: TokenDelta) => void, signal: AbortSignal): Promise<GenerationResult> {
     if (!this.session) throw new EngineError('not-loaded', 'No model is loaded. Load a model first.');
     this.claim('generating');
@@ -224,7 +240,7 @@ export class ChatEngine {
     const last = params.messages.at(-1);
     const continued = params.continueReply && last?.role === 'assistant' ? last.content : null;
     const history = prepareHistory(continued === null ? params.messages : params.messages.slice(0, -1), tokenizer.chat_template);
-    const templateOptions = info.thinkingSwitch && params.thinking !== undefined ? { enable_thinking: params.thinking } : {};
+    const templateOptions = templateOptionsFor(info, params.thinking);
     const render = (messages: ChatMessage[]) => encodeChat(tokenizer, messages, templateOptions);
     // DeepSeek-R1's template (and Qwen3's thinking ones) end the generation prompt inside an open <think> block.
     const opensReasoning = (ids: number[]) => promptOpensReasoning(tokenizer.decode(ids.slice(-8)));
@@ -417,6 +433,11 @@ function contextLengthOf(model: CausalLM, tokenizer: PreTrainedTokenizer): numbe
   const fromTokenizer = tokenizer.model_max_length as unknown;
   // Tokenizers without a limit report a huge sentinel (1e30).
   return typeof fromTokenizer === 'number' && fromTokenizer > 0 && fromTokenizer < 1e7 ? fromTokenizer : null;
+}
+
+/** Variables for the chat template: the thinking switch, for templates that have one. */
+function templateOptionsFor(info: LoadedModel, thinking: boolean | undefined): Record<string, unknown> {
+  return info.thinkingSwitch && thinking !== undefined ? { enable_thinking: thinking } : {};
 }
 
 /** The prompt's token ids as the model's chat template renders it, ready for the assistant's reply. */

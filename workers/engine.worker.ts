@@ -62,6 +62,8 @@ async function serve(request: CallRequest, signal: AbortSignal): Promise<Calls[C
       return engine.load(request.params, progressOf('load', request.id), signal);
     case 'generate':
       return engine.generate(request.params, progressOf('generate', request.id), signal);
+    case 'choosePassages':
+      return engine.choosePassages(request.params);
     case 'latestCommit':
       return { commit: await revisionCommit(request.params, signal) };
     case 'storedModels':

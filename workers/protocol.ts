@@ -147,6 +147,33 @@ export interface GenerateParams {
   reuseCache: boolean;
 }
 
+/** An attached file's text, as a prompt carries it. */
+export interface DocumentText {
+  name: string;
+  text: string;
+}
+
+/** A part of an attached file chosen for a question: where it is in the file, and its text. */
+export interface Passage {
+  /** The file's name. */
+  name: string;
+  /** The PDF page it is on. */
+  page?: number;
+  /** The heading it is under (Markdown). */
+  section?: string;
+  text: string;
+}
+
+export interface ChoosePassagesParams {
+  /** The prompt as it would be sent, its last message the question without its files. */
+  messages: ChatMessage[];
+  documents: DocumentText[];
+  /** Room kept for the reply. */
+  maxNewTokens: number;
+  contextLimit?: number;
+  thinking?: boolean;
+}
+
 export interface TokenDelta {
   /** Text to append to what was streamed so far. */
   text: string;
@@ -180,6 +207,11 @@ export interface Calls {
   inspect: { params: RepoRef; progress: never; result: RepoInspection };
   load: { params: LoadParams; progress: LoadProgress; result: LoadedModel };
   generate: { params: GenerateParams; progress: TokenDelta; result: GenerationResult };
+  /**
+   * Whether a question's files fit the context whole (`passages: null`) or, if not, the parts of them that best
+   * match the question and fit, in the files' order.
+   */
+  choosePassages: { params: ChoosePassagesParams; progress: never; result: { passages: Passage[] | null } };
   storedModels: { params: Record<string, never>; progress: never; result: StorageReport };
   /** The commit the revision points to on the hub now, to compare with a stored model's. Asks the hub. */
   latestCommit: { params: RepoRef; progress: never; result: { commit: string | null } };

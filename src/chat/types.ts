@@ -1,4 +1,4 @@
-import type { Device, Dtype, GenerationSettings, GenerationStats } from '../../workers/protocol';
+import type { Device, Dtype, GenerationSettings, GenerationStats, Passage } from '../../workers/protocol';
 import type { DocumentKind } from '../documents/document-kinds';
 
 /**
@@ -21,6 +21,8 @@ export interface StoredMessage {
   droppedMessages?: number;
   /** Files attached to a user message, read into text in the tab. */
   attachments?: Attachment[];
+  /** When the files were too long for the context: the parts of them the model was given instead, in their order. */
+  passages?: Passage[];
 }
 
 /** A file attached to a message: its name and size as it was, and its text as the model reads it. */

@@ -7,6 +7,7 @@ import { useApp, useGetState } from '../store/context';
 import { selectMessage } from '../store/selectors';
 import { AttachmentChips } from './AttachmentChips';
 import { CopyButton } from './CopyButton';
+import { Sources } from './DocumentSources';
 import { MarkdownView } from './MarkdownView';
 import { MessageEditor } from './MessageEditor';
 
@@ -127,7 +128,10 @@ function MessageBody({
           <div className="content plain">{message.content}</div>
         </>
       ) : (
-        <ReplyContent content={message.content} streaming={streaming} renderMarkdown={renderMarkdown} />
+        <>
+          <ReplyContent content={message.content} streaming={streaming} renderMarkdown={renderMarkdown} />
+          <Sources reply={message} />
+        </>
       )}
       {STATUS_LABEL[message.status] && <p className="message-status">{STATUS_LABEL[message.status]}</p>}
       {message.droppedMessages !== undefined && (

@@ -14,6 +14,8 @@ z.config({ jitless: true });
 const MAX_TEXT = 2_000_000;
 const MAX_MESSAGES = 20_000;
 const MAX_CONVERSATIONS = 5_000;
+/** Far more passages than any context holds. */
+const MAX_PASSAGES = 1_000;
 
 /** Ids become object keys: a strict pattern, and no name an object already has (`__proto__`, `constructor`, …). */
 const id = z
@@ -54,6 +56,17 @@ const messageSchema = z.strictObject({
       }),
     )
     .max(MAX_ATTACHMENTS)
+    .optional(),
+  passages: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(1000),
+        page: count.optional(),
+        section: z.string().max(1000).optional(),
+        text: z.string().max(MAX_ATTACHMENT_CHARACTERS),
+      }),
+    )
+    .max(MAX_PASSAGES)
     .optional(),
 });
 

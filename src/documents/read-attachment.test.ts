@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { documentKind } from './document-kinds';
-import { withDocuments } from './document-prompt';
 import { MAX_ATTACHMENT_BYTES, readAttachment } from './read-attachment';
 
 const file = (name: string, content: BlobPart, type = '') => new File([content], name, { type });
@@ -36,18 +35,5 @@ describe('readAttachment', () => {
     await expect(readAttachment(file('empty.txt', ' \n '))).rejects.toThrow(/“empty.txt” has no text/);
     const huge = { name: 'huge.txt', type: 'text/plain', size: 200 * 1024 * 1024, arrayBuffer: () => Promise.reject(new Error('read')) };
     await expect(readAttachment(huge)).rejects.toThrow(`“huge.txt” is 200 MB; files up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
-  });
-});
-
-describe('withDocuments', () => {
-  it('puts each file whole before the message, numbered and named', () => {
-    const attachments = [
-      { id: 'a', name: 'a "quoted"\nname.txt', kind: 'text' as const, size: 1, text: '\nfirst\n' },
-      { id: 'b', name: 'b.md', kind: 'markdown' as const, size: 1, text: 'second' },
-    ];
-    expect(withDocuments('What do they say?', attachments)).toBe(
-      '<document id="1" name="a  quoted  name.txt">\nfirst\n</document>\n\n<document id="2" name="b.md">\nsecond\n</document>\n\nWhat do they say?',
-    );
-    expect(withDocuments('Hi', undefined)).toBe('Hi');
   });
 });

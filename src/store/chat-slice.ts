@@ -2,7 +2,7 @@ import { EngineError, isCancellation, type ChatMessage } from '../../workers/pro
 import { keepTreeIndex, pathTo, switchBranch } from '../chat/message-tree';
 import { newId, titleFrom, type Attachment, type Conversation, type StoredMessage } from '../chat/types';
 import { holdWhileWriting } from '../data/live-replies';
-import { withDocuments } from '../documents/document-prompt';
+import { withDocuments } from '../../workers/documents/document-prompt';
 import { FrameBatcher, throttled } from './frame-batcher';
 import { effectiveSettings } from './settings-slice';
 import type { SliceCreator } from './types';
@@ -41,7 +41,7 @@ function withFilesExplained(error: unknown, question: StoredMessage | undefined)
 export function toPrompt(systemPrompt: string, messages: StoredMessage[]): ChatMessage[] {
   const turns: ChatMessage[] = messages
     .filter((message) => message.status !== 'error' && message.content !== '')
-    .map((message) => ({ role: message.role, content: withDocuments(message.content, message.attachments) }));
+    .map((message) => ({ role: message.role, content: withDocuments(message.content, message.attachments, message.passages) }));
   return systemPrompt.trim() ? [{ role: 'system', content: systemPrompt }, ...turns] : turns;
 }
 
@@ -177,6 +177,27 @@ export const createChatSlice: SliceCreator<ChatSlice> =
       }
     };
 
+    /**
+     * Asks the engine whether the files of `message` fit the model's context whole; when they do not, keeps on the
+     * message the passages chosen instead, so this prompt (and any regeneration of its reply) carries them.
+     */
+    const chooseFilesParts = async (conversationId: string, message: StoredMessage) => {
+      const { model } = get();
+      const conversation = get().conversations[conversationId];
+      if (!model || !conversation || !message.attachments) return;
+      const { settings } = conversation;
+      const { passages } = await engine.call('choosePassages', {
+        messages: toPrompt(settings.systemPrompt, [...pathTo(conversation.messages, message.parentId), { ...message, attachments: undefined }]),
+        documents: message.attachments.map(({ name, text }) => ({ name, text })),
+        maxNewTokens: effectiveSettings(model.generationDefaults, settings.overrides).maxNewTokens,
+        contextLimit: settings.contextLimit,
+        thinking: settings.thinking,
+      });
+      if (!passages) return;
+      updateMessage(conversationId, message.id, () => ({ passages }));
+      await saveMessage(conversationId, message.id);
+    };
+
     /** Writes a reply to the message `parentId` of the active conversation. */
     const reply = async (parentId: string) => {
       const { model, activeId, generating } = get();
@@ -217,6 +238,15 @@ export const createChatSlice: SliceCreator<ChatSlice> =
       };
       if (fromComposer) set({ pendingAttachments: [] });
       await addMessage(activeId, message);
+      if (attachments?.length) {
+        try {
+          await chooseFilesParts(activeId, message);
+        } catch (error) {
+          // The message keeps its files: an edit sends them again.
+          get().reportError(error);
+          return;
+        }
+      }
       await reply(message.id);
     };
 

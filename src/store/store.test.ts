@@ -240,7 +240,17 @@ describe('chat slice', () => {
     expect(store.getState().notices.map((n) => n.message)).toEqual([expect.stringContaining('“blob.bin” is not a text file')]);
     expect(store.getState().readingFiles).toEqual([]);
 
-    await answer(setup, 'It says alpha.', store.getState().send('What is in it?'));
+    const sending = store.getState().send('What is in it?');
+    await eventually(() => expect(engine.calls.some((c) => c.type === 'choosePassages')).toBe(true));
+    expect(engine.last('choosePassages').params).toEqual({
+      messages: [{ role: 'user', content: 'What is in it?' }],
+      documents: [{ name: 'notes.txt', text: 'Alpha beta.' }],
+      maxNewTokens: 32,
+      contextLimit: undefined,
+      thinking: undefined,
+    });
+    engine.last('choosePassages').resolve({ passages: null });
+    await answer(setup, 'It says alpha.', sending);
     const prompt = () => (engine.last('generate').params as Calls['generate']['params']).messages;
     expect(prompt()).toEqual([
       { role: 'user', content: '<document id="1" name="notes.txt">\nAlpha beta.\n</document>\n\nWhat is in it?' },
@@ -252,8 +262,14 @@ describe('chat slice', () => {
     expect(question.attachments).toMatchObject([{ name: 'notes.txt', kind: 'text', size: 11, text: 'Alpha beta.' }]);
     expect((await setup.db.get(conversation.id))?.messages[question.id].attachments).toEqual(question.attachments);
 
-    await answer(setup, 'Beta.', store.getState().editMessage(question.id, 'And the second word?'));
-    expect(prompt()[0].content).toMatch(/^<document id="1" name="notes.txt">\nAlpha beta.\n<\/document>\n\nAnd the second word\?$/);
+    // An edit keeps the files; these were too long this time, so the chosen passage goes instead.
+    const editing = store.getState().editMessage(question.id, 'And the second word?');
+    await eventually(() => expect(engine.calls.filter((c) => c.type === 'choosePassages')).toHaveLength(2));
+    engine.last('choosePassages').resolve({ passages: [{ name: 'notes.txt', text: 'Alpha beta.' }] });
+    await answer(setup, 'Beta.', editing);
+    expect(prompt()[0].content).toMatch(/^<passage id="1" source="notes.txt">\nAlpha beta.\n<\/passage>\n\n.*cite.*\n\nAnd the second word\?$/);
+    const edited = Object.values(store.getState().conversations[conversation.id].messages).find((m) => m.content === 'And the second word?')!;
+    expect((await setup.db.get(conversation.id))?.messages[edited.id].passages).toEqual([{ name: 'notes.txt', text: 'Alpha beta.' }]);
   });
 
   it('keeps at most ten files for a message and says so', async () => {

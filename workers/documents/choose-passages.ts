@@ -1,0 +1,44 @@
+import { EngineError, type ChatMessage, type ChoosePassagesParams, type Passage } from '../protocol';
+import { passageBlock, withDocuments } from './document-prompt';
+import { chunkDocuments, pickPassages, rankByKeywords } from './passages';
+
+/** A passage is at most this share of the room for passages, so several of them fit, and never above MAX_PASSAGE_TOKENS. */
+const PASSAGES_AT_LEAST = 4;
+const MAX_PASSAGE_TOKENS = 400;
+const MIN_PASSAGE_TOKENS = 48;
+
+export interface PromptMeasures {
+  /** The model's context, or null when it is not known (then the files go whole). */
+  context: number | null;
+  /** Tokens of a prompt as the chat template renders it. */
+  promptTokens: (messages: ChatMessage[]) => number;
+  /** Tokens of a piece of text. */
+  textTokens: (text: string) => number;
+}
+
+/**
+ * Whether a question's files fit the context whole with the reply's room (null), or else the passages that best match
+ * the question and fit. Only the system prompt and the question count against the room: older turns are what
+ * fitting the context drops first when the prompt is sent.
+ */
+export function choosePassages(params: ChoosePassagesParams, { context, promptTokens, textTokens }: PromptMeasures): Passage[] | null {
+  const question = params.messages.at(-1);
+  if (context === null || !question || params.documents.length === 0) return null;
+  const system = params.messages[0]?.role === 'system' ? [params.messages[0]] : [];
+  const size = (content: string) => promptTokens([...system, { role: 'user', content }]);
+  const room = context - params.maxNewTokens;
+  if (size(withDocuments(question.content, params.documents)) <= room) return null;
+
+  const budget = room - size(withDocuments(question.content, undefined, []));
+  if (budget < MIN_PASSAGE_TOKENS) {
+    throw new EngineError(
+      'prompt-too-long',
+      `The attached files are too long for this model's context of ${context} tokens, and the question with the reply's room (${params.maxNewTokens} tokens) leaves no room for passages from them. ` +
+        'Lower Max new tokens or shorten the system prompt, or use a model with a longer context.',
+    );
+  }
+  const chunks = chunkDocuments(params.documents, textTokens, Math.max(MIN_PASSAGE_TOKENS, Math.min(MAX_PASSAGE_TOKENS, Math.floor(budget / PASSAGES_AT_LEAST))));
+  // The tag and the blank line between passages count too; the id is at most two digits here.
+  const picked = pickPassages(chunks, rankByKeywords(chunks, question.content), budget, (chunk) => textTokens(passageBlock(chunk, 99)) + 2);
+  return picked.map(({ name, page, section, text }) => ({ name, text, ...(page !== undefined ? { page } : {}), ...(section ? { section } : {}) }));
+}

@@ -1,0 +1,127 @@
+import MiniSearch from 'minisearch';
+import type { DocumentText, Passage } from '../protocol';
+
+/** A passage with its place among all the passages of a question's files, and its length in the model's tokens. */
+export interface Chunk extends Passage {
+  order: number;
+  tokens: number;
+}
+
+interface Paragraph {
+  text: string;
+  page?: number;
+  section?: string;
+}
+
+const PAGE_MARK = /^\[Page (\d+)\]$/;
+const HEADING = /^#{1,6}\s+(.+?)\s*#*$/;
+
+/** A file's paragraphs (split at blank lines, a PDF's page marks and Markdown headings), each with its page and section. */
+function paragraphsOf(document: DocumentText): Paragraph[] {
+  const paragraphs: Paragraph[] = [];
+  let page: number | undefined;
+  let section: string | undefined;
+  let lines: string[] = [];
+  const end = () => {
+    const text = lines.join('\n').trim();
+    if (text) paragraphs.push({ text, ...(page !== undefined ? { page } : {}), ...(section ? { section } : {}) });
+    lines = [];
+  };
+  for (const line of document.text.split('\n')) {
+    const pageMark = PAGE_MARK.exec(line.trim());
+    if (pageMark) {
+      end();
+      page = Number(pageMark[1]);
+      continue;
+    }
+    const heading = HEADING.exec(line.trim());
+    if (heading) {
+      end();
+      section = heading[1];
+    }
+    if (line.trim() === '') end();
+    else lines.push(line);
+  }
+  end();
+  return paragraphs;
+}
+
+/** Pieces of a paragraph longer than `maxTokens`: whole sentences where they fit, else runs of words. */
+function split(text: string, count: (text: string) => number, maxTokens: number): string[] {
+  const pieces: string[] = [];
+  let current = '';
+  const units = text.split(/(?<=[.!?])\s+/).flatMap((sentence) => (count(sentence) > maxTokens ? sentence.split(/\s+/) : [sentence]));
+  for (const unit of units) {
+    const joined = current ? `${current} ${unit}` : unit;
+    if (current && count(joined) > maxTokens) {
+      pieces.push(current);
+      current = unit;
+    } else current = joined;
+  }
+  if (current) pieces.push(current);
+  return pieces;
+}
+
+/**
+ * Splits files into passages of at most about `maxTokens` tokens: consecutive paragraphs of one page and one section
+ * go together, a passage never spans two pages or sections (so it can be cited by them), and a passage after the
+ * first of its page or section starts with the previous passage's last paragraph when that is short, so a fact that
+ * spans the cut is whole in one of them.
+ */
+export function chunkDocuments(documents: readonly DocumentText[], count: (text: string) => number, maxTokens: number): Chunk[] {
+  const chunks: Chunk[] = [];
+  for (const document of documents) {
+    let pieces: string[] = [];
+    let tokens = 0;
+    let place: Paragraph | null = null;
+    const close = () => {
+      if (!place || pieces.length === 0) return;
+      const text = pieces.join('\n\n');
+      const { page, section } = place;
+      chunks.push({ name: document.name, ...(page !== undefined ? { page } : {}), ...(section ? { section } : {}), text, order: chunks.length, tokens: count(text) });
+    };
+    for (const paragraph of paragraphsOf(document)) {
+      for (const piece of split(paragraph.text, count, maxTokens)) {
+        const samePlace = place !== null && place.page === paragraph.page && place.section === paragraph.section;
+        const pieceTokens = count(piece);
+        if (samePlace && pieces.length > 0 && tokens + pieceTokens <= maxTokens) {
+          pieces.push(piece);
+          tokens += pieceTokens;
+          continue;
+        }
+        const last: string | undefined = samePlace ? pieces.at(-1) : undefined;
+        const lastTokens = last === undefined ? 0 : count(last);
+        close();
+        const carry = last !== undefined && lastTokens <= maxTokens / 3 && lastTokens + pieceTokens <= maxTokens;
+        pieces = carry ? [last, piece] : [piece];
+        tokens = (carry ? lastTokens : 0) + pieceTokens;
+        place = paragraph;
+      }
+    }
+    close();
+  }
+  return chunks;
+}
+
+/** The passages' `order`s, best match for `question` first (BM25 on words, also a section's and a file's name). */
+export function rankByKeywords(chunks: readonly Chunk[], question: string): number[] {
+  const index = new MiniSearch<Chunk>({ idField: 'order', fields: ['text', 'section', 'name'], storeFields: [] });
+  index.addAll(chunks);
+  return index.search(question, { boost: { section: 2 }, prefix: (term) => term.length > 3, fuzzy: 0.1 }).map((result) => result.id as number);
+}
+
+/**
+ * The passages to send: the best ranked first while their cost (`costOf`, in tokens) fits `budget` — or, when no word
+ * of the question is in the files, the files from their beginning —, returned in the files' order.
+ */
+export function pickPassages(chunks: readonly Chunk[], ranking: readonly number[], budget: number, costOf: (chunk: Chunk) => number): Chunk[] {
+  const picked = new Set<number>();
+  let left = budget;
+  for (const order of ranking.length > 0 ? ranking : chunks.map((chunk) => chunk.order)) {
+    const cost = costOf(chunks[order]);
+    if (cost > left) continue;
+    picked.add(order);
+    left -= cost;
+  }
+  return chunks.filter((chunk) => picked.has(chunk.order));
+}
