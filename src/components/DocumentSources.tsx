@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Passage } from '../../workers/protocol';
 import type { StoredMessage } from '../chat/types';
-import { useApp } from '../store/context';
+import { useGetState } from '../store/context';
 import { selectMessage } from '../store/selectors';
 
 /** Where a passage is: "report.pdf, page 23", "notes.md, Results", or the file's name. */
@@ -28,7 +28,9 @@ function sourcesOf(question: StoredMessage | undefined): Passage[] {
  * by it), marked when the reply cites it; selecting one shows its text.
  */
 export function Sources({ reply }: { reply: StoredMessage }) {
-  const question = useApp(selectMessage(reply.parentId ?? ''));
+  // Read, not watched: a reply is written after its question's passages are chosen, and a message on screen keeps
+  // to one store subscription (a chat may show a thousand).
+  const question = selectMessage(reply.parentId ?? '')(useGetState()());
   const [open, setOpen] = useState<number | null>(null);
   const sources = sourcesOf(question);
   if (sources.length === 0) return null;

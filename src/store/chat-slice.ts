@@ -1,8 +1,8 @@
+import { withDocuments } from '../../workers/documents/document-prompt';
 import { EngineError, isCancellation, type ChatMessage } from '../../workers/protocol';
 import { keepTreeIndex, pathTo, switchBranch } from '../chat/message-tree';
 import { newId, titleFrom, type Attachment, type Conversation, type StoredMessage } from '../chat/types';
 import { holdWhileWriting } from '../data/live-replies';
-import { withDocuments } from '../../workers/documents/document-prompt';
 import { FrameBatcher, throttled } from './frame-batcher';
 import { effectiveSettings } from './settings-slice';
 import type { SliceCreator } from './types';
@@ -26,16 +26,6 @@ export interface ChatSlice {
 
 /** How often a reply being written is saved: often enough that a crash loses little, rarely enough to cost nothing. */
 export const STREAM_SAVE_INTERVAL_MS = 500;
-
-/** A prompt too long for the context, when the question's files are what made it so, says so and what to do. */
-function withFilesExplained(error: unknown, question: StoredMessage | undefined): unknown {
-  if (!(error instanceof EngineError) || error.code !== 'prompt-too-long' || !question?.attachments?.length) return error;
-  return new EngineError(
-    error.code,
-    `The attached files make this message too long for the model. ${error.message} ` +
-      'You can also attach only the part you want to ask about, or use a model with a longer context.',
-  );
-}
 
 /** The conversation as the model sees it: the system prompt (only when set) and every turn that has text. */
 export function toPrompt(systemPrompt: string, messages: StoredMessage[]): ChatMessage[] {
@@ -168,7 +158,7 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         // An engine that stopped is reported (and reloaded) by the model slice; the reply keeps what had arrived.
         const stopped = error instanceof EngineError && error.code === 'engine-stopped';
         updateMessage(activeId, message.id, () => ({ status: isCancellation(error) ? 'stopped' : stopped ? 'interrupted' : 'error' }));
-        if (!stopped) get().reportError(withFilesExplained(error, conversation.messages[message.parentId ?? '']));
+        if (!stopped) get().reportError(error);
       } finally {
         generation = null;
         set({ generating: false, writingReplyId: null });
