@@ -1,4 +1,4 @@
-import { mkdtemp, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FileChooser, Page } from '@playwright/test';
@@ -114,6 +114,17 @@ test('attached files go into the prompt whole, show as chips, stay across a relo
   await expect(page.locator('.composer').getByRole('list', { name: 'Attached files' })).toHaveCount(0);
   const onMessage = chat.userMessages().last().getByRole('list', { name: 'Attached files' }).getByRole('listitem');
   await expect(onMessage).toHaveCount(3);
+
+  // A JSON export carries the files only when asked to.
+  await chat.openSection('Import and export');
+  const exportChat = async () => {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export this chat (JSON)' }).click();
+    return readFile(await (await download).path(), 'utf8');
+  };
+  expect(await exportChat()).not.toContain('Bring the blue folder.');
+  await page.getByRole('checkbox', { name: 'Include attached files in JSON exports' }).check();
+  expect(await exportChat()).toContain('Bring the blue folder.');
 
   await page.reload();
   await expect(onMessage).toHaveText([/^notes\.txt/, /^team\.html/, /^sizes\.csv/]);

@@ -16,6 +16,7 @@ function download({ fileName, mimeType, text }: ExportedFile): void {
 export function ImportExport() {
   const inputId = useId();
   const [imported, setImported] = useState<string | null>(null);
+  const [withFiles, setWithFiles] = useState(false);
   const activeId = useApp((state) => state.activeId);
   const hasMessages = useApp((state) => holdsMessages(state.conversations[state.activeId]));
   const exportConversation = useApp((state) => state.exportConversation);
@@ -34,13 +35,17 @@ export function ImportExport() {
     <details className="import-export">
       <summary>Import and export</summary>
       <div className="button-column">
-        <button type="button" disabled={!hasMessages} onClick={() => download(exportConversation(activeId, 'json'))}>
+        <label>
+          <input type="checkbox" checked={withFiles} onChange={(event) => setWithFiles(event.target.checked)} /> Include attached files in
+          JSON exports
+        </label>
+        <button type="button" disabled={!hasMessages} onClick={() => download(exportConversation(activeId, 'json', withFiles))}>
           Export this chat (JSON)
         </button>
         <button type="button" disabled={!hasMessages} onClick={() => download(exportConversation(activeId, 'markdown'))}>
           Export this chat (Markdown)
         </button>
-        <button type="button" onClick={() => download(exportAll())}>
+        <button type="button" onClick={() => download(exportAll(withFiles))}>
           Export all chats (JSON)
         </button>
         <label htmlFor={inputId} className="file-label">

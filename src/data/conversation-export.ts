@@ -16,8 +16,24 @@ export interface ExportFile {
   conversations: Conversation[];
 }
 
-export function toExportFile(conversations: Conversation[], now = new Date()): ExportFile {
-  return { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: now.toISOString(), conversations };
+/**
+ * An export of `conversations`. Files attached to messages (and passages taken from them) go in only `withFiles`: a
+ * chat shared as a file should not carry a contract or a medical letter unless that was asked for.
+ */
+export function toExportFile(conversations: Conversation[], { withFiles = false, now = new Date() } = {}): ExportFile {
+  return {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: now.toISOString(),
+    conversations: withFiles ? conversations : conversations.map(withoutFiles),
+  };
+}
+
+function withoutFiles(conversation: Conversation): Conversation {
+  const messages = Object.fromEntries(
+    Object.entries(conversation.messages).map(([id, { attachments: _files, passages: _passages, ...message }]) => [id, message]),
+  );
+  return { ...conversation, messages };
 }
 
 /** The branch on screen as a Markdown document. */

@@ -21,7 +21,7 @@ function conversation(): Conversation {
 }
 
 const file = (value: unknown) => JSON.stringify(value);
-const exported = () => toExportFile([conversation()], new Date(0)) as unknown as Record<string, unknown> & { conversations: Record<string, unknown>[] };
+const exported = () => toExportFile([conversation()], { now: new Date(0) }) as unknown as Record<string, unknown> & { conversations: Record<string, unknown>[] };
 
 describe('import schema', () => {
   it('reads a valid export under a fresh id, with a reply cut off mid-stream marked interrupted', () => {
@@ -32,15 +32,19 @@ describe('import schema', () => {
     expect(imported.messages.u1).toEqual(conversation().messages.u1);
   });
 
-  it('reads the files attached to a message, and refuses one of a kind it does not know', () => {
+  it('writes the files attached to a message only when asked, reads them back, and refuses one of a kind it does not know', () => {
     const withFile = conversation();
     const attachment = { id: 'f1', name: 'notes.txt', kind: 'text' as const, size: 11, text: 'Alpha beta.' };
     withFile.messages.u1 = { ...withFile.messages.u1, attachments: [attachment] };
-    const [imported] = parseExport(file(toExportFile([withFile])));
+    const [imported] = parseExport(file(toExportFile([withFile], { withFiles: true })));
     expect(imported.messages.u1.attachments).toEqual([attachment]);
+    // Unless asked for, an export leaves the files (and passages from them) out.
+    const passages = [{ name: 'notes.txt', text: 'Alpha' }];
+    const [withoutFiles] = parseExport(file(toExportFile([{ ...withFile, messages: { ...withFile.messages, u1: { ...withFile.messages.u1, passages } } }])));
+    expect(withoutFiles.messages.u1).toEqual(conversation().messages.u1);
     expect(toMarkdown(withFile)).toContain('## You\n\nAttached files:\n- notes.txt\n\nHi');
     withFile.messages.u1.attachments = [{ ...attachment, kind: 'exe' as 'text' }];
-    expect(() => parseExport(file(toExportFile([withFile])))).toThrow(/damaged.*conversations\.0\.messages\.u1\.attachments\.0\.kind/);
+    expect(() => parseExport(file(toExportFile([withFile], { withFiles: true })))).toThrow(/damaged.*conversations\.0\.messages\.u1\.attachments\.0\.kind/);
   });
 
   it('refuses malformed files with a message that says why', () => {

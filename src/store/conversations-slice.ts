@@ -36,8 +36,9 @@ export interface ConversationsSlice {
   /** Reads an export file; returns how many conversations it added (0 when it was refused). */
   /** Reads an export file (its size is checked before it is read); returns how many chats were imported. */
   importConversations: (file: Pick<Blob, 'size' | 'text'>) => Promise<number>;
-  exportConversation: (id: string, format: 'json' | 'markdown') => ExportedFile;
-  exportAll: () => ExportedFile;
+  /** A chat as a file; a JSON export holds its attached files only `withFiles`. */
+  exportConversation: (id: string, format: 'json' | 'markdown', withFiles?: boolean) => ExportedFile;
+  exportAll: (withFiles?: boolean) => ExportedFile;
   /**
    * Changes a conversation in memory at once and in IndexedDB through `persist` (skipped while it is unsaved). A
    * failed write is reported; what is on screen stays.
@@ -253,18 +254,19 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
       }
     },
 
-    exportConversation: (id, format) => {
+    exportConversation: (id, format, withFiles = false) => {
       const conversation = get().conversations[id];
       const name = fileSafe(conversation.title);
       return format === 'json'
-        ? { fileName: `${name}.json`, mimeType: 'application/json', text: JSON.stringify(toExportFile([conversation]), null, 2) }
+        ? { fileName: `${name}.json`, mimeType: 'application/json', text: JSON.stringify(toExportFile([conversation], { withFiles }), null, 2) }
         : { fileName: `${name}.md`, mimeType: 'text/markdown', text: toMarkdown(conversation) };
     },
 
-    exportAll: () => {
+    exportAll: (withFiles = false) => {
       const { conversations, unsavedId } = get();
       const saved = Object.values(conversations).filter((conversation) => conversation.id !== unsavedId);
-      return { fileName: 'airgap-chat-conversations.json', mimeType: 'application/json', text: JSON.stringify(toExportFile(saved), null, 2) };
+      const text = JSON.stringify(toExportFile(saved, { withFiles }), null, 2);
+      return { fileName: 'airgap-chat-conversations.json', mimeType: 'application/json', text };
     },
 
     changeConversation: async (id, change, persist) => {
