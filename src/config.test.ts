@@ -44,6 +44,15 @@ describe('parseConfig', () => {
     expect(problems).toEqual(['config.json: modelMemoryBytes must be a whole number of bytes, at least 67108864 (64 MiB); it was ignored.']);
   });
 
+  it('reads the embedding model that finds passages, or null for keyword match only', () => {
+    expect(parseConfig({}).config.embeddingModel).toBe('Xenova/paraphrase-multilingual-MiniLM-L12-v2');
+    expect(parseConfig({ embeddingModel: 'org/embedder' }).config.embeddingModel).toBe('org/embedder');
+    expect(parseConfig({ embeddingModel: null }).config.embeddingModel).toBeNull();
+    const { config, problems } = parseConfig({ embeddingModel: 'not a model' });
+    expect(config.embeddingModel).toBe(DEFAULT_CONFIG.embeddingModel);
+    expect(problems).toEqual(['config.json: embeddingModel must be a model id (owner/name) or null; it was ignored.']);
+  });
+
   it('refuses a document that is not an object', () => {
     expect(parseConfig([1, 2]).problems).toHaveLength(1);
     expect(parseConfig('x').config).toEqual(DEFAULT_CONFIG);

@@ -25,6 +25,11 @@ export interface AppConfig {
    * machines with little memory: a model that does not fit is refused before it is downloaded.
    */
   modelMemoryBytes?: number;
+  /**
+   * The sentence-embedding model that finds the passages of attached files that mean what the question asks (with
+   * keyword match), loaded from the hubs like a chat model and kept in the model store; null: keyword match only.
+   */
+  embeddingModel: string | null;
   /** The only models that may be loaded (ids, or `owner/*` for all of an owner's); null allows any. */
   allowedModels: string[] | null;
   /** Origins whose pages may embed the app and talk to it with postMessage. */
@@ -40,6 +45,8 @@ export const DEFAULT_CONFIG: AppConfig = {
   hubUrls: ['https://huggingface.co'],
   defaultModel: null,
   catalog: [],
+  // Small (118 MB quantized), 50+ languages, and needs no "query:"/"passage:" prefixes.
+  embeddingModel: 'Xenova/paraphrase-multilingual-MiniLM-L12-v2',
   allowedModels: null,
   embedOrigins: [],
   title: 'Airgap Chat',
@@ -181,6 +188,11 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
     } else {
       config.defaultModel = source.defaultModel;
     }
+  }
+  if (source.embeddingModel !== undefined) {
+    if (source.embeddingModel === null) config.embeddingModel = null;
+    else if (typeof source.embeddingModel === 'string' && MODEL_ID.test(source.embeddingModel)) config.embeddingModel = source.embeddingModel;
+    else problems.push('config.json: embeddingModel must be a model id (owner/name) or null; it was ignored.');
   }
   if (source.embedOrigins !== undefined) {
     const listed = asList(source.embedOrigins)?.map(toOrigin) ?? [null];

@@ -20,12 +20,13 @@ import {
   type DtypeOffer,
   type ChatMessage,
   type ChoosePassagesParams,
+  type ChosenPassages,
   type GenerateParams,
   type GenerationResult,
   type LoadedModel,
   type LoadParams,
   type LoadProgress,
-  type Passage,
+  type PassagesProgress,
   type RepoInspection,
   type RepoRef,
   type StopReason,
@@ -35,7 +36,9 @@ import { chooseChatTemplate, hasThinkingSwitch, noChatTemplate, renderChat } fro
 import { configureRuntime, needsFreshRuntime, startRuntime } from './runtime-env';
 import { timed } from './load-timing';
 import { fitToContext } from './context-window';
-import { choosePassages } from './documents/choose-passages';
+import { choosePassages, type RankByMeaning } from './documents/choose-passages';
+import { Embedder } from './documents/embedder';
+import { rankByVectors } from './documents/passages';
 import { prepareHistory, promptOpensReasoning } from './reasoning-history';
 import { TurnCache } from './turn-cache';
 import { DeltaStreamer } from './token-streamer';
@@ -69,7 +72,12 @@ export class ChatEngine {
     private readonly cache: StoreCache,
     /** Told of the steps that block this thread for long, so the page does not take the silence for a hang. */
     private readonly quiet: QuietAnnouncer,
-  ) {}
+  ) {
+    this.embedder = new Embedder(source);
+  }
+
+  /** Ranks the passages of attached files by meaning; its model loads when passages are first needed. */
+  private readonly embedder: Embedder;
 
   async inspect(ref: RepoRef, signal: AbortSignal): Promise<RepoInspection> {
     const stored = await this.source.storedManifest(ref);
@@ -201,17 +209,34 @@ export class ChatEngine {
     );
   }
 
-  /** See `Calls['choosePassages']`: measured with the loaded model's tokenizer and chat template. */
-  choosePassages(params: ChoosePassagesParams): { passages: Passage[] | null } {
+  /**
+   * See `Calls['choosePassages']`: measured with the loaded model's tokenizer and chat template, ranked by keywords and
+   * by the embedding model's vectors (its download reported as progress).
+   */
+  async choosePassages(params: ChoosePassagesParams, onProgress: (progress: PassagesProgress) => void, signal: AbortSignal): Promise<ChosenPassages> {
     if (!this.session) throw new EngineError('not-loaded', 'No model is loaded. Load a model first.');
     const { tokenizer, info } = this.session;
     const templateOptions = templateOptionsFor(info, params.thinking);
-    const passages = choosePassages(params, {
-      context: lowest(info.contextLength, params.contextLimit),
-      promptTokens: (messages) => encodeChat(tokenizer, prepareHistory(messages, tokenizer.chat_template), templateOptions).length,
-      textTokens: (text) => tokenizer.encode(text, { add_special_tokens: false }).length,
-    });
-    return { passages };
+    const { embedding } = params;
+    const rankByMeaning: RankByMeaning | undefined = embedding
+      ? async (chunks, question) => {
+          const [asked, ...passages] = await this.embedder.embed(embedding, [question, ...chunks.map((chunk) => chunk.text)], {
+            signal,
+            onDownload: (load) => onProgress({ stage: 'download', load }),
+            onEmbedded: (done) => onProgress({ stage: 'embedding', done: Math.max(0, done - 1), total: chunks.length }),
+          });
+          return rankByVectors(asked, passages);
+        }
+      : undefined;
+    return choosePassages(
+      params,
+      {
+        context: lowest(info.contextLength, params.contextLimit),
+        promptTokens: (messages) => encodeChat(tokenizer, prepareHistory(messages, tokenizer.chat_template), templateOptions).length,
+        textTokens: (text) => tokenizer.encode(text, { add_special_tokens: false }).length,
+      },
+      rankByMeaning,
+    );
   }
 
   async generate(params: GenerateParams, onDelta: (delta: TokenDelta) => void, signal: AbortSignal): Promise<GenerationResult> {

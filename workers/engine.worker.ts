@@ -63,7 +63,7 @@ async function serve(request: CallRequest, signal: AbortSignal): Promise<Calls[C
     case 'generate':
       return engine.generate(request.params, progressOf('generate', request.id), signal);
     case 'choosePassages':
-      return engine.choosePassages(request.params);
+      return engine.choosePassages(request.params, progressOf('choosePassages', request.id), signal);
     case 'latestCommit':
       return { commit: await revisionCommit(request.params, signal) };
     case 'storedModels':

@@ -172,6 +172,18 @@ export interface ChoosePassagesParams {
   maxNewTokens: number;
   contextLimit?: number;
   thinking?: boolean;
+  /** The sentence-embedding model that ranks passages by meaning besides keywords; null: keywords only. */
+  embedding: RepoRef | null;
+}
+
+/** While passages are chosen: the embedding model's download, then how many passages it has read. */
+export type PassagesProgress = { stage: 'download'; load: LoadProgress } | { stage: 'embedding'; done: number; total: number };
+
+export interface ChosenPassages {
+  /** null: the files fit whole. */
+  passages: Passage[] | null;
+  /** Why the passages were ranked by keywords alone, when an embedding model was asked for but could not be used. */
+  keywordsOnly?: string;
 }
 
 export interface TokenDelta {
@@ -211,7 +223,7 @@ export interface Calls {
    * Whether a question's files fit the context whole (`passages: null`) or, if not, the parts of them that best
    * match the question and fit, in the files' order.
    */
-  choosePassages: { params: ChoosePassagesParams; progress: never; result: { passages: Passage[] | null } };
+  choosePassages: { params: ChoosePassagesParams; progress: PassagesProgress; result: ChosenPassages };
   storedModels: { params: Record<string, never>; progress: never; result: StorageReport };
   /** The commit the revision points to on the hub now, to compare with a stored model's. Asks the hub. */
   latestCommit: { params: RepoRef; progress: never; result: { commit: string | null } };

@@ -12,12 +12,13 @@ export function Composer() {
   const ready = useApp((state) => state.model !== null && state.loadStatus !== 'loading');
   const attachments = useApp((state) => state.pendingAttachments);
   const reading = useApp((state) => state.readingFiles);
+  const choosingPassages = useApp((state) => state.choosingPassages);
   const attachFiles = useApp((state) => state.attachFiles);
   const removeAttachment = useApp((state) => state.removeAttachment);
   const filePicker = useRef<HTMLInputElement>(null);
   useEffect(() => saveDraft(draft), [draft]);
 
-  const canSend = ready && !generating && reading.length === 0 && draft.trim() !== '';
+  const canSend = ready && !generating && !choosingPassages && reading.length === 0 && draft.trim() !== '';
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     if (!canSend) return;
@@ -38,9 +39,9 @@ export function Composer() {
     <form className="composer" onSubmit={submit}>
       <div className="composer-body">
         <AttachmentChips attachments={attachments} onRemove={removeAttachment} />
-        {reading.length > 0 && (
+        {(reading.length > 0 || choosingPassages) && (
           <p className="muted" role="status">
-            Reading {reading.join(', ')}…
+            {reading.length > 0 ? `Reading ${reading.join(', ')}…` : choosingPassages}
           </p>
         )}
         <textarea

@@ -1,14 +1,17 @@
 import { withDocuments } from '../../workers/documents/document-prompt';
-import { EngineError, isCancellation, type ChatMessage } from '../../workers/protocol';
+import { EngineError, isCancellation, type ChatMessage, type PassagesProgress } from '../../workers/protocol';
 import { keepTreeIndex, pathTo, switchBranch } from '../chat/message-tree';
 import { newId, titleFrom, type Attachment, type Conversation, type StoredMessage } from '../chat/types';
 import { holdWhileWriting } from '../data/live-replies';
+import { formatPercent } from '../format';
 import { FrameBatcher, throttled } from './frame-batcher';
 import { effectiveSettings } from './settings-slice';
 import type { SliceCreator } from './types';
 
 export interface ChatSlice {
   generating: boolean;
+  /** While the passages of a question's files are being chosen: what is happening, in words. */
+  choosingPassages: string | null;
   /** The reply this tab is writing, if any. */
   writingReplyId: string | null;
   /** Sends a message with the files attached to it so far (see the attachments slice). */
@@ -26,6 +29,14 @@ export interface ChatSlice {
 
 /** How often a reply being written is saved: often enough that a crash loses little, rarely enough to cost nothing. */
 export const STREAM_SAVE_INTERVAL_MS = 500;
+
+/** What choosing passages is doing, in words: the embedding model's download, then reading the passages. */
+function describePassagesProgress(progress: PassagesProgress, embeddingModel: string): string {
+  if (progress.stage === 'download') {
+    return `Downloading ${embeddingModel}, which finds the passages that answer a question: ${formatPercent(progress.load.loaded, progress.load.total)}`;
+  }
+  return `Finding the passages that answer the question: ${progress.done} of ${progress.total} read`;
+}
 
 /** The conversation as the model sees it: the system prompt (only when set) and every turn that has text. */
 export function toPrompt(systemPrompt: string, messages: StoredMessage[]): ChatMessage[] {
@@ -53,7 +64,7 @@ function withMessage(conversation: Conversation, message: StoredMessage): Conver
 }
 
 export const createChatSlice: SliceCreator<ChatSlice> =
-  ({ engine }) =>
+  ({ engine, config }) =>
   (set, get) => {
     let generation: AbortController | null = null;
 
@@ -176,16 +187,28 @@ export const createChatSlice: SliceCreator<ChatSlice> =
       const conversation = get().conversations[conversationId];
       if (!model || !conversation || !message.attachments) return;
       const { settings } = conversation;
-      const { passages } = await engine.call('choosePassages', {
-        messages: toPrompt(settings.systemPrompt, [...pathTo(conversation.messages, message.parentId), { ...message, attachments: undefined }]),
-        documents: message.attachments.map(({ name, text }) => ({ name, text })),
-        maxNewTokens: effectiveSettings(model.generationDefaults, settings.overrides).maxNewTokens,
-        contextLimit: settings.contextLimit,
-        thinking: settings.thinking,
-      });
-      if (!passages) return;
-      updateMessage(conversationId, message.id, () => ({ passages }));
-      await saveMessage(conversationId, message.id);
+      const { embeddingModel } = config;
+      set({ choosingPassages: 'Checking whether the files fit the model’s context…' });
+      try {
+        const { passages, keywordsOnly } = await engine.call(
+          'choosePassages',
+          {
+            messages: toPrompt(settings.systemPrompt, [...pathTo(conversation.messages, message.parentId), { ...message, attachments: undefined }]),
+            documents: message.attachments.map(({ name, text }) => ({ name, text })),
+            maxNewTokens: effectiveSettings(model.generationDefaults, settings.overrides).maxNewTokens,
+            contextLimit: settings.contextLimit,
+            thinking: settings.thinking,
+            embedding: embeddingModel ? { hubUrl: config.hubUrl, repo: embeddingModel, revision: 'main' } : null,
+          },
+          { onProgress: (progress) => set({ choosingPassages: describePassagesProgress(progress, embeddingModel ?? '') }) },
+        );
+        if (keywordsOnly) get().reportError(new Error(`The passages were chosen by their words alone: ${keywordsOnly}`));
+        if (!passages) return;
+        updateMessage(conversationId, message.id, () => ({ passages }));
+        await saveMessage(conversationId, message.id);
+      } finally {
+        set({ choosingPassages: null });
+      }
     };
 
     /** Writes a reply to the message `parentId` of the active conversation. */
@@ -242,6 +265,7 @@ export const createChatSlice: SliceCreator<ChatSlice> =
 
     return {
       generating: false,
+      choosingPassages: null,
       writingReplyId: null,
 
       send: (text) => {

@@ -248,6 +248,7 @@ describe('chat slice', () => {
       maxNewTokens: 32,
       contextLimit: undefined,
       thinking: undefined,
+      embedding: { hubUrl: 'https://hub.test', repo: DEFAULT_CONFIG.embeddingModel, revision: 'main' },
     });
     engine.last('choosePassages').resolve({ passages: null });
     await answer(setup, 'It says alpha.', sending);

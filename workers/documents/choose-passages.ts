@@ -1,6 +1,6 @@
-import { EngineError, type ChatMessage, type ChoosePassagesParams, type Passage } from '../protocol';
+import { EngineError, isCancellation, type ChatMessage, type ChoosePassagesParams, type ChosenPassages } from '../protocol';
 import { passageBlock, withDocuments } from './document-prompt';
-import { chunkDocuments, pickPassages, rankByKeywords } from './passages';
+import { chunkDocuments, fuseRankings, pickPassages, rankByKeywords, type Chunk } from './passages';
 
 /** A passage is at most this share of the room for passages, so several of them fit, and never above MAX_PASSAGE_TOKENS. */
 const PASSAGES_AT_LEAST = 4;
@@ -16,18 +16,25 @@ export interface PromptMeasures {
   textTokens: (text: string) => number;
 }
 
+/** Ranks passages by meaning (an embedding model); throws when that model cannot be used. */
+export type RankByMeaning = (chunks: readonly Chunk[], question: string) => Promise<number[]>;
+
 /**
- * Whether a question's files fit the context whole with the reply's room (null), or else the passages that best match
- * the question and fit. Only the system prompt and the question count against the room: older turns are what
- * fitting the context drops first when the prompt is sent.
+ * Whether a question's files fit the context whole with the reply's room (`passages: null`), or else the passages that
+ * best match the question and fit: by keywords and, with `rankByMeaning`, by meaning too. Only the system prompt and
+ * the question count against the room: older turns are what fitting the context drops first when the prompt is sent.
  */
-export function choosePassages(params: ChoosePassagesParams, { context, promptTokens, textTokens }: PromptMeasures): Passage[] | null {
+export async function choosePassages(
+  params: ChoosePassagesParams,
+  { context, promptTokens, textTokens }: PromptMeasures,
+  rankByMeaning?: RankByMeaning,
+): Promise<ChosenPassages> {
   const question = params.messages.at(-1);
-  if (context === null || !question || params.documents.length === 0) return null;
+  if (context === null || !question || params.documents.length === 0) return { passages: null };
   const system = params.messages[0]?.role === 'system' ? [params.messages[0]] : [];
   const size = (content: string) => promptTokens([...system, { role: 'user', content }]);
   const room = context - params.maxNewTokens;
-  if (size(withDocuments(question.content, params.documents)) <= room) return null;
+  if (size(withDocuments(question.content, params.documents)) <= room) return { passages: null };
 
   const budget = room - size(withDocuments(question.content, undefined, []));
   if (budget < MIN_PASSAGE_TOKENS) {
@@ -38,7 +45,19 @@ export function choosePassages(params: ChoosePassagesParams, { context, promptTo
     );
   }
   const chunks = chunkDocuments(params.documents, textTokens, Math.max(MIN_PASSAGE_TOKENS, Math.min(MAX_PASSAGE_TOKENS, Math.floor(budget / PASSAGES_AT_LEAST))));
+  const byKeywords = rankByKeywords(chunks, question.content);
+  let ranking = byKeywords;
+  let keywordsOnly: string | undefined;
+  if (rankByMeaning) {
+    try {
+      ranking = fuseRankings([byKeywords, await rankByMeaning(chunks, question.content)]);
+    } catch (error) {
+      if (isCancellation(error) || (error as Error | null)?.name === 'AbortError') throw error;
+      keywordsOnly = (error as Error | null)?.message || String(error);
+    }
+  }
   // The tag and the blank line between passages count too; the id is at most two digits here.
-  const picked = pickPassages(chunks, rankByKeywords(chunks, question.content), budget, (chunk) => textTokens(passageBlock(chunk, 99)) + 2);
-  return picked.map(({ name, page, section, text }) => ({ name, text, ...(page !== undefined ? { page } : {}), ...(section ? { section } : {}) }));
+  const picked = pickPassages(chunks, ranking, budget, (chunk) => textTokens(passageBlock(chunk, 99)) + 2);
+  const passages = picked.map(({ name, page, section, text }) => ({ name, text, ...(page !== undefined ? { page } : {}), ...(section ? { section } : {}) }));
+  return keywordsOnly === undefined ? { passages } : { passages, keywordsOnly };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../protocol';
 import { choosePassages } from './choose-passages';
-import { chunkDocuments, pickPassages, rankByKeywords } from './passages';
+import { chunkDocuments, fuseRankings, pickPassages, rankByKeywords, rankByVectors, type Chunk } from './passages';
 
 /** One token per word, as a stand-in for a tokenizer. */
 const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
@@ -61,30 +61,54 @@ describe('choosePassages', () => {
     promptTokens: (messages: { content: string }[]) => messages.reduce((sum, message) => sum + words(message.content) + 4, 0),
     textTokens: words,
   });
-  const params = (maxNewTokens: number) => ({
+  const params = (maxNewTokens: number, question = 'Where is the spare key of the lighthouse?') => ({
     messages: [
       { role: 'system' as const, content: 'Be brief.' },
       { role: 'user' as const, content: 'Hello' },
       { role: 'assistant' as const, content: 'Hi' },
-      { role: 'user' as const, content: 'Where is the spare key of the lighthouse?' },
+      { role: 'user' as const, content: question },
     ],
     documents: [book],
     maxNewTokens,
+    embedding: null,
   });
 
-  it('sends the files whole when they fit with the reply’s room, or when the context is not known', () => {
-    expect(choosePassages(params(100), measures(2000))).toBeNull();
-    expect(choosePassages(params(100), measures(null))).toBeNull();
+  it('sends the files whole when they fit with the reply’s room, or when the context is not known', async () => {
+    expect(await choosePassages(params(100), measures(2000))).toEqual({ passages: null });
+    expect(await choosePassages(params(100), measures(null))).toEqual({ passages: null });
   });
 
-  it('otherwise chooses passages that fit, the best match among them', () => {
-    const passages = choosePassages(params(100), measures(400))!;
-    expect(passages.length).toBeGreaterThan(1);
-    expect(passages.some((passage) => passage.page === 23 && passage.text.includes('green stone'))).toBe(true);
+  it('otherwise chooses passages that fit, the best match among them', async () => {
+    const { passages } = await choosePassages(params(100), measures(400));
+    // Only page 23 has a telling word of the question ("the", "of" and "is" are in most passages, so they do not count).
+    expect(passages!.map((passage) => [passage.page, passage.text])).toEqual([[23, 'The lighthouse keeper keeps the spare key under the green stone.']]);
   });
 
-  it('says so when the reply’s room leaves none for passages', () => {
-    expect(() => choosePassages(params(380), measures(400))).toThrow(EngineError);
-    expect(() => choosePassages(params(380), measures(400))).toThrow(/leaves no room for passages/);
+  it('ranks by meaning too: a passage no word of the question is in can win', async () => {
+    // Only page 7 "means" the question; none of its words are in it.
+    const byMeaning = async (chunks: readonly Chunk[]) => chunks.filter((chunk) => chunk.page === 7).map((chunk) => chunk.order);
+    const { passages } = await choosePassages(params(20, 'xylophone quartet'), measures(110), byMeaning);
+    expect(passages!.map((passage) => passage.page)).toEqual([7]);
+  });
+
+  it('falls back to keywords, saying why, when the embedding model cannot be used', async () => {
+    const failing = async () => {
+      throw new Error('The hub could not be reached.');
+    };
+    const chosen = await choosePassages(params(100), measures(400), failing);
+    expect(chosen.keywordsOnly).toBe('The hub could not be reached.');
+    expect(chosen.passages!.some((passage) => passage.page === 23)).toBe(true);
+  });
+
+  it('says so when the reply’s room leaves none for passages', async () => {
+    await expect(choosePassages(params(380), measures(400))).rejects.toThrow(EngineError);
+    await expect(choosePassages(params(380), measures(400))).rejects.toThrow(/leaves no room for passages/);
+  });
+});
+
+describe('fuseRankings and rankByVectors', () => {
+  it('puts what both rankings like first, and leaves out passages unrelated by meaning', () => {
+    expect(fuseRankings([[3, 1, 2], [1, 0]])).toEqual([1, 3, 0, 2]);
+    expect(rankByVectors([1, 0], [[0.6, 0.8], [0, 1], [1, 0], [-1, 0], [Number.NaN, Number.NaN]])).toEqual([2, 0]);
   });
 });

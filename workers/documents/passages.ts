@@ -103,16 +103,45 @@ export function chunkDocuments(documents: readonly DocumentText[], count: (text:
   return chunks;
 }
 
-/** The passages' `order`s, best match for `question` first (BM25 on words, also a section's and a file's name). */
+/**
+ * The passages' `order`s, best match for `question` first (BM25 on words, also a section's and a file's name). A word
+ * in more than half of the passages ("the", "und", "的") says nothing about which one answers, and fusing rankings counts
+ * places, not scores: such words are left out of the query rather than let every passage match.
+ */
 export function rankByKeywords(chunks: readonly Chunk[], question: string): number[] {
   const index = new MiniSearch<Chunk>({ idField: 'order', fields: ['text', 'section', 'name'], storeFields: [] });
   index.addAll(chunks);
-  return index.search(question, { boost: { section: 2 }, prefix: (term) => term.length > 3, fuzzy: 0.1 }).map((result) => result.id as number);
+  const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+  const telling = [...new Set(tokenize(question).map((term) => term.toLowerCase()))].filter(
+    (term) => term !== '' && index.search(term, { prefix: false, fuzzy: false }).length <= Math.max(1, chunks.length / 2),
+  );
+  if (telling.length === 0) return [];
+  return index.search(telling.join(' '), { boost: { section: 2 }, prefix: (term) => term.length > 3, fuzzy: 0.1 }).map((result) => result.id as number);
 }
 
 /**
- * The passages to send: the best ranked first while their cost (`costOf`, in tokens) fits `budget` — or, when no word
- * of the question is in the files, the files from their beginning —, returned in the files' order.
+ * One ranking from several (reciprocal rank fusion, k = 60 as Cormack, Clarke and Büttcher proposed): a passage high in
+ * either ranking rises, one high in both rises most, and scores on different scales need no weighing against each other.
+ */
+export function fuseRankings(rankings: readonly (readonly number[])[]): number[] {
+  const scores = new Map<number, number>();
+  for (const ranking of rankings) ranking.forEach((order, rank) => scores.set(order, (scores.get(order) ?? 0) + 1 / (61 + rank)));
+  return [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([order]) => order);
+}
+
+/** The passages' `order`s by the cosine of their vectors with the question's, best first; unrelated ones (≤ 0) left out. */
+export function rankByVectors(question: readonly number[], passages: readonly (readonly number[])[]): number[] {
+  const cosine = (vector: readonly number[]) => vector.reduce((sum, value, index) => sum + value * question[index], 0);
+  return passages
+    .map((vector, order) => ({ order, score: cosine(vector) }))
+    .filter(({ score }) => score > 0)
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .map(({ order }) => order);
+}
+
+/**
+ * The passages to send: the best ranked first while their cost (`costOf`, in tokens) fits `budget` — or, when nothing
+ * in the files matches the question, the files from their beginning —, returned in the files' order.
  */
 export function pickPassages(chunks: readonly Chunk[], ranking: readonly number[], budget: number, costOf: (chunk: Chunk) => number): Chunk[] {
   const picked = new Set<number>();
