@@ -7,6 +7,8 @@ import { EngineError, type DtypeOffer, type LoadProgress, type RepoRef } from '.
 const DTYPE_PREFERENCE = ['q8', 'fp32', 'fp16', 'q4'];
 /** Passages embedded per run: enough to keep the runtime busy, few enough to report progress and stop soon. */
 const BATCH = 8;
+/** Vectors kept for texts already embedded (another question about the same files); about 1.5 MB at 384 dimensions. */
+const REMEMBERED_VECTORS = 1000;
 
 /**
  * A sentence-embedding model (transformers.js feature extraction, mean pooled and normalised) on WASM, beside the chat
@@ -15,6 +17,8 @@ const BATCH = 8;
  */
 export class Embedder {
   private loaded: { key: string; extract: FeatureExtractionPipeline } | null = null;
+  /** The loaded model's vectors by text, oldest first (a Map keeps insertion order). */
+  private readonly remembered = new Map<string, number[]>();
 
   constructor(private readonly source: ModelSource) {}
 
@@ -25,14 +29,31 @@ export class Embedder {
     options: { signal: AbortSignal; onDownload: (progress: LoadProgress) => void; onEmbedded: (done: number) => void },
   ): Promise<number[][]> {
     const extract = await this.load(ref, options.signal, options.onDownload);
-    const vectors: number[][] = [];
-    for (let start = 0; start < texts.length; start += BATCH) {
-      options.signal.throwIfAborted();
-      const output = await extract(texts.slice(start, start + BATCH), { pooling: 'mean', normalize: true });
-      vectors.push(...(output.tolist() as number[][]));
-      options.onEmbedded(vectors.length);
+    const vectors = new Map<string, number[]>();
+    for (const text of texts) {
+      const known = this.remembered.get(text);
+      if (known) vectors.set(text, known);
     }
-    return vectors;
+    const missing = [...new Set(texts.filter((text) => !vectors.has(text)))];
+    for (let start = 0; start < missing.length; start += BATCH) {
+      options.signal.throwIfAborted();
+      const batch = missing.slice(start, start + BATCH);
+      const output = (await extract(batch, { pooling: 'mean', normalize: true })).tolist() as number[][];
+      batch.forEach((text, index) => {
+        vectors.set(text, output[index]);
+        this.remember(text, output[index]);
+      });
+      options.onEmbedded(texts.length - missing.length + start + batch.length);
+    }
+    return texts.map((text) => vectors.get(text)!);
+  }
+
+  private remember(text: string, vector: number[]): void {
+    this.remembered.set(text, vector);
+    for (const oldest of this.remembered.keys()) {
+      if (this.remembered.size <= REMEMBERED_VECTORS) break;
+      this.remembered.delete(oldest);
+    }
   }
 
   private async load(ref: RepoRef, signal: AbortSignal, onProgress: (progress: LoadProgress) => void): Promise<FeatureExtractionPipeline> {
@@ -49,6 +70,7 @@ export class Embedder {
     await this.source.fetchModel(manifest, offer, options);
     await this.loaded?.extract.dispose();
     this.loaded = null;
+    this.remembered.clear();
     const extract = await pipeline('feature-extraction', manifest.repo, {
       revision: manifest.commit,
       device: 'wasm',
