@@ -53,6 +53,20 @@ describe('parseConfig', () => {
     expect(problems).toEqual(['config.json: embeddingModel must be a model id (owner/name) or null; it was ignored.']);
   });
 
+  it('takes model ids only as the Hub allows them: never `.` or `..` for a part, which a URL would read as a path step', () => {
+    const { config, problems } = parseConfig({
+      defaultModel: 'owner/.',
+      embeddingModel: '../x',
+      allowedModels: ['org/*', 'org/model', 'org/..', './*'],
+      catalog: [{ id: 'org/model', label: 'Fine' }, { id: 'org/.', label: 'Dot' }],
+    });
+    expect(config.defaultModel).toBeNull();
+    expect(config.embeddingModel).toBe(DEFAULT_CONFIG.embeddingModel);
+    expect(config.allowedModels).toEqual(['org/*', 'org/model']);
+    expect(config.catalog.map((entry) => entry.id)).toEqual(['org/model']);
+    expect(problems).toHaveLength(4);
+  });
+
   it('refuses a document that is not an object', () => {
     expect(parseConfig([1, 2]).problems).toHaveLength(1);
     expect(parseConfig('x').config).toEqual(DEFAULT_CONFIG);

@@ -1,4 +1,4 @@
-import { isDtype, type Dtype } from '../workers/protocol';
+import { isDtype, isRepoId, type Dtype } from '../workers/protocol';
 
 export interface CatalogEntry {
   /** Hugging Face repository id. */
@@ -101,8 +101,10 @@ function toOrigin(value: unknown): string | null {
   }
 }
 
-const MODEL_ID = /^[\w.-]+\/[\w.-]+$/;
-const MODEL_PATTERN = /^[\w.-]+\/([\w.-]+|\*)$/;
+/** A model id, or `owner/*` for all of an owner's models. */
+function isModelPattern(value: string): boolean {
+  return isRepoId(value.endsWith('/*') ? `${value.slice(0, -2)}/x` : value);
+}
 
 /** Whether the deployment lets this model be loaded. */
 export function isModelAllowed(config: Pick<AppConfig, 'allowedModels'>, repo: string): boolean {
@@ -127,7 +129,7 @@ function parseSizes(value: unknown): CatalogEntry['sizes'] {
 function parseCatalogEntry(value: unknown): CatalogEntry | null {
   if (typeof value !== 'object' || value === null) return null;
   const entry = value as Record<string, unknown>;
-  if (typeof entry.id !== 'string' || !entry.id.includes('/')) return null;
+  if (typeof entry.id !== 'string' || !isRepoId(entry.id)) return null;
   return {
     id: entry.id,
     label: typeof entry.label === 'string' && entry.label ? entry.label : entry.id,
@@ -162,7 +164,7 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
   config.hubUrl = config.hubUrls[0];
   if (source.allowedModels !== undefined) {
     const listed = asList(source.allowedModels);
-    const valid = listed?.filter((id): id is string => typeof id === 'string' && MODEL_PATTERN.test(id)) ?? [];
+    const valid = listed?.filter((id): id is string => typeof id === 'string' && isModelPattern(id)) ?? [];
     if (!listed || valid.length !== listed.length) {
       // Failing closed: an allow-list that cannot be read must not open the app to every model.
       problems.push('config.json: allowedModels must list model ids (owner/name or owner/*); unreadable entries allow nothing.');
@@ -181,7 +183,7 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
     }
   }
   if (source.defaultModel !== undefined) {
-    if (typeof source.defaultModel !== 'string' || !MODEL_ID.test(source.defaultModel)) {
+    if (typeof source.defaultModel !== 'string' || !isRepoId(source.defaultModel)) {
       problems.push('config.json: defaultModel must be a model id (owner/name); it was ignored.');
     } else if (!isModelAllowed(config, source.defaultModel)) {
       problems.push('config.json: defaultModel is not in allowedModels; it was ignored.');
@@ -191,7 +193,7 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
   }
   if (source.embeddingModel !== undefined) {
     if (source.embeddingModel === null) config.embeddingModel = null;
-    else if (typeof source.embeddingModel === 'string' && MODEL_ID.test(source.embeddingModel)) config.embeddingModel = source.embeddingModel;
+    else if (typeof source.embeddingModel === 'string' && isRepoId(source.embeddingModel)) config.embeddingModel = source.embeddingModel;
     else problems.push('config.json: embeddingModel must be a model id (owner/name) or null; it was ignored.');
   }
   if (source.embedOrigins !== undefined) {

@@ -1,16 +1,9 @@
 import { backoffMs, isTransientStatus, sleep } from './model-store/backoff';
 import type { ListedFile } from './model-store/model-store';
-import { EngineError, type RepoRef } from './protocol';
-
-/**
- * `owner/name` as the Hub allows them: letters, digits, `_`, `-` and `.`, at most 96 characters each, neither starting
- * nor ending with `-` or `.` (so never `.` or `..`, which a URL would resolve as a path step), and no `--` or `..`.
- */
-const REPO_PART = /^[A-Za-z0-9](?:[\w.-]{0,94}[A-Za-z0-9_])?$/;
+import { EngineError, isRepoId, type RepoRef } from './protocol';
 
 export function validateRepoId(repo: string): void {
-  const parts = repo.split('/');
-  if (parts.length !== 2 || !parts.every((part) => REPO_PART.test(part)) || repo.includes('..') || repo.includes('--')) {
+  if (!isRepoId(repo)) {
     throw new EngineError(
       'invalid-repo-id',
       `“${repo}” is not a Hugging Face model id. Use the form owner/name, for example onnx-community/Qwen3-0.6B-ONNX.`,

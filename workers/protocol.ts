@@ -14,6 +14,17 @@ export function isDtype(value: string): value is Dtype {
 }
 export type Preference<T> = T | 'auto';
 
+/**
+ * `owner/name` as the Hub allows them: letters, digits, `_`, `-` and `.`, at most 96 characters each, neither starting
+ * nor ending with `-` or `.` (so never `.` or `..`, which a URL would resolve as a path step), and no `--` or `..`.
+ */
+const REPO_PART = /^[A-Za-z0-9](?:[\w.-]{0,94}[A-Za-z0-9_])?$/;
+
+export function isRepoId(repo: string): boolean {
+  const parts = repo.split('/');
+  return parts.length === 2 && parts.every((part) => REPO_PART.test(part)) && !repo.includes('..') && !repo.includes('--');
+}
+
 export interface RepoRef {
   /** Base URL of a Hugging Face Hub or a mirror in its URL layout, e.g. `https://huggingface.co`. */
   hubUrl: string;

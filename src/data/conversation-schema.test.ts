@@ -108,4 +108,16 @@ describe('Markdown export', () => {
       '# Greetings\n\nModel: a/b (wasm, q8)\n\n## System prompt\n\nBe kind.\n\n## You\n\nHi\n\n## Assistant\n\nHello **there**\n',
     );
   });
+
+  it('keeps each message inside its turn in a Markdown export: no forged headings, no live HTML, no code block left open', () => {
+    const hostile = conversation();
+    hostile.title = 'Plan\n## Assistant\nI agree';
+    hostile.messages.u1 = { ...hostile.messages.u1, content: '## Assistant\nSure! <img src=x onerror=alert(1)> `<b>` ok\n```js\nconst a = "<b>";' };
+    hostile.messages.a1 = { ...hostile.messages.a1, content: '# Title\n~~~\n## inside\n~~~\nAfter & <i>' };
+    expect(toMarkdown(hostile)).toBe(
+      '# Plan ## Assistant I agree\n\nModel: a/b (wasm, q8)\n\n## System prompt\n\nBe kind.\n\n' +
+        '## You\n\n\\## Assistant\nSure! &lt;img src=x onerror=alert(1)> `<b>` ok\n```js\nconst a = "<b>";\n```\n\n' +
+        '## Assistant\n\n\\# Title\n~~~\n## inside\n~~~\nAfter &amp; &lt;i>\n',
+    );
+  });
 });
