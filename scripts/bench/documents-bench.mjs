@@ -1,0 +1,114 @@
+// @ts-check
+/**
+ * `npm run bench:documents` (not part of `npm test`): in headless Chromium, against the production build and the fake
+ * hub, attaches a generated 100-page PDF (about 2,000 characters a page) to a chat whose model's context holds only a
+ * part of it, asks about it twice (the second time its passages' vectors are remembered), and measures reading the PDF (pdf.js in its worker, pages per second) and choosing
+ * the passages (splitting by the model's tokens, keyword ranking, ranking by meaning; passages per second), from the
+ * `passages:*` measures on the engine worker's timeline. Writes bench-results/documents.json.
+ *
+ * The chat and embedding models are the test fixtures (tiny-chat's byte-level tokenizer, tiny-embedder): the figures
+ * are the app's own steps, not what a 118 MB embedding model takes per passage.
+ *
+ *   npm run bench:documents [-- --pages 100 --skip-build]
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { startFakeHub } from '../fake-hub.mjs';
+import { EMBEDDER_REPO } from '../fixtures/embedder.mjs';
+import { DEFAULT_OUT_DIR as HUB_ROOT, makeFixtures } from '../fixtures/make-fixtures.mjs';
+import { createRandom } from '../fixtures/prng.mjs';
+import { startAppServer } from '../serve.mjs';
+import { launchChromium } from './bench-kit.mjs';
+
+const CHAT_MODEL = 'airgap-test/tiny-chat';
+const { values } = parseArgs({ options: { pages: { type: 'string', default: '100' }, 'skip-build': { type: 'boolean', default: false } } });
+const pageCount = Number(values.pages);
+
+const WORDS = 'the road river bridge farm field town hill morning night house door window tree stone boat green red blue old wide long short keeper walks waits stands'.split(' ');
+
+/** A PDF of `count` pages of made-up sentences (a fixed seed), page 60 holding the one that answers the question. */
+/** @param {number} count */
+async function bookPdf(count) {
+  const random = createRandom(7);
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  for (let number = 1; number <= count; number++) {
+    const page = pdf.addPage([612, 792]);
+    const lines = Array.from({ length: 30 }, () => Array.from({ length: 11 }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ') + '.');
+    if (number === Math.min(60, count)) lines[12] = 'The lighthouse keeper hides the spare key under the green stone.';
+    lines.forEach((line, index) => page.drawText(line, { x: 40, y: 750 - index * 24, size: 11, font }));
+  }
+  return Buffer.from(await pdf.save());
+}
+
+const log = (/** @type {string} */ message) => console.log(`[bench:documents] ${message}`);
+
+if (!values['skip-build']) await promisify(execFile)('npm', ['run', 'build'], { maxBuffer: 64 * 1024 * 1024 });
+await makeFixtures(HUB_ROOT);
+const hub = await startFakeHub({ root: HUB_ROOT });
+const app = await startAppServer({ dist: 'dist', port: 0, config: { hubUrl: hub.url, catalog: [], embeddingModel: EMBEDDER_REPO } });
+const browser = await launchChromium();
+try {
+  const page = await browser.newPage();
+  await page.goto(app.url);
+  await page.getByLabel('Hugging Face model id').fill(CHAT_MODEL);
+  await page.getByRole('button', { name: 'Load model' }).click();
+  await page.getByText(/^Loaded airgap-test\/tiny-chat on /).waitFor({ timeout: 120_000 });
+
+  const pdf = await bookPdf(pageCount);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Attach files' }).click();
+  const readStarted = performance.now();
+  await (await chooser).setFiles({ name: 'book.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByText(new RegExp(`PDF · ${pageCount} pages`)).waitFor({ timeout: 600_000 });
+  const readMs = performance.now() - readStarted;
+  log(`read ${pageCount} pages (${(pdf.length / 1e6).toFixed(1)} MB) in ${Math.round(readMs)} ms`);
+
+  /** @type {{ question: number, whole: number, split: number, keywords: number, meaning: number, pick: number, passages: number, wallMs: number }[]} */
+  const questions = [];
+  for (const [index, question] of ['Where does the keeper hide the spare key?', 'Under which stone is the key?'].entries()) {
+    if (index > 0) {
+      // The same file again, for another question: its passages' vectors are remembered.
+      const again = page.waitForEvent('filechooser');
+      await page.getByRole('button', { name: 'Attach files' }).click();
+      await (await again).setFiles({ name: 'book.pdf', mimeType: 'application/pdf', buffer: pdf });
+      await page.locator('.composer').getByText(new RegExp(`PDF · ${pageCount} pages`)).waitFor({ timeout: 600_000 });
+    }
+    const before = await page.locator('[data-message-role="assistant"]').count();
+    const asked = performance.now();
+    await page.getByRole('textbox', { name: 'Message' }).fill(question);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('[data-message-role="assistant"]').nth(before).waitFor({ timeout: 600_000 });
+    const wallMs = performance.now() - asked;
+    const engine = page.workers().find((worker) => /engine/.test(worker.url()));
+    if (!engine) throw new Error('the engine worker was not found');
+    const measures = await engine.evaluate(() =>
+      performance.getEntriesByType('measure').filter((entry) => entry.name.startsWith('passages:')).map((entry) => ({
+        name: entry.name.slice('passages:'.length),
+        duration: entry.duration,
+        passages: /** @type {{ passages: number }} */ (/** @type {PerformanceMeasure} */ (entry).detail).passages,
+      })),
+    );
+    const last = (/** @type {string} */ name) => Math.round(measures.filter((entry) => entry.name === name).at(-1)?.duration ?? NaN);
+    const passages = measures.at(-1)?.passages ?? 0;
+    questions.push({ question: index + 1, whole: last('whole'), split: last('split'), keywords: last('keywords'), meaning: last('meaning'), pick: last('pick'), passages, wallMs: Math.round(wallMs) });
+    log(`question ${index + 1}: ${passages} passages; measuring the files whole ${last('whole')} ms, split ${last('split')} ms, keywords ${last('keywords')} ms, meaning ${last('meaning')} ms, picking ${last('pick')} ms; passages chosen ${Math.round(wallMs)} ms after Send`);
+    await page.locator('[data-message-role="assistant"]').nth(before).and(page.locator('[aria-busy="false"]')).waitFor({ timeout: 600_000 });
+  }
+  const result = {
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadAverage: os.loadavg()[0] },
+    pdf: { pages: pageCount, bytes: pdf.length, readMs: Math.round(readMs), pagesPerSecond: Math.round((pageCount / readMs) * 1000) },
+    questions: questions.map((entry) => ({ ...entry, passagesPerSecond: Math.round((entry.passages / (entry.split + entry.keywords + entry.meaning + entry.pick)) * 1000) })),
+  };
+  await mkdir('bench-results', { recursive: true });
+  await writeFile('bench-results/documents.json', `${JSON.stringify(result, null, 2)}\n`);
+  log('wrote bench-results/documents.json');
+} finally {
+  await browser.close();
+  await app.close();
+  await hub.close();
+}
