@@ -27,7 +27,7 @@ export function Composer() {
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) submit(event);
-    if (event.key === 'Escape' && generating) stop();
+    if (event.key === 'Escape' && (generating || choosingPassages)) stop();
   };
   const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
     if (event.clipboardData.files.length === 0) return;
@@ -58,7 +58,7 @@ export function Composer() {
         <button type="submit" disabled={!canSend}>
           Send
         </button>
-        <button type="button" onClick={stop} disabled={!generating}>
+        <button type="button" onClick={stop} disabled={!generating && !choosingPassages}>
           Stop
         </button>
         <button type="button" onClick={() => filePicker.current?.click()}>

@@ -188,6 +188,9 @@ export const createChatSlice: SliceCreator<ChatSlice> =
       if (!model || !conversation || !message.attachments) return;
       const { settings } = conversation;
       const { embeddingModel } = config;
+      // Stop ends this too (the embedding model's first download may take a while); the question keeps its files.
+      const controller = new AbortController();
+      generation = controller;
       set({ choosingPassages: 'Checking whether the files fit the model’s context…' });
       try {
         const { passages, keywordsOnly } = await engine.call(
@@ -200,13 +203,14 @@ export const createChatSlice: SliceCreator<ChatSlice> =
             thinking: settings.thinking,
             embedding: embeddingModel ? { hubUrl: config.hubUrl, repo: embeddingModel, revision: 'main' } : null,
           },
-          { onProgress: (progress) => set({ choosingPassages: describePassagesProgress(progress, embeddingModel ?? '') }) },
+          { signal: controller.signal, onProgress: (progress) => set({ choosingPassages: describePassagesProgress(progress, embeddingModel ?? '') }) },
         );
         if (keywordsOnly) get().reportError(new Error(`The passages were chosen by their words alone: ${keywordsOnly}`));
         if (!passages) return;
         updateMessage(conversationId, message.id, () => ({ passages }));
         await saveMessage(conversationId, message.id);
       } finally {
+        if (generation === controller) generation = null;
         set({ choosingPassages: null });
       }
     };

@@ -273,6 +273,22 @@ describe('chat slice', () => {
     expect((await setup.db.get(conversation.id))?.messages[edited.id].passages).toEqual([{ name: 'notes.txt', text: 'Alpha beta.' }]);
   });
 
+  it('Stop while the passages are chosen ends that, writes no reply and reports nothing; the question keeps its files', async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    const { engine, store } = setup;
+    await store.getState().attachFiles([new File(['Alpha beta.'], 'notes.txt')]);
+    const sending = store.getState().send('What is in it?');
+    await eventually(() => expect(store.getState().choosingPassages).not.toBeNull());
+    store.getState().stopGeneration();
+    expect(engine.last('choosePassages').options.signal?.aborted).toBe(true);
+    await sending;
+    expect(store.getState().choosingPassages).toBeNull();
+    expect(engine.calls.some((c) => c.type === 'generate')).toBe(false);
+    expect(store.getState().notices).toEqual([]);
+    expect(shownMessages(setup).map((m) => [m.role, m.attachments?.map((a) => a.name)])).toEqual([['user', ['notes.txt']]]);
+  });
+
   it('keeps at most ten files for a message and says so', async () => {
     const { store } = setUp();
     await store.getState().attachFiles(Array.from({ length: 12 }, (_, i) => new File([`file ${i}`], `${i}.txt`)));
