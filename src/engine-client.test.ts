@@ -103,6 +103,19 @@ describe('WorkerEngineClient', () => {
     expect(workers).toHaveLength(2);
   });
 
+  it('sends a load whose runtime got stuck to a fresh worker once, then reports it', async () => {
+    const { client, workers } = setUp();
+    const load = client.call('load', { hubUrl: 'https://hub.test', repo: 'a/b', revision: 'main', device: 'wasm', dtype: 'q8' });
+    const loadRequest = workers[0].posted[0];
+    workers[0].answer({ type: 'error', id: loadRequest.id, error: new EngineError('runtime-stuck', 'stuck').toWire() });
+    expect(workers[0].terminated).toBe(true);
+    expect(workers[1].posted).toEqual([loadRequest]);
+    workers[1].answer({ type: 'error', id: loadRequest.id, error: new EngineError('runtime-stuck', 'stuck again').toWire() });
+    await expect(load).rejects.toMatchObject({ code: 'runtime-stuck', message: 'stuck again' });
+    expect(workers).toHaveLength(2);
+    client.dispose();
+  });
+
   describe('heartbeat', () => {
     afterEach(() => {
       vi.useRealTimers();

@@ -17,7 +17,7 @@ export interface EngineApi {
 
 interface Pending {
   request: WorkerRequest;
-  /** Already sent again to a fresh worker after a `runtime-switch`; a second one is an error. */
+  /** Already sent again to a fresh worker after a `runtime-switch` or `runtime-stuck`; a second one is an error. */
   switched: boolean;
   resolve: (result: never) => void;
   reject: (error: EngineError) => void;
@@ -141,7 +141,7 @@ export class WorkerEngineClient implements EngineApi {
         call.resolve(message.result as never);
         return;
       case 'error':
-        if (message.error.code === 'runtime-switch' && !call.switched) {
+        if ((message.error.code === 'runtime-switch' || message.error.code === 'runtime-stuck') && !call.switched) {
           call.switched = true;
           this.switchRuntime();
           return;

@@ -174,9 +174,13 @@ export class ChatEngine {
       onProgress(startingProgress(offer));
       this.quiet.expectQuiet(sessionStartQuietMs(offer.bytes));
       try {
-        const model = await timed('session', () => this.startModel(manifest, candidate, offer, layout.modelFileName, signal));
-        yieldBetweenSteps(model);
-        await timed('warm-up', () => this.warmUp(model, tokenizer, signal));
+        const start = async () => {
+          const started = await timed('session', () => this.startModel(manifest, candidate, offer, layout.modelFileName, signal));
+          yieldBetweenSteps(started);
+          await timed('warm-up', () => this.warmUp(started, tokenizer, signal));
+          return started;
+        };
+        const model = await withinAllowance(start(), sessionStartQuietMs(offer.bytes));
         this.quiet.endQuiet();
         await this.source.markUsed(manifest, offer);
         const info: LoadedModel = {
@@ -196,6 +200,8 @@ export class ChatEngine {
       } catch (error) {
         this.quiet.endQuiet();
         if (signal.aborted) throw cancelled();
+        // The runtime may still be stuck: no other candidate is tried in this worker (the page's client retries once).
+        if (error instanceof EngineError && error.code === 'runtime-stuck') throw error;
         const failure = describeLoadFailure(error, candidate, params);
         if (failure.fatal) throw failure.error;
         fallbacks.push(`${label(candidate)}: ${failure.error.message}`);
@@ -458,6 +464,29 @@ function contextLengthOf(model: CausalLM, tokenizer: PreTrainedTokenizer): numbe
   const fromTokenizer = tokenizer.model_max_length as unknown;
   // Tokenizers without a limit report a huge sentinel (1e30).
   return typeof fromTokenizer === 'number' && fromTokenizer > 0 && fromTokenizer < 1e7 ? fromTokenizer : null;
+}
+
+/**
+ * `run`, or a `runtime-stuck` error once `allowanceMs` has passed with the worker free but the runtime not done. Seen in
+ * Firefox ESR, now and then: onnxruntime's start waited for ever while the worker kept its heartbeat, so the page's
+ * watchdog never fired. The person sees this message only if a fresh worker gets stuck too.
+ */
+function withinAllowance<T>(run: Promise<T>, allowanceMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new EngineError(
+            'runtime-stuck',
+            `The runtime did not finish starting the model within ${Math.round(allowanceMs / 1000)} s, also after the engine was restarted. ` +
+              'Reload the page and load the model again; if it keeps happening, try smaller weights or another browser.',
+          ),
+        ),
+      allowanceMs,
+    );
+  });
+  return Promise.race([run, stuck]).finally(() => clearTimeout(timer));
 }
 
 /** Variables for the chat template: the thinking switch, for templates that have one. */

@@ -303,6 +303,11 @@ export type ErrorCode =
   | 'prompt-too-long'
   /** The load needs another onnxruntime build than the worker started: the client retries it in a fresh worker. */
   | 'runtime-switch'
+  /**
+   * The runtime did not start the model within its allowance though the worker kept answering (seen in Firefox ESR:
+   * onnxruntime's start waited for ever). The client retries it once in a fresh worker, as for `runtime-switch`.
+   */
+  | 'runtime-stuck'
   /** The worker crashed or stopped answering; the page replaced it, and the model it held is gone. */
   | 'engine-stopped'
   | 'internal';
