@@ -5,9 +5,7 @@ test('Continue lets a reply that ran into its limit write on, exactly as the mod
   chat,
   page,
 }) => {
-  await chat.loadModel(TINY_CHAT);
-  await chat.waitForLoaded(TINY_CHAT);
-  await chat.showPlainText();
+  await chat.loadForComparison(TINY_CHAT);
   await page.getByLabel('Max new tokens').fill('12');
   const first = await chat.ask('Hello');
   const reply = chat.assistantMessages().first();

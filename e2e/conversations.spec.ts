@@ -3,9 +3,7 @@ import { ChatPage, expect, test, TINY_CHAT, tinyChatReference } from './fixtures
 
 
 test('chats persist across a reload and can be renamed, searched and deleted from the sidebar', async ({ chat, page }) => {
-  await chat.loadModel(TINY_CHAT);
-  await chat.waitForLoaded(TINY_CHAT);
-  await chat.showPlainText();
+  await chat.loadForComparison(TINY_CHAT);
   const first = await chat.ask('Tell me about cats');
   await page.getByRole('button', { name: 'New chat' }).click();
   await expect(chat.assistantMessages()).toHaveCount(0);
@@ -38,9 +36,7 @@ test('chats persist across a reload and can be renamed, searched and deleted fro
 
 test('edit and regenerate make branches that can be switched; Copy copies the reply as written', async ({ chat, page, context, app }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.url).origin });
-  await chat.loadModel(TINY_CHAT);
-  await chat.waitForLoaded(TINY_CHAT);
-  await chat.showPlainText();
+  await chat.loadForComparison(TINY_CHAT);
   const original = await chat.ask('Hello');
   expect(original.reply).toBe((await tinyChatReference([{ role: 'user', content: 'Hello' }])).text);
 
@@ -85,9 +81,7 @@ test('edit and regenerate make branches that can be switched; Copy copies the re
 });
 
 test('a reload in the middle of a reply keeps what was written, marked as interrupted', async ({ chat, page }) => {
-  await chat.loadModel(TINY_CHAT);
-  await chat.waitForLoaded(TINY_CHAT);
-  await chat.showPlainText();
+  await chat.loadForComparison(TINY_CHAT);
   await page.getByLabel('Max new tokens').fill('1500');
   await chat.message.fill('Write a long story');
   await chat.sendButton.click();

@@ -85,9 +85,7 @@ function storedMessages(page: Page): Promise<string> {
 }
 
 test('attached files go into the prompt whole, show as chips, stay across a reload and go with their chat', async ({ chat, page }) => {
-  await chat.loadModel(TINY_CHAT);
-  await chat.waitForLoaded(TINY_CHAT);
-  await chat.showPlainText();
+  await chat.loadForComparison(TINY_CHAT);
 
   // A text file through the button, and a web page dropped onto the chat.
   await attach(page, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(NOTES) });
@@ -142,9 +140,7 @@ test('attached files go into the prompt whole, show as chips, stay across a relo
 });
 
 test('a PDF is read page by page in a worker and sent whole, with its pages marked', async ({ chat, page }) => {
-  await chat.loadModel(TINY_CHAT);
-  await chat.waitForLoaded(TINY_CHAT);
-  await chat.showPlainText();
+  await chat.loadForComparison(TINY_CHAT);
   const lines = ['The river is wide.', 'The bridge is old.', 'The boat is red.'];
   await attach(page, { name: 'guide.pdf', mimeType: 'application/pdf', buffer: await pdfWithPages(lines) });
   const chip = page.getByRole('list', { name: 'Attached files' }).getByRole('listitem');
@@ -193,9 +189,7 @@ test('files too long for the context: the passages that answer the question go i
   chat,
   page,
 }) => {
-  await chat.loadModel(TINY_CHAT);
-  await chat.waitForLoaded(TINY_CHAT);
-  await chat.showPlainText();
+  await chat.loadForComparison(TINY_CHAT);
   // Room for about two passages: no keyword of the question is on page 23, only words the fixture embedder reads as
   // the same ("car" for "automobile", "waits" for "parked").
   await page.getByLabel('Context limit (tokens)').fill('400');

@@ -103,6 +103,13 @@ export class ChatPage {
     await expect(this.page.getByText(new RegExp(`^Loaded ${repo} on `))).toBeAttached({ timeout });
   }
 
+  /** Loads `repo`, waits until it is ready and shows replies as plain text, to compare them with a reference. */
+  async loadForComparison(repo: string) {
+    await this.loadModel(repo);
+    await this.waitForLoaded(repo);
+    await this.showPlainText();
+  }
+
   /** "Loaded owner/name on WASM · q8 · 2 threads in 1.2 s." */
   async loadedLine(): Promise<string> {
     return (await this.page.getByText(/^Loaded .* in [\d.]+ m?s\.$/).textContent()) ?? '';

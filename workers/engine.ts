@@ -172,7 +172,8 @@ export class ChatEngine {
         continue;
       }
       onProgress(startingProgress(offer));
-      this.quiet.expectQuiet(sessionStartQuietMs(offer.bytes));
+      const allowanceMs = sessionStartQuietMs(offer.bytes);
+      this.quiet.expectQuiet(allowanceMs);
       try {
         const start = async () => {
           const started = await timed('session', () => this.startModel(manifest, candidate, offer, layout.modelFileName, signal));
@@ -180,7 +181,7 @@ export class ChatEngine {
           await timed('warm-up', () => this.warmUp(started, tokenizer, signal));
           return started;
         };
-        const model = await withinAllowance(start(), sessionStartQuietMs(offer.bytes));
+        const model = await withinAllowance(start(), allowanceMs);
         this.quiet.endQuiet();
         await this.source.markUsed(manifest, offer);
         const info: LoadedModel = {

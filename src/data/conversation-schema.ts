@@ -22,6 +22,7 @@ const id = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1–64 letters, digits, "-" or "_"')
   .refine((value) => !(value in Object.prototype), 'this id is a reserved name');
+const fileName = z.string().min(1).max(1000);
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const timestamp = z.number().finite().nonnegative();
 
@@ -48,7 +49,7 @@ const messageSchema = z.strictObject({
     .array(
       z.strictObject({
         id,
-        name: z.string().min(1).max(1000),
+        name: fileName,
         kind: z.enum(DOCUMENT_KINDS),
         size: count,
         text: z.string().max(MAX_ATTACHMENT_CHARACTERS),
@@ -60,7 +61,7 @@ const messageSchema = z.strictObject({
   passages: z
     .array(
       z.strictObject({
-        name: z.string().min(1).max(1000),
+        name: fileName,
         page: count.optional(),
         section: z.string().max(1000).optional(),
         text: z.string().max(MAX_ATTACHMENT_CHARACTERS),

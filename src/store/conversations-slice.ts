@@ -4,9 +4,9 @@ import { emptyConversation, hasMessages, type Conversation, type ConversationSet
 import { ConversationDb, type ConversationParts } from '../data/conversation-db';
 import type { ConversationChange } from '../data/sync-channel';
 import { toExportFile, toMarkdown } from '../data/conversation-export';
+import { MAX_IMPORT_BYTES, TOO_LARGE_TO_IMPORT } from '../data/import-limits';
 import { repliesBeingWritten } from '../data/live-replies';
 import type { SliceCreator } from './types';
-import { MAX_IMPORT_BYTES, TOO_LARGE_TO_IMPORT } from '../data/import-limits';
 
 export interface ExportedFile {
   fileName: string;
