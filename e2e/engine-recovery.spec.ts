@@ -1,17 +1,11 @@
-import type { Page, Worker } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test, TINY_CHAT, tinyChatReference, type ChatPage, type RequestWatch } from './fixtures';
 
 const PROMPT = 'Write a long story';
 const MAX_NEW_TOKENS = 300;
 
-/** The engine's worker (onnxruntime's threads are workers too). */
-async function engineWorker(page: Page): Promise<Worker> {
-  await expect.poll(() => page.workers().some((worker) => worker.url().includes('engine.worker'))).toBe(true);
-  return page.workers().find((worker) => worker.url().includes('engine.worker'))!;
-}
-
 /** Starts a long reply and, once some of it is on screen, does `harm` to the engine's worker. */
-async function harmMidReply(chat: ChatPage, page: Page, harm: string) {
+async function harmMidReply(chat: ChatPage, harm: string) {
   await chat.loadModel(TINY_CHAT);
   await chat.waitForLoaded(TINY_CHAT);
   await chat.showPlainText();
@@ -21,7 +15,7 @@ async function harmMidReply(chat: ChatPage, page: Page, harm: string) {
   const reply = chat.assistantMessages().last();
   await expect(reply.locator('.content')).toHaveText(/.{20}/s);
   // Not awaited: a worker that closes or spins never answers the evaluation.
-  void (await engineWorker(page)).evaluate(harm).catch(() => {});
+  void (await chat.engineWorker()).evaluate(harm).catch(() => {});
   return { reply, harmedAt: Date.now() };
 }
 
@@ -53,13 +47,13 @@ test('an engine worker that dies mid-reply is replaced: the reply is kept as int
   requestWatch,
   hub,
 }) => {
-  const { harmedAt } = await harmMidReply(chat, page, 'self.close()');
+  const { harmedAt } = await harmMidReply(chat, 'self.close()');
   const detectedMs = await expectRecovery(chat, page, requestWatch, hub.url, harmedAt, 30_000);
   console.log(`[figures] worker closed mid-reply: noticed after ${(detectedMs / 1000).toFixed(1)} s`);
 });
 
 test('an engine worker that hangs mid-reply is noticed within the heartbeat bound and recovered the same way', async ({ chat, page, requestWatch, hub }) => {
-  const { harmedAt } = await harmMidReply(chat, page, 'for (;;) {}');
+  const { harmedAt } = await harmMidReply(chat, 'for (;;) {}');
   // The bound: 15 s of silence, checked every second, and the check's own delay on a busy machine.
   const detectedMs = await expectRecovery(chat, page, requestWatch, hub.url, harmedAt, 25_000);
   console.log(`[figures] worker hung mid-reply: noticed after ${(detectedMs / 1000).toFixed(1)} s`);

@@ -1,4 +1,4 @@
-import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { startFakeHub } from '../scripts/fake-hub.mjs';
 import { referenceReply } from '../scripts/fixtures/reference.mjs';
 import { startAppServer } from '../scripts/serve.mjs';
@@ -91,6 +91,11 @@ export class ChatPage {
   }
   userMessages() {
     return this.page.locator('[data-message-role="user"]');
+  }
+  /** The engine's worker (onnxruntime's threads are workers too). */
+  async engineWorker(): Promise<Worker> {
+    await expect.poll(() => this.page.workers().some((worker) => worker.url().includes('engine.worker'))).toBe(true);
+    return this.page.workers().find((worker) => worker.url().includes('engine.worker'))!;
   }
 
   async loadModel(repo: string) {
@@ -274,6 +279,7 @@ export function parseStats(stats: string) {
     tokens: Number(match[1]),
     ttftMs: Number(match[2]) * (match[3] === 's' ? 1000 : 1),
     tokensPerSecond: Number(match[4]),
+    promptTokens: Number(stats.match(/prompt (\d+) tokens/)?.[1] ?? 0),
     /** Prompt tokens that came from the previous turn's KV cache. */
     reusedTokens: Number(stats.match(/\((\d+) reused\)/)?.[1] ?? 0),
   };

@@ -130,3 +130,20 @@ test('WASM: forced q4f16, the Qwen3 twin runs with its float16 KV cache, replies
   await expect(regenerated).toHaveAttribute('aria-busy', 'false', { timeout: 90_000 });
   expect(await regenerated.locator('.content').textContent()).toBe(expectedSecond.text);
 });
+
+test('WASM: a prompt longer than a reading step (the Qwen2.5 twin’s 151,936 logits a row) is read in steps and replies as the reference', async ({
+  chat,
+}) => {
+  const { id } = twinOf('onnx-community/Qwen2.5-0.5B-Instruct');
+  await loadTwin(chat, id, /^WASM · q8 · \d+ threads?$/);
+  // About 1,300 tokens: three steps of about 400 (256 MiB of logits and scores each), then the reply's own pass.
+  const long = Array.from({ length: 130 }, (_, i) => `Sentence ${i + 1} of the long letter says little.`).join(' ');
+  const expected = await reference(id, 'q8', [{ role: 'user', content: long }]);
+  const { reply, stats } = await chat.ask(long);
+  expect(parseStats(stats).promptTokens).toBeGreaterThan(1200);
+  expect(reply).toBe(expected.text);
+  const steps = await (await chat.engineWorker()).evaluate(() =>
+    performance.getEntriesByName('prompt:step').map((entry) => (entry as PerformanceMeasure).detail as { from: number; to: number }),
+  );
+  expect(steps.map((step) => step.to - step.from), 'steps of equal length, the reply’s own pass reading the rest').toEqual([steps[0].to, steps[0].to, steps[0].to]);
+});

@@ -145,7 +145,7 @@ describe('WorkerEngineClient', () => {
       workers[0].answer(alive(120_000));
       vi.advanceTimersByTime(100_000);
       // Any other message meanwhile keeps the announced allowance.
-      workers[0].answer({ type: 'progress', id: 1, call: 'generate', progress: { text: 'a', generatedTokens: 1 } });
+      workers[0].answer({ type: 'progress', id: 1, call: 'generate', progress: { type: 'text', text: 'a', generatedTokens: 1 } });
       vi.advanceTimersByTime(100_000);
       expect(restarts).toEqual([]);
       vi.advanceTimersByTime(21_000);

@@ -29,6 +29,7 @@ import {
   type PassagesProgress,
   type RepoInspection,
   type RepoRef,
+  type PromptRead,
   type StopReason,
   type TokenDelta,
 } from './protocol';
@@ -44,7 +45,8 @@ import { TurnCache } from './turn-cache';
 import { DeltaStreamer } from './token-streamer';
 import { yieldBetweenSteps } from './yield-between-steps';
 import { prefillQuietMs, sessionStartQuietMs, type QuietAnnouncer } from './liveness';
-import { judgeMemory, modelDimensions } from './memory-budget';
+import { judgeMemory, modelDimensions, promptStepTokens, type ModelDimensions } from './memory-budget';
+import { readPromptInSteps, type ReadSoFar } from './prompt-steps';
 
 type CausalLM = Awaited<ReturnType<typeof AutoModelForCausalLM.from_pretrained>>;
 
@@ -53,6 +55,7 @@ interface Session {
   tokenizer: PreTrainedTokenizer;
   info: LoadedModel;
   weightBytes: number;
+  dimensions: ModelDimensions | null;
 }
 
 function cancelled(): EngineError {
@@ -196,7 +199,7 @@ export class ChatEngine {
           thinkingSwitch: hasThinkingSwitch(tokenizer.chat_template),
           loadMs: Math.round(performance.now() - started),
         };
-        this.session = { model, tokenizer, info, weightBytes: offer.bytes };
+        this.session = { model, tokenizer, info, weightBytes: offer.bytes, dimensions };
         return info;
       } catch (error) {
         this.quiet.endQuiet();
@@ -246,10 +249,10 @@ export class ChatEngine {
     );
   }
 
-  async generate(params: GenerateParams, onDelta: (delta: TokenDelta) => void, signal: AbortSignal): Promise<GenerationResult> {
+  async generate(params: GenerateParams, onProgress: (progress: PromptRead | TokenDelta) => void, signal: AbortSignal): Promise<GenerationResult> {
     if (!this.session) throw new EngineError('not-loaded', 'No model is loaded. Load a model first.');
     this.claim('generating');
-    const run = this.generateUnclaimed(this.session, params, onDelta, signal);
+    const run = this.generateUnclaimed(this.session, params, onProgress, signal);
     this.generation = run.then(
       () => undefined,
       () => undefined,
@@ -263,9 +266,9 @@ export class ChatEngine {
   }
 
   private async generateUnclaimed(
-    { model, tokenizer, info, weightBytes }: Session,
+    { model, tokenizer, info, weightBytes, dimensions }: Session,
     params: GenerateParams,
-    onDelta: (delta: TokenDelta) => void,
+    onProgress: (progress: PromptRead | TokenDelta) => void,
     signal: AbortSignal,
   ): Promise<GenerationResult> {
     const started = performance.now();
@@ -291,7 +294,7 @@ export class ChatEngine {
       params.settings.maxNewTokens,
     );
     const cacheKey = JSON.stringify(params.settings);
-    let reused: { cache: DynamicCache; length: number } | null = null;
+    let reused: ReadSoFar | null = null;
     if (params.reuseCache) reused = await this.turnCache.take(cacheKey, prompt.ids);
     else await this.turnCache.clear();
     const inputIds = new Tensor('int64', BigInt64Array.from(prompt.ids, BigInt), [1, prompt.ids.length]);
@@ -302,30 +305,49 @@ export class ChatEngine {
     signal.addEventListener('abort', interrupt);
     // A reply the template opened inside <think> is shown (and kept) with its opening tag, like any other reasoning.
     const lead = continued === null && opensReasoning(prompt.ids) ? '<think>\n' : '';
-    // Reading the prompt is one forward pass that blocks this thread; the first token ends it.
-    this.quiet.expectQuiet(prefillQuietMs(prompt.ids.length - (reused?.length ?? 0), weightBytes));
-    const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onDelta({ text, generatedTokens }), {
+    // Reading the prompt is forward passes of up to a step each that block this thread; the first token ends them.
+    const stepTokens = promptStepTokens(dimensions, prompt.ids.length);
+    this.quiet.expectQuiet(prefillQuietMs(Math.min(prompt.ids.length - (reused?.length ?? 0), stepTokens), weightBytes));
+    const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onProgress({ type: 'text', text, generatedTokens }), {
       lead,
       context: continuedIds.slice(-8),
       onFirstToken: () => this.quiet.endQuiet(),
     });
+    // The newest cache of this prompt: the reused one, then each step's.
+    let read = reused;
     try {
-      const output = (await model.generate({
-        input_ids: inputIds,
-        attention_mask: attentionMask,
-        ...toGenerateOptions(params.settings),
-        max_new_tokens: prompt.maxNewTokens,
-        streamer,
-        stopping_criteria: stopping,
-        ...(reused ? { past_key_values: reused.cache } : {}),
-        return_dict_in_generate: params.reuseCache,
-      })) as Tensor | { sequences: Tensor; past_key_values: DynamicCache };
-      if (params.reuseCache && 'past_key_values' in output) {
-        this.turnCache.keep(cacheKey, (output.sequences.tolist() as bigint[][])[0].map(Number), output.past_key_values);
+      const total = prompt.ids.length;
+      read = await readPromptInSteps(model, prompt.ids, reused, stepTokens, {
+        signal,
+        onStart: () => onProgress({ type: 'prompt', read: reused?.length ?? 0, total }),
+        onStep: (step) => {
+          read = step;
+          onProgress({ type: 'prompt', read: step.length, total });
+        },
+      });
+      if (signal.aborted) {
+        // Stopped while reading the prompt: no reply is started, and what was read is kept for the next try.
+        await this.keepOrFree(read, cacheKey, prompt.ids, params.reuseCache);
+      } else {
+        const output = (await model.generate({
+          input_ids: inputIds,
+          attention_mask: attentionMask,
+          ...toGenerateOptions(params.settings),
+          max_new_tokens: prompt.maxNewTokens,
+          streamer,
+          stopping_criteria: stopping,
+          ...(read ? { past_key_values: read.cache } : {}),
+          // A cache handed in is kept alive by generate(), so it is asked back to be kept or freed here.
+          return_dict_in_generate: params.reuseCache || read !== null,
+        })) as Tensor | { sequences: Tensor; past_key_values: DynamicCache };
+        if ('past_key_values' in output) {
+          const sequence = (output.sequences.tolist() as bigint[][])[0].map(Number);
+          await this.keepOrFree({ cache: output.past_key_values, length: sequence.length }, cacheKey, sequence, params.reuseCache);
+        }
       }
     } catch (error) {
       // A cache that was being extended when generation failed is in an unknown state.
-      if (reused) await reused.cache.dispose();
+      if (read) await read.cache.dispose();
       throw new EngineError('generation-failed', `Generation failed: ${messageOf(error)}`, { cause: error });
     } finally {
       this.quiet.endQuiet();
@@ -349,6 +371,13 @@ export class ChatEngine {
         cachedTokens: reused?.length ?? 0,
       },
     };
+  }
+
+  /** Keeps a turn's cache for the next turn, or frees it when reuse is off. */
+  private async keepOrFree(read: ReadSoFar | null, key: string, ids: readonly number[], reuse: boolean): Promise<void> {
+    if (!read) return;
+    if (reuse) this.turnCache.keep(key, ids, read.cache);
+    else await read.cache.dispose();
   }
 
   /** The model's tokenizer with its chat template, from wherever the repository keeps it. */

@@ -3,6 +3,8 @@ import type { Device, DtypeOffer } from './protocol';
 /** The sizes in a model's config.json that decide what a conversation costs in memory besides the weights. */
 export interface ModelDimensions {
   layers: number;
+  /** Attention heads: each row of a prompt step holds one score per head and attended position. */
+  heads: number;
   kvHeads: number;
   headDim: number;
   vocab: number;
@@ -18,7 +20,7 @@ export function modelDimensions(config: unknown): ModelDimensions | null {
   const hidden = number('hidden_size');
   const vocab = number('vocab_size');
   if (!layers || !heads || !hidden || !vocab) return null;
-  return { layers, kvHeads: number('num_key_value_heads') ?? heads, headDim: number('head_dim') ?? hidden / heads, vocab };
+  return { layers, heads, kvHeads: number('num_key_value_heads') ?? heads, headDim: number('head_dim') ?? hidden / heads, vocab };
 }
 
 /**
@@ -30,21 +32,40 @@ const RUNTIME_RESERVE_BYTES = 256 * 1024 ** 2;
 /**
  * What a byte of the weights file costs in the heap, which never shrinks (most likely the serialized model copied in
  * to create the session and the initializers built from it; not traced further). Measured with a 1.45 GB q8 model (Qwen2.5-0.5B
- * shape, float tied embedding): a 1,200-token prompt ran and a 1,700-token one failed with bad_alloc, which puts the
- * factor between 2.04 and 2.26 with the per-token cost below; the upper end is taken.
+ * shape, float tied embedding) when prompts were read whole: a 1,200-token prompt ran and a 1,700-token one failed
+ * with bad_alloc, which puts the factor at 2.26 at most (every prompt token then also held a row of logits); the upper
+ * end is taken. Read in steps, the same model's 9,500-token prompt ran, close to the 9,846 tokens this allows it.
  */
 const HEAP_BYTES_PER_WEIGHT_BYTE = 2.26;
 /** Below this, chatting is not worth it: the model loads but a few turns would already not fit. */
 export const MIN_USEFUL_CONTEXT = 1024;
 
 /**
- * Bytes each token of context costs at its peak: its keys and values in every layer (float32: fp16 exports of one
- * exporter family keep a float32 cache, so this is the bound), plus its row of logits in the prompt's forward pass —
- * transformers.js computes logits for every prompt position unless the graph takes `num_logits_to_keep`, so a
- * 2,000-token prompt to a model with 150,000 tokens in its vocabulary makes 1.2 GB of logits at once.
+ * What one step of reading a prompt may hold at once besides the cache: each prompt position of the step makes a row
+ * of logits (transformers.js keeps every position's unless the graph takes `num_logits_to_keep`, and exports rarely
+ * do) and a row of attention scores per head. Read whole, a 2,000-token prompt to a model with 150,000 tokens in its
+ * vocabulary made 1.2 GB of logits at once and ran out of heap; read in steps of this size, it takes what one step does.
  */
-export function bytesPerContextToken({ layers, kvHeads, headDim, vocab }: ModelDimensions): number {
-  return 2 * layers * kvHeads * headDim * 4 + vocab * 4;
+export const PROMPT_STEP_BYTES = 256 * 1024 ** 2;
+/** Steps longer than this gain little speed: a forward pass over 512 rows already keeps the matrix units busy. */
+const MAX_PROMPT_STEP = 512;
+const MIN_PROMPT_STEP = 16;
+
+/** How many prompt tokens one forward pass reads, for a prompt of `contextTokens` (unknown sizes: the longest step). */
+export function promptStepTokens(dimensions: ModelDimensions | null, contextTokens: number): number {
+  if (!dimensions) return MAX_PROMPT_STEP;
+  // float32 logits, and attention scores before and after the softmax for every head and attended position
+  const bytesPerRow = dimensions.vocab * 4 + 2 * dimensions.heads * contextTokens * 4;
+  return Math.min(MAX_PROMPT_STEP, Math.max(MIN_PROMPT_STEP, Math.floor(PROMPT_STEP_BYTES / bytesPerRow)));
+}
+
+/**
+ * Bytes each token of context costs in the heap: its keys and values in every layer (float32: fp16 exports of one
+ * exporter family keep a float32 cache, so this is the bound), twice, as every forward pass copies the past cache in
+ * and writes the present one out. Its logits and attention scores are a prompt step's, counted once.
+ */
+export function bytesPerContextToken({ layers, kvHeads, headDim }: ModelDimensions): number {
+  return 2 * (2 * layers * kvHeads * headDim * 4);
 }
 
 /** `contextLimit`: the most tokens of conversation that fit beside the weights (null: not known, not capped here). */
@@ -64,7 +85,8 @@ export function judgeMemory(
 ): MemoryVerdict {
   if (device !== 'wasm' || !dimensions) return { fits: true, contextLimit: null };
   const perToken = bytesPerContextToken(dimensions);
-  const contextFor = (weights: number) => Math.floor((heapBytes - RUNTIME_RESERVE_BYTES - weights * HEAP_BYTES_PER_WEIGHT_BYTE) / perToken);
+  const contextFor = (weights: number) =>
+    Math.floor((heapBytes - RUNTIME_RESERVE_BYTES - PROMPT_STEP_BYTES - weights * HEAP_BYTES_PER_WEIGHT_BYTE) / perToken);
   const context = contextFor(offer.bytes);
   if (context >= MIN_USEFUL_CONTEXT) return { fits: true, contextLimit: context };
   const smaller = offers.filter((other) => other.bytes < offer.bytes && contextFor(other.bytes) >= MIN_USEFUL_CONTEXT);
@@ -75,7 +97,7 @@ export function judgeMemory(
     fits: false,
     message:
       `This model's ${offer.dtype} weights (${gigabytes(offer.bytes)}) and a conversation of ${MIN_USEFUL_CONTEXT} tokens need ` +
-      `${gigabytes(offer.bytes * HEAP_BYTES_PER_WEIGHT_BYTE + MIN_USEFUL_CONTEXT * perToken + RUNTIME_RESERVE_BYTES)} while it runs, more than the ${gigabytes(heapBytes)} ` +
+      `${gigabytes(offer.bytes * HEAP_BYTES_PER_WEIGHT_BYTE + MIN_USEFUL_CONTEXT * perToken + PROMPT_STEP_BYTES + RUNTIME_RESERVE_BYTES)} while it runs, more than the ${gigabytes(heapBytes)} ` +
       `that ${heapBytes < WASM_HEAP_BYTES ? 'this deployment allows a model' : 'WebAssembly can use in a tab'}. Nothing was downloaded. ${advice}`,
   };
 }

@@ -198,9 +198,17 @@ export interface ChosenPassages {
 }
 
 export interface TokenDelta {
+  type: 'text';
   /** Text to append to what was streamed so far. */
   text: string;
   generatedTokens: number;
+}
+
+/** How much of a long prompt has been read, when it is read in steps (before the reply's first token). */
+export interface PromptRead {
+  type: 'prompt';
+  read: number;
+  total: number;
 }
 
 export type StopReason = 'eos' | 'length' | 'user';
@@ -229,7 +237,7 @@ export interface GenerationResult {
 export interface Calls {
   inspect: { params: RepoRef; progress: never; result: RepoInspection };
   load: { params: LoadParams; progress: LoadProgress; result: LoadedModel };
-  generate: { params: GenerateParams; progress: TokenDelta; result: GenerationResult };
+  generate: { params: GenerateParams; progress: PromptRead | TokenDelta; result: GenerationResult };
   /**
    * Whether a question's files fit the context whole (`passages: null`) or, if not, the parts of them that best
    * match the question and fit, in the files' order.

@@ -8,6 +8,13 @@
  */
 
 /**
+ * The prompt is read in forward passes of at most this many tokens, the longest step the app takes
+ * (workers/memory-budget.ts): read whole, a 2,048-token prompt's logits (2,048 rows of 151,936 floats) do not fit
+ * the WebAssembly heap beside a 1.45 GB model.
+ */
+const PROMPT_STEP = 512;
+
+/**
  * @typedef {object} KvShape from config.json
  * @property {number} numLayers
  * @property {number} numKvHeads
@@ -60,11 +67,8 @@ export async function greedyReply(ort, session, kv, promptIds, newTokens) {
       past[`past_key_values.${i}.${part}`] = new ort.Tensor('float32', new Float32Array(0), [1, kv.numKvHeads, 0, kv.headDim]);
     }
   }
-  let input = promptIds;
   let length = 0;
-  let firstTokenAt = 0;
-  let generated = 0;
-  while (generated < newTokens) {
+  const run = async (/** @type {number[]} */ input) => {
     const positions = input.map((_, i) => length + i);
     length += input.length;
     const outputs = await session.run({
@@ -73,16 +77,24 @@ export async function greedyReply(ort, session, kv, promptIds, newTokens) {
       position_ids: int64s(positions),
       ...past,
     });
-    const logits = outputs.logits;
+    past = {};
+    for (const [name, tensor] of Object.entries(outputs)) {
+      if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = tensor;
+    }
+    return outputs.logits;
+  };
+  // All of the prompt but its last step; the loop's first pass reads the rest and gives the first token.
+  for (let end = PROMPT_STEP; end < promptIds.length; end += PROMPT_STEP) await run(promptIds.slice(length, end));
+  let input = promptIds.slice(length);
+  let firstTokenAt = 0;
+  let generated = 0;
+  while (generated < newTokens) {
+    const logits = await run(input);
     const vocab = logits.dims[2];
     const last = /** @type {Float32Array} */ (logits.data).subarray((logits.dims[1] - 1) * vocab, logits.dims[1] * vocab);
     const token = argmax(last);
     generated++;
     if (generated === 1) firstTokenAt = performance.now();
-    past = {};
-    for (const [name, tensor] of Object.entries(outputs)) {
-      if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = tensor;
-    }
     input = [token];
   }
   const decodeSeconds = (performance.now() - firstTokenAt) / 1000;

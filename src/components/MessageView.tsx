@@ -1,5 +1,6 @@
 import { memo, useState } from 'react';
 import { splitReasoning } from '../chat/reasoning';
+import type { PromptRead } from '../../workers/protocol';
 import type { MessageStatus, StoredMessage } from '../chat/types';
 import { formatSeconds } from '../format';
 import { canContinue } from '../store/chat-slice';
@@ -17,6 +18,18 @@ const STATUS_LABEL: Partial<Record<MessageStatus, string>> = {
   error: 'Failed',
   interrupted: 'Interrupted: the page or the engine stopped while this reply was being written. What had arrived is kept.',
 };
+
+/** While the model reads a long conversation before writing: how far it has got. */
+function ReadingPrompt({ read, total }: PromptRead) {
+  return (
+    <p className="message-status">
+      <label>
+        Reading the conversation: {read.toLocaleString('en')} of {total.toLocaleString('en')} tokens{' '}
+        <progress value={read} max={total} />
+      </label>
+    </p>
+  );
+}
 
 function StatsLine({ message }: { message: StoredMessage }) {
   const { stats } = message;
@@ -116,6 +129,7 @@ function MessageBody({
   const getState = useGetState();
   const continuable = canContinue(message, isLeaf ? message.id : null);
   const streaming = message.status === 'streaming';
+  const readingPrompt = useApp((state) => (state.writingReplyId === message.id ? state.readingPrompt : null));
   const who = message.role === 'user' ? 'You' : 'Assistant';
 
   return (
@@ -133,7 +147,11 @@ function MessageBody({
           <Sources reply={message} />
         </>
       )}
-      {STATUS_LABEL[message.status] && <p className="message-status">{STATUS_LABEL[message.status]}</p>}
+      {readingPrompt ? (
+        <ReadingPrompt {...readingPrompt} />
+      ) : (
+        STATUS_LABEL[message.status] && <p className="message-status">{STATUS_LABEL[message.status]}</p>
+      )}
       {message.droppedMessages !== undefined && (
         <p className="message-status">
           {message.droppedMessages} earlier {message.droppedMessages === 1 ? 'message was' : 'messages were'} left out to fit the

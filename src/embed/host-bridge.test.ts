@@ -23,8 +23,8 @@ const engine: EngineApi = {
     if (type === 'load') return loadedModel as Calls[K]['result'];
     if (type === 'generate') {
       const progress = options.onProgress as ((delta: Calls['generate']['progress']) => void) | undefined;
-      progress?.({ text: 'Hel', generatedTokens: 1 });
-      progress?.({ text: 'lo', generatedTokens: 2 });
+      progress?.({ type: 'text', text: 'Hel', generatedTokens: 1 });
+      progress?.({ type: 'text', text: 'lo', generatedTokens: 2 });
       const stats = { promptTokens: 3, generatedTokens: 2, ttftMs: 10, tokensPerSecond: 50, totalMs: 30, stopReason: 'eos' as const };
       return { text: 'Hello', stats } as Calls[K]['result'];
     }

@@ -1,5 +1,5 @@
 import { withDocuments } from '../../workers/documents/document-prompt';
-import { EngineError, isCancellation, type ChatMessage, type PassagesProgress } from '../../workers/protocol';
+import { EngineError, isCancellation, type ChatMessage, type PassagesProgress, type PromptRead } from '../../workers/protocol';
 import { keepTreeIndex, pathTo, switchBranch } from '../chat/message-tree';
 import { newId, titleFrom, type Attachment, type Conversation, type StoredMessage } from '../chat/types';
 import { holdWhileWriting } from '../data/live-replies';
@@ -14,6 +14,8 @@ export interface ChatSlice {
   choosingPassages: string | null;
   /** The reply this tab is writing, if any. */
   writingReplyId: string | null;
+  /** How much of a long conversation the model has read before that reply's first token (null once it writes). */
+  readingPrompt: PromptRead | null;
   /** Sends a message with the files attached to it so far (see the attachments slice). */
   send: (text: string) => Promise<void>;
   /** A new version of a user message, as a branch next to the old one, and a reply to it. */
@@ -151,7 +153,14 @@ export const createChatSlice: SliceCreator<ChatSlice> =
           reuseCache: get().reuseCache,
           ...(continuing ? { continueReply: true } : {}),
         },
-        { signal: controller.signal, onProgress: (delta) => batcher.push(delta.text) },
+        {
+          signal: controller.signal,
+          onProgress: (progress) => {
+            if (progress.type === 'prompt') return set({ readingPrompt: progress });
+            if (get().readingPrompt) set({ readingPrompt: null });
+            batcher.push(progress.text);
+          },
+        },
       );
       holdWhileWriting(message.id, generating$);
       try {
@@ -172,7 +181,7 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         if (!stopped) get().reportError(error);
       } finally {
         generation = null;
-        set({ generating: false, writingReplyId: null });
+        set({ generating: false, writingReplyId: null, readingPrompt: null });
         saver.flush();
         await saveMessage(activeId, message.id);
       }
@@ -271,6 +280,7 @@ export const createChatSlice: SliceCreator<ChatSlice> =
       generating: false,
       choosingPassages: null,
       writingReplyId: null,
+      readingPrompt: null,
 
       send: (text) => {
         const { conversations, activeId, pendingAttachments } = get();

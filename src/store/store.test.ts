@@ -98,8 +98,8 @@ async function answer(setup: Setup, text: string, pending: Promise<void>) {
   await eventually(() => expect(setup.engine.calls.some((c) => c.type === 'generate' && !c.settled)).toBe(true));
   const call = setup.engine.last('generate');
   const onProgress = call.options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
-  onProgress({ text: text.slice(0, 2), generatedTokens: 1 });
-  onProgress({ text: text.slice(2), generatedTokens: 2 });
+  onProgress({ type: 'text', text: text.slice(0, 2), generatedTokens: 1 });
+  onProgress({ type: 'text', text: text.slice(2), generatedTokens: 2 });
   call.resolve({ text, stats, droppedMessages: 0 });
   await pending;
 }
@@ -212,8 +212,12 @@ describe('chat slice', () => {
       reuseCache: true,
     });
     const onProgress = call.options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
-    onProgress({ text: 'Hi', generatedTokens: 1 });
-    onProgress({ text: ' there', generatedTokens: 2 });
+    // A long prompt is read in steps before the first token; the reading shows until the reply starts.
+    onProgress({ type: 'prompt', read: 400, total: 1000 });
+    expect(store.getState().readingPrompt).toEqual({ type: 'prompt', read: 400, total: 1000 });
+    onProgress({ type: 'text', text: 'Hi', generatedTokens: 1 });
+    expect(store.getState().readingPrompt).toBeNull();
+    onProgress({ type: 'text', text: ' there', generatedTokens: 2 });
     await eventually(() => expect(branch(setup).at(-1)).toEqual(['assistant', 'Hi there', 'streaming']));
     expect(store.getState().generating).toBe(true);
     call.resolve({ text: 'Hi there', stats, droppedMessages: 2 });
@@ -318,7 +322,7 @@ describe('chat slice', () => {
     store.getState().setDevicePreference('webgpu');
     const sending = store.getState().send('one');
     await eventually(() => expect(engine.calls.some((c) => c.type === 'generate')).toBe(true));
-    (engine.last('generate').options.onProgress as unknown as (p: Calls['generate']['progress']) => void)({ text: 'Hal', generatedTokens: 1 });
+    (engine.last('generate').options.onProgress as unknown as (p: Calls['generate']['progress']) => void)({ type: 'text', text: 'Hal', generatedTokens: 1 });
     await eventually(() => expect(branch(setup).at(-1)).toEqual(['assistant', 'Hal', 'streaming']));
 
     // What the engine client does: fail the pending calls, then tell the store.
@@ -436,7 +440,7 @@ describe('conversations slice', () => {
     const pending = first.store.getState().send('second question');
     await eventually(() => expect(first.engine.calls.filter((c) => c.type === 'generate')).toHaveLength(2));
     const onProgress = first.engine.last('generate').options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
-    onProgress({ text: 'partial ans', generatedTokens: 3 });
+    onProgress({ type: 'text', text: 'partial ans', generatedTokens: 3 });
     // The streaming reply is saved on a timer, without waiting for its end.
     await eventually(async () => {
       const stored = (await first.db.list())[0];
@@ -541,7 +545,7 @@ describe('saving and rendering cost, whatever the length of the chat', () => {
     const onProgress = call.options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
     let text = '';
     for (const piece of pieces) {
-      onProgress({ text: piece, generatedTokens: 1 });
+      onProgress({ type: 'text', text: piece, generatedTokens: 1 });
       text += piece;
       const { activeId } = setup.store.getState();
       await eventually(async () => {
@@ -583,11 +587,11 @@ describe('saving and rendering cost, whatever the length of the chat', () => {
     const sending = setup.store.getState().send('second question');
     await eventually(() => expect(setup.engine.calls.some((c) => c.type === 'generate' && !c.settled)).toBe(true));
     const onProgress = setup.engine.last('generate').options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
-    onProgress({ text: 'Hel', generatedTokens: 1 });
+    onProgress({ type: 'text', text: 'Hel', generatedTokens: 1 });
     await eventually(() => expect(shownMessages(setup).at(-1)?.content).toBe('Hel'));
     const before = setup.store.getState();
     const firstId = shownMessages(setup)[0].id;
-    onProgress({ text: 'lo', generatedTokens: 2 });
+    onProgress({ type: 'text', text: 'lo', generatedTokens: 2 });
     await eventually(() => expect(shownMessages(setup).at(-1)?.content).toBe('Hello'));
     const after = setup.store.getState();
     expect(after.conversations).not.toBe(before.conversations);
