@@ -5,7 +5,9 @@
  * the throughput with a plain fetch that discards the bytes. Samples the page's JS heap (and ArrayBuffer backing
  * store) through the DevTools protocol. Writes bench-results/download.json.
  *
- *   npm run bench:download [-- --mb 500 --chunk-mib 32 --runs 2]
+ * `--link-mbps N` sends the bytes no faster than N MB/s (a real network link rather than loopback).
+ *
+ *   npm run bench:download [-- --mb 500 --chunk-mib 32 --runs 2 --link-mbps 100]
  */
 import { randomFillSync } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -34,11 +36,13 @@ const { values } = parseArgs({
     mb: { type: 'string', default: '500' },
     'chunk-mib': { type: 'string', default: '32' },
     runs: { type: 'string', default: '2' },
+    'link-mbps': { type: 'string' },
   },
 });
 const size = Number(values.mb) * 1_000_000;
 const chunkBytes = Number(values['chunk-mib']) * 1024 * 1024;
 const runs = Number(values.runs);
+const linkBytesPerSecond = values['link-mbps'] ? Number(values['link-mbps']) * 1_000_000 : null;
 
 /** Random bytes, written once and reused while the size stays the same. */
 async function generateFile() {
@@ -58,10 +62,11 @@ async function generateFile() {
 }
 
 async function main() {
-  console.log(`bench:download: ${values.mb} MB file, ${values['chunk-mib']} MiB chunks, best of ${runs} runs`);
+  const link = linkBytesPerSecond ? `over a ${values['link-mbps']} MB/s link` : 'over loopback';
+  console.log(`bench:download: ${values.mb} MB file ${link}, ${values['chunk-mib']} MiB chunks, best of ${runs} runs`);
   await generateFile();
   await buildBenchPages();
-  const hub = await startFakeHub({ root: HUB_ROOT });
+  const hub = await startFakeHub({ root: HUB_ROOT, faults: linkBytesPerSecond ? { bytesPerSecond: linkBytesPerSecond } : {} });
   const app = await startAppServer({ dist: BENCH_PAGES_DIST, port: 0, config: { hubUrl: hub.url } });
   const browser = await launchChromium();
   try {
@@ -76,7 +81,8 @@ async function main() {
     const storedBest = best(stored);
     const measured = {
       date: new Date().toISOString(),
-      machine: 'see README: 2 cores, no GPU, loopback',
+      machine: 'see README: 2 cores, no GPU',
+      link,
       fileBytes: size,
       chunkBytes,
       runs,
@@ -94,13 +100,14 @@ async function main() {
       relativeThroughput: Math.round((measured.storeDownload.mbPerSecond / measured.plainFetch.mbPerSecond) * 100) / 100,
     };
     await mkdir('bench-results', { recursive: true });
-    await writeFile('bench-results/download.json', `${JSON.stringify(result, null, 2)}\n`);
+    const out = linkBytesPerSecond ? `bench-results/download-${values['link-mbps']}mbps.json` : 'bench-results/download.json';
+    await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
     console.log(
-      `plain fetch: ${result.plainFetch.mbPerSecond.toFixed(0)} MB/s; fetch + sha256: ${result.hashedFetch.mbPerSecond.toFixed(0)} MB/s; into the store (sha256, ${values['chunk-mib']} MiB chunks): ` +
+      `plain fetch: ${result.plainFetch.mbPerSecond.toFixed(0)} MB/s; fetch + sha256 as it arrives: ${result.hashedFetch.mbPerSecond.toFixed(0)} MB/s; into the store (${values['chunk-mib']} MiB chunks, sha256 verified): ` +
         `${result.storeDownload.mbPerSecond.toFixed(0)} MB/s = ${result.relativeThroughput}× ; peak JS heap ` +
         `${result.storeDownload.peakHeapMiB} MiB, peak ArrayBuffers ${result.storeDownload.peakArrayBuffersMiB} MiB`,
     );
-    console.log('written to bench-results/download.json');
+    console.log(`written to ${out}`);
   } finally {
     await browser.close();
     await app.close();

@@ -94,8 +94,9 @@ class FileDownload {
     private check: ContentCheck,
   ) {}
 
-  /** The hash state is not kept across runs, so what an earlier run stored is hashed again (and read back once). */
+  /** A streaming hash's state is not kept across runs, so what an earlier run stored is hashed again (read back once). */
   async resumeCheck(): Promise<void> {
+    if (!this.check.streaming) return;
     const { chunks, key } = this.writer.stored;
     try {
       for (let index = 0; index < chunks; index++) this.check.update(await this.options.store.getChunk(key, index));
@@ -242,7 +243,8 @@ class FileDownload {
   }
 
   private async finish(): Promise<void> {
-    const actual = this.check.digest();
+    await this.writer.flush();
+    const actual = await this.check.digest(() => this.options.store.readWhole(this.writer.stored));
     if (actual !== this.check.expected) {
       await this.writer.reset();
       this.options.onProgress(0, 0);

@@ -111,6 +111,17 @@ export class ModelStore {
     return new Uint8Array(await blob.arrayBuffer());
   }
 
+  /** A stored file's bytes in one buffer, read from disk in one go (the chunk Blobs are joined, not copied). */
+  async readWhole(record: FileRecord): Promise<ArrayBuffer> {
+    const blobs: Blob[] = [];
+    for (let index = 0; index < record.chunks; index++) {
+      const blob = await get<Blob>([record.key, index] satisfies ChunkKey, this.chunks);
+      if (!blob) throw new Error(`Chunk ${index} of ${record.key} is missing from the model store.`);
+      blobs.push(blob);
+    }
+    return new Blob(blobs).arrayBuffer();
+  }
+
   /** Removes a file: its record first (so it no longer claims anything), then every chunk, written or orphaned. */
   async deleteFile(key: string): Promise<void> {
     await del(key, this.files);
