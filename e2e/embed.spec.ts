@@ -51,6 +51,32 @@ test('<airgap-chat> on a cross-origin-isolated intranet page: load, ask, stream 
   }
 });
 
+test('an embedding page may not start a model download unless the deployment allows it', async ({ page, hub, requestWatch, watchers }) => {
+  const host = await startHostPageServer({ isolated: true });
+  watchers.requestWatch.allowOrigin(host.origin);
+  // No allowedModels to vet what a host loads, and embedMayDownload left off.
+  const app = await startOwnAppServer(watchers, { config: { hubUrl: hub.url, embedOrigins: [host.origin], catalog: [] } });
+  try {
+    await page.goto(`${host.origin}/element?app=${encodeURIComponent(app.url)}&model=${TINY_CHAT}`);
+    const failure = await page.evaluate(async () => {
+      const chat = document.querySelector('airgap-chat') as HTMLElement & { ready: Promise<void>; load(): Promise<unknown> };
+      await chat.ready;
+      return chat.load().then(
+        () => null,
+        (error: Error & { code: string }) => ({ code: error.code, message: error.message }),
+      );
+    });
+    expect(failure).toEqual({
+      code: 'load-failed',
+      message: `“${TINY_CHAT}” is not stored in this browser, and this page may not download models. Open Airgap Chat on its own and load the model there once; this page can then use it.`,
+    });
+    expect(requestWatch.urls.filter((url) => url.includes('/resolve/')), 'no file of the model was requested').toEqual([]);
+  } finally {
+    await app.close();
+    await host.close();
+  }
+});
+
 test('a plain iframe and postMessage: status, system prompt, load, ask; a page on another origin gets nothing', async ({ page, hub, requestWatch, watchers }) => {
   const host = await startHostPageServer();
   const stranger = await startHostPageServer();

@@ -125,6 +125,17 @@ describe('organisation settings', () => {
     expect(problems).toHaveLength(1);
   });
 
+  it('an embedding page’s chats are not kept and it may not start downloads, unless the deployment says so', () => {
+    expect(parseConfig({}).config).toMatchObject({ keepEmbedChats: false, embedMayDownload: false });
+    expect(parseConfig({ keepEmbedChats: true, embedMayDownload: true }).config).toMatchObject({ keepEmbedChats: true, embedMayDownload: true });
+    const { config, problems } = parseConfig({ keepEmbedChats: 'yes', embedMayDownload: 1 });
+    expect(config).toMatchObject({ keepEmbedChats: false, embedMayDownload: false });
+    expect(problems).toEqual([
+      'config.json: keepEmbedChats must be true or false; it was ignored (keepEmbedChats is off).',
+      'config.json: embedMayDownload must be true or false; it was ignored (embedMayDownload is off).',
+    ]);
+  });
+
   it('title and accent colour, and nothing that could escape into CSS', () => {
     expect(parseConfig({ title: ' ACME Chat ', accentColor: '#AA3300' }).config).toMatchObject({ title: 'ACME Chat', accentColor: '#AA3300' });
     const bad = parseConfig({ title: '', accentColor: 'red; background: url(https://evil.example)' });

@@ -34,6 +34,16 @@ export interface AppConfig {
   allowedModels: string[] | null;
   /** Origins whose pages may embed the app and talk to it with postMessage. */
   embedOrigins: string[];
+  /**
+   * Whether the chats an embedding page starts are stored, listed and exported with the user's own; when false they
+   * last only as long as the app is open.
+   */
+  keepEmbedChats: boolean;
+  /**
+   * Whether an embedding page may load a model that is not stored yet, a download of up to gigabytes, when
+   * `allowedModels` does not already vet what may be loaded.
+   */
+  embedMayDownload: boolean;
   /** Shown in the header and the tab. */
   title: string;
   /** `#rrggbb` for buttons and focus rings; null keeps the built-in colours. */
@@ -49,6 +59,8 @@ export const DEFAULT_CONFIG: AppConfig = {
   embeddingModel: 'Xenova/paraphrase-multilingual-MiniLM-L12-v2',
   allowedModels: null,
   embedOrigins: [],
+  keepEmbedChats: false,
+  embedMayDownload: false,
   title: 'Airgap Chat',
   accentColor: null,
 };
@@ -200,6 +212,11 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
     const listed = asList(source.embedOrigins)?.map(toOrigin) ?? [null];
     if (listed.includes(null)) problems.push('config.json: embedOrigins must list https origins such as https://intranet.example (http only on this machine); bad entries were ignored.');
     config.embedOrigins = listed.filter((origin): origin is string => origin !== null);
+  }
+  for (const key of ['keepEmbedChats', 'embedMayDownload'] as const) {
+    if (source[key] === undefined) continue;
+    if (typeof source[key] === 'boolean') config[key] = source[key];
+    else problems.push(`config.json: ${key} must be true or false; it was ignored (${key} is off).`);
   }
   if (source.title !== undefined) {
     if (typeof source.title === 'string' && source.title.trim() && source.title.length <= 80) config.title = source.title.trim();

@@ -106,6 +106,7 @@ export class ChatEngine {
     signal: AbortSignal,
   ): Promise<LoadedModel> {
     const started = performance.now();
+    if (params.storedOnly && !(await this.source.storedManifest(params))) throw notStored(params.repo);
     const manifest = await timed('manifest', () => this.source.manifest(params, signal, params.refresh));
     const layout = findWeightLayout(manifest.files);
     if (!layout) {
@@ -130,7 +131,9 @@ export class ChatEngine {
         'This browser offers no WebGPU adapter. Choose “Auto” or “WASM” as the device in Settings.',
       );
     }
-    const offered = layout.offers.map((offer) => offer.dtype);
+    const storedOffers = params.storedOnly ? await storedOnes(layout.offers, (offer) => this.source.isStored(manifest, offer)) : null;
+    if (storedOffers?.length === 0) throw notStored(params.repo);
+    const offered = (storedOffers ?? layout.offers).map((offer) => offer.dtype);
     const candidates = planBackends(capabilities, offered, params);
     if (candidates.length === 0) {
       throw new EngineError(
@@ -464,6 +467,20 @@ export class ChatEngine {
  * the stream and copies it): half the peak memory for a multi-GB file.
  */
 const readWholeFiles = () => {};
+
+function notStored(repo: string): EngineError {
+  return new EngineError(
+    'not-stored',
+    `“${repo}” is not stored in this browser, and this page may not download models. Open Airgap Chat on its own and ` +
+      'load the model there once; this page can then use it.',
+  );
+}
+
+async function storedOnes(offers: DtypeOffer[], isStored: (offer: DtypeOffer) => Promise<boolean>): Promise<DtypeOffer[]> {
+  const stored: DtypeOffer[] = [];
+  for (const offer of offers) if (await isStored(offer)) stored.push(offer);
+  return stored;
+}
 
 function label(candidate: BackendCandidate): string {
   return `${candidate.device === 'webgpu' ? 'WebGPU' : 'WASM'}/${candidate.dtype}`;

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ModelSource } from './model-source';
-import { manifestKey, ModelStore, type Manifest } from './model-store/model-store';
+import { fileKey, manifestKey, ModelStore, type Manifest } from './model-store/model-store';
 import { StoreCache } from './model-store/store-cache';
 
 const ref = { hubUrl: 'https://hub.test', repo: 'org/model', revision: 'main' };
@@ -43,5 +43,20 @@ describe('ModelSource', () => {
     await store.putManifest(manifest);
     await expect(models.manifest(ref, new AbortController().signal)).resolves.toEqual(manifest);
     expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('calls a dtype stored only when every file it needs, the shared ones included, is stored whole', async () => {
+    const { store, source: models } = source();
+    const q4 = { dtype: 'q4' as const, bytes: 90, files: ['onnx/model_q4.onnx', 'onnx/model_q4.onnx_data'] };
+    const record = (path: string, complete: boolean) => ({
+      key: fileKey(manifest.repo, manifest.commit, path), repo: manifest.repo, commit: manifest.commit, path, size: 1,
+      sha256: null, gitOid: null, etag: null, chunks: 1, bytes: 1, complete, updatedAt: 0,
+    });
+    for (const file of models.filesFor(manifest, q4)) await store.putFile(record(file.path, file.path !== 'onnx/model_q4.onnx_data'));
+    expect(await models.isStored(manifest, q4)).toBe(false);
+    await store.putFile(record('onnx/model_q4.onnx_data', true));
+    expect(await models.isStored(manifest, q4)).toBe(true);
+    await store.deleteFile(fileKey(manifest.repo, manifest.commit, 'tokenizer.json'));
+    expect(await models.isStored(manifest, q4)).toBe(false);
   });
 });

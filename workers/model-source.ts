@@ -107,6 +107,15 @@ export class ModelSource {
     await recordModel();
   }
 
+  /** Whether every file the dtype needs (the shared ones included) is stored whole. */
+  async isStored(manifest: Manifest, offer: DtypeOffer): Promise<boolean> {
+    for (const file of this.filesFor(manifest, offer)) {
+      const record = await this.store.getFile(fileKey(manifest.repo, manifest.commit, file.path));
+      if (!record?.complete) return false;
+    }
+    return true;
+  }
+
   private listed(manifest: Manifest, paths: string[]): ListedFile[] {
     const byPath = new Map(manifest.files.map((file) => [file.path, file]));
     return paths.flatMap((path) => byPath.get(path) ?? []);

@@ -59,6 +59,8 @@ export interface LoadParams extends RepoRef {
   refresh?: boolean;
   /** The most memory a model and its conversation may take on WASM; unset: WebAssembly's 4 GiB. */
   memoryLimitBytes?: number;
+  /** Load only from what is stored: a model (or dtype) that would need a download is refused before any request. */
+  storedOnly?: boolean;
 }
 
 export interface FileProgress {
@@ -316,6 +318,7 @@ export type ErrorCode =
    * onnxruntime's start waited for ever). The client retries it once in a fresh worker, as for `runtime-switch`.
    */
   | 'runtime-stuck'
+  | 'not-stored'
   /** The worker crashed or stopped answering; the page replaced it, and the model it held is gone. */
   | 'engine-stopped'
   | 'internal';

@@ -19,7 +19,7 @@ export interface HostWindow {
 
 export interface HostBridgeOptions {
   store: AppStore;
-  config: Pick<AppConfig, 'embedOrigins' | 'allowedModels'>;
+  config: Pick<AppConfig, 'embedOrigins' | 'allowedModels' | 'keepEmbedChats' | 'embedMayDownload'>;
   self: MessageTarget;
   host: HostWindow;
   /** The embedding page's origin when the browser tells (`location.ancestorOrigins`), else null. */
@@ -28,11 +28,21 @@ export interface HostBridgeOptions {
 
 /**
  * Serves the postMessage API to the page that embeds the app: questions go through the same store as typed ones,
- * so they show in the embedded chat, and the reply streams back. Messages from any origin not in `embedOrigins`, or
- * from any window but the parent, are ignored without an answer.
+ * so they show in the embedded chat, and the reply streams back. The host's questions and system prompt go into a
+ * conversation of their own, never into one of the user's chats (whose history would reach the model, and through
+ * it the host). Messages from any origin not in `embedOrigins`, or from any window but the parent, are ignored
+ * without an answer.
  */
 export function startHostBridge({ store, config, self, host, ancestorOrigin }: HostBridgeOptions): () => void {
   const allowed = new Set(config.embedOrigins);
+  let hostConversationId: string | null = null;
+  /** Opens the host's conversation (a new one the first time, or if it was deleted) and returns its id. */
+  const openHostConversation = (): string => {
+    const state = store.getState();
+    if (hostConversationId && state.conversations[hostConversationId]) state.openConversation(hostConversationId);
+    else hostConversationId = state.newHostConversation(config.keepEmbedChats);
+    return hostConversationId;
+  };
 
   const onMessage = (event: MessageEvent) => {
     if (event.source !== host || !allowed.has(event.origin)) return;
@@ -44,7 +54,7 @@ export function startHostBridge({ store, config, self, host, ancestorOrigin }: H
       post({ type: 'error', id: typeof id === 'string' || typeof id === 'number' ? id : null, code: 'bad-request', message: 'Malformed request.' });
       return;
     }
-    void handleRequest(store, config, request, post);
+    void handleRequest(store, config, request, post, openHostConversation);
   };
   self.addEventListener('message', onMessage);
 
@@ -61,6 +71,7 @@ async function handleRequest(
   config: HostBridgeOptions['config'],
   request: HostRequest,
   post: (message: Outgoing) => void,
+  openHostConversation: () => string,
 ): Promise<void> {
   const state = store.getState();
   switch (request.type) {
@@ -68,13 +79,18 @@ async function handleRequest(
       post({ type: 'status', id: request.id, status: statusOf(state) });
       return;
     case 'set-system-prompt':
-      state.setSystemPrompt(request.prompt);
+      if (state.generating) {
+        post({ type: 'error', id: request.id, code: 'busy', message: 'A reply is still being written.' });
+        return;
+      }
+      openHostConversation();
+      store.getState().setSystemPrompt(request.prompt);
       post({ type: 'ok', id: request.id });
       return;
     case 'load':
       return load(store, config, request.id, request.model ?? state.modelId.trim(), post);
     case 'ask':
-      return ask(store, request.id, request.text, post);
+      return ask(store, request.id, request.text, post, openHostConversation);
     default: {
       const unknown: never = request;
       throw new Error(`Unhandled host request ${JSON.stringify(unknown)}`);
@@ -109,13 +125,14 @@ async function load(store: AppStore, config: HostBridgeOptions['config'], id: Re
   }
   const before = lastNoticeId(store);
   store.getState().setModelId(model);
-  await store.getState().loadModel();
+  // A download of gigabytes is the deployment's to allow: by listing the models, or by saying so.
+  await store.getState().loadModel({ storedOnly: config.allowedModels === null && !config.embedMayDownload });
   const { model: loaded, loadStatus } = store.getState();
   if (loadStatus === 'ready' && loaded) post({ type: 'loaded', id, model: loaded.repo, backend: describeBackend(loaded) });
   else post({ type: 'error', id, code: 'load-failed', message: newNotice(store, before, 'The model could not be loaded.') });
 }
 
-async function ask(store: AppStore, id: RequestId, text: string, post: (message: Outgoing) => void) {
+async function ask(store: AppStore, id: RequestId, text: string, post: (message: Outgoing) => void, openHostConversation: () => string) {
   const { model, generating, loadStatus, send } = store.getState();
   if (!model || loadStatus === 'loading') {
     post({ type: 'error', id, code: 'not-loaded', message: 'No model is loaded. Send a load request first.' });
@@ -126,13 +143,14 @@ async function ask(store: AppStore, id: RequestId, text: string, post: (message:
     return;
   }
   const before = lastNoticeId(store);
-  // The reply goes into the conversation on screen now; the store names it once send() has created it.
-  const conversationId = store.getState().activeId;
+  // The reply goes into the host's conversation; the store names it once send() has created it. Only a reply in that
+  // conversation is ever streamed to the host.
+  const conversationId = openHostConversation();
   let replyId: string | null = null;
   const replyOf = (state: AppState) => (replyId ? state.conversations[conversationId]?.messages[replyId] : undefined);
   let streamed = '';
   const unsubscribe = store.subscribe((state) => {
-    replyId ??= state.writingReplyId;
+    if (state.writingReplyId && state.conversations[conversationId]?.messages[state.writingReplyId]) replyId ??= state.writingReplyId;
     const content = replyOf(state)?.content ?? '';
     if (content.length > streamed.length && content.startsWith(streamed)) {
       post({ type: 'delta', id, text: content.slice(streamed.length) });

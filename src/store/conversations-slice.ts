@@ -20,9 +20,16 @@ export interface ConversationsSlice {
   activeId: string;
   /** A new conversation is only stored once it has its first message. */
   unsavedId: string | null;
+  /** Conversations never stored: those an embedding page started when the deployment does not keep them. */
+  transientIds: string[];
   searchQuery: string;
   hydrate: () => Promise<void>;
   newConversation: () => void;
+  /**
+   * Opens a new, empty conversation for requests from the page that embeds the app: it starts with no system prompt
+   * and holds only what that page sends. Stored like any chat once it has a message when `keep`, else never stored.
+   */
+  newHostConversation: (keep: boolean) => string;
   openConversation: (id: string) => void;
   renameConversation: (id: string, title: string) => Promise<void>;
   deleteConversation: (id: string) => Promise<void>;
@@ -131,6 +138,19 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
     });
   };
 
+  /** Opens a new, empty conversation, stored once it has its first message. */
+  const openNew = (systemPrompt: string): Conversation => {
+    const { unsavedId } = get();
+    const conversation = emptyConversation(systemPrompt);
+    set((state) => {
+      // An unsaved new conversation has no messages: a fresh one replaces it.
+      const conversations = { ...state.conversations };
+      if (unsavedId) delete conversations[unsavedId];
+      return { conversations: { ...conversations, [conversation.id]: conversation }, activeId: conversation.id, unsavedId: conversation.id };
+    });
+    return conversation;
+  };
+
   const forget = (id: string) => {
     set((state) => {
       const conversations = { ...state.conversations };
@@ -144,6 +164,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
     conversations: { [first.id]: first },
     activeId: first.id,
     unsavedId: first.id,
+    transientIds: [],
     searchQuery: '',
 
     hydrate: async () => {
@@ -163,16 +184,13 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
       }
     },
 
-    newConversation: () => {
-      const { unsavedId, defaultSystemPrompt } = get();
-      const conversation = emptyConversation(defaultSystemPrompt);
-      set((state) => {
-        // An unsaved new conversation has no messages: a fresh one replaces it.
-        const conversations = { ...state.conversations };
-        if (unsavedId) delete conversations[unsavedId];
-        return { conversations: { ...conversations, [conversation.id]: conversation }, activeId: conversation.id, unsavedId: conversation.id };
-      });
+    newHostConversation: (keep) => {
+      const { id } = openNew('');
+      if (!keep) set((state) => ({ unsavedId: null, transientIds: [...state.transientIds, id] }));
+      return id;
     },
+
+    newConversation: () => void openNew(get().defaultSystemPrompt),
 
     openConversation: (id) => {
       if (!get().conversations[id]) return;
@@ -195,7 +213,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
 
     deleteConversation: async (id) => {
       if (get().generating && id === get().activeId) get().stopGeneration();
-      const saved = get().unsavedId !== id;
+      const saved = get().unsavedId !== id && !get().transientIds.includes(id);
       forget(id);
       if (get().unsavedId === id) set({ unsavedId: null });
       if (!saved) return;
@@ -263,8 +281,8 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
     },
 
     exportAll: (withFiles = false) => {
-      const { conversations, unsavedId } = get();
-      const saved = Object.values(conversations).filter((conversation) => conversation.id !== unsavedId);
+      const { conversations, unsavedId, transientIds } = get();
+      const saved = Object.values(conversations).filter((conversation) => conversation.id !== unsavedId && !transientIds.includes(conversation.id));
       const text = JSON.stringify(toExportFile(saved, { withFiles }), null, 2);
       return { fileName: 'airgap-chat-conversations.json', mimeType: 'application/json', text };
     },
@@ -274,6 +292,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
       if (!current) return;
       const next = change(current);
       set((state) => ({ conversations: { ...state.conversations, [id]: next } }));
+      if (get().transientIds.includes(id)) return;
       try {
         if (get().unsavedId === id) {
           // The first message makes a new conversation worth storing, whole.

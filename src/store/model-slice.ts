@@ -25,7 +25,8 @@ export interface ModelSlice {
   inspections: Record<string, Inspection>;
   setModelId: (modelId: string) => void;
   inspect: (repo: string) => Promise<void>;
-  loadModel: () => Promise<void>;
+  /** Loads the model named in the model id field; `storedOnly` refuses one that would need a download. */
+  loadModel: (options?: { storedOnly?: boolean }) => Promise<void>;
   /** Loads the newest revision the hub has of a stored model, downloading it next to the stored one. */
   loadLatestRevision: (repo: string) => Promise<void>;
   /** Stops the download and keeps what arrived; resumeLoad continues from there. */
@@ -54,7 +55,10 @@ export const createModelSlice: SliceCreator<ModelSlice> =
     let stopsInARow = { repo: '', count: 0 };
 
     /** `pin`: load exactly this device and dtype (a reload after a crash), whatever the preferences say. */
-    const loadRepo = async (repo: string, { refresh = false, pin }: { refresh?: boolean; pin?: Pick<LoadedModel, 'device' | 'dtype'> } = {}) => {
+    const loadRepo = async (
+      repo: string,
+      { refresh = false, pin, storedOnly = false }: { refresh?: boolean; pin?: Pick<LoadedModel, 'device' | 'dtype'>; storedOnly?: boolean } = {},
+    ) => {
       if (get().generating) get().stopGeneration();
       loadController?.abort();
       const controller = new AbortController();
@@ -81,6 +85,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
               ...(config.downloadStallSeconds ? { stallSeconds: config.downloadStallSeconds } : {}),
               ...(config.modelMemoryBytes ? { memoryLimitBytes: config.modelMemoryBytes } : {}),
               ...(refresh ? { refresh } : {}),
+              ...(storedOnly ? { storedOnly } : {}),
             },
             { signal: controller.signal, onProgress: (progress) => set({ progress }) },
           ),
@@ -130,7 +135,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         }
       },
 
-      loadModel: async () => {
+      loadModel: async ({ storedOnly = false } = {}) => {
         const repo = get().modelId.trim();
         if (!repo) {
           get().reportError(new Error('Type a Hugging Face model id (owner/name) or pick a model from the list.'));
@@ -140,7 +145,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
           get().reportError(new Error(`“${repo}” is not one of the models this deployment allows. Pick one from the list.`));
           return;
         }
-        await loadRepo(repo);
+        await loadRepo(repo, { storedOnly });
       },
 
       loadLatestRevision: async (repo) => {
