@@ -134,11 +134,23 @@ function toListedFile(entry: TreeEntry): ListedFile {
   };
 }
 
-/** Follows the Hub's `Link: <…>; rel="next"` pagination of tree listings. */
-function nextPage(response: Response): string | null {
+/** The Hub lists 1,000 files a page; no model repository needs a hundred pages. */
+const MAX_LISTING_PAGES = 100;
+
+/**
+ * The next page of a tree listing (the Hub's `Link: <…>; rel="next"`). A repository's hub must not send the worker
+ * elsewhere, so a page on another origin is refused rather than followed.
+ */
+function nextPage(response: Response, ref: RepoRef): string | null {
   const link = response.headers.get('Link');
   const match = link?.match(/<([^>]+)>;\s*rel="next"/);
-  return match ? match[1] : null;
+  if (!match) return null;
+  const hub = new URL(hubBase(ref.hubUrl));
+  const next = URL.parse(match[1], hub);
+  if (next?.origin !== hub.origin) {
+    throw new EngineError('hub-error', `The hub at ${ref.hubUrl} sent the file listing of “${ref.repo}” on to another site; it was not followed.`);
+  }
+  return next.href;
 }
 
 export interface RepoListing {
@@ -164,13 +176,16 @@ export async function listRepoFiles(ref: RepoRef, signal: AbortSignal): Promise<
   const files: ListedFile[] = [];
   let url: string | null =
     `${base}/api/models/${ref.repo}/tree/${encodeURIComponent(commit ?? ref.revision)}?recursive=true`;
-  while (url) {
+  for (let pages = 0; url; pages++) {
+    if (pages === MAX_LISTING_PAGES) {
+      throw new EngineError('hub-error', `The file listing of “${ref.repo}” goes on for more than ${MAX_LISTING_PAGES} pages; it was not read to the end.`);
+    }
     const { body, response } = await fetchHubJson(url, ref, signal);
     if (!Array.isArray(body)) throw notAHub(ref);
     for (const entry of body) {
       if (isTreeEntry(entry) && entry.type === 'file') files.push(toListedFile(entry));
     }
-    url = nextPage(response);
+    url = nextPage(response, ref);
   }
   return { commit, files };
 }
