@@ -26,15 +26,19 @@ class ScriptedWorker {
 function setUp() {
   const workers: ScriptedWorker[] = [];
   const restarts: string[] = [];
+  const gpuLosses: boolean[] = [];
   const client = new WorkerEngineClient(
     () => {
       const worker = new ScriptedWorker();
       workers.push(worker);
       return worker as unknown as Worker;
     },
-    (reason) => restarts.push(reason),
+    (reason, { gpuLost }) => {
+      restarts.push(reason);
+      gpuLosses.push(gpuLost);
+    },
   );
-  return { client, workers, restarts };
+  return { client, workers, restarts, gpuLosses };
 }
 
 const ref = { hubUrl: 'https://hub.test', repo: 'a/b', revision: 'main' };
@@ -84,6 +88,18 @@ describe('WorkerEngineClient', () => {
     expect(restarts).toEqual(['The engine stopped unexpectedly (out of memory).']);
     void client.call('inspect', ref);
     expect(workers[1].posted).toHaveLength(1);
+  });
+
+  it('replaces a worker whose GPU device was lost, failing its calls, and says it was the GPU', async () => {
+    const { client, workers, restarts, gpuLosses } = setUp();
+    const pending = client.call('inspect', ref);
+    workers[0].answer({ type: 'gpu-lost', message: 'A valid external Instance reference no longer exists.' });
+    const reason = 'The GPU stopped working (A valid external Instance reference no longer exists).';
+    await expect(pending).rejects.toMatchObject({ code: 'engine-stopped', message: reason });
+    expect(workers[0].terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(restarts).toEqual([reason]);
+    expect(gpuLosses).toEqual([true]);
   });
 
   it('sends a load that needs the other onnxruntime build again to a fresh worker, once, with the calls still pending', async () => {

@@ -38,8 +38,11 @@ export class WorkerEngineClient implements EngineApi {
 
   constructor(
     private readonly createWorker: () => Worker,
-    /** Called with what happened after a stopped worker was replaced: the model it held is gone. */
-    private readonly onRestart: (reason: string) => void = () => {},
+    /**
+     * Called with what happened after a stopped worker was replaced: the model it held is gone. `gpuLost`: it stopped
+     * because its GPU device was lost, not because it crashed or hung.
+     */
+    private readonly onRestart: (reason: string, cause: { gpuLost: boolean }) => void = () => {},
   ) {
     this.worker = this.spawn();
     this.watchdog = setInterval(() => {
@@ -100,11 +103,11 @@ export class WorkerEngineClient implements EngineApi {
   }
 
   /** A stopped worker loses its model; every pending call fails, and a fresh worker takes the next call. */
-  private restart(reason: string): void {
+  private restart(reason: string, gpuLost = false): void {
     this.worker.terminate();
     this.worker = this.spawn();
     this.failAll(new EngineError('engine-stopped', reason));
-    this.onRestart(reason);
+    this.onRestart(reason, { gpuLost });
   }
 
   /**
@@ -130,6 +133,10 @@ export class WorkerEngineClient implements EngineApi {
       return;
     }
     this.silence.heard();
+    if (message.type === 'gpu-lost') {
+      this.restart(`The GPU stopped working (${message.message.replace(/\.$/, '')}).`, true);
+      return;
+    }
     const call = this.pending.get(message.id);
     if (!call) return;
     switch (message.type) {

@@ -22,7 +22,7 @@ async function start(): Promise<void> {
   let store: ReturnType<typeof createAppStore> | undefined;
   const engine = new WorkerEngineClient(
     () => new Worker(new URL('../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' }),
-    (reason) => store?.getState().engineLost(reason),
+    (reason, cause) => store?.getState().engineLost(reason, cause),
   );
   store = createAppStore({ engine, config });
   void store.getState().checkStorageMode();

@@ -8,6 +8,7 @@ import { ModelSource } from './model-source';
 import { ModelStore } from './model-store/model-store';
 import { asStorageError } from './model-store/storage-errors';
 import { StoreCache } from './model-store/store-cache';
+import { watchGpuDevice } from './runtime-env';
 import type { DownloadDeps } from './model-store/download-manager';
 import { deleteStoredModels, storageReport } from './model-store/stored-models';
 import {
@@ -58,8 +59,11 @@ async function serve(request: CallRequest, signal: AbortSignal): Promise<Calls[C
   switch (request.type) {
     case 'inspect':
       return engine.inspect(request.params, signal);
-    case 'load':
-      return engine.load(request.params, progressOf('load', request.id), signal);
+    case 'load': {
+      const loaded = await engine.load(request.params, progressOf('load', request.id), signal);
+      if (loaded.device === 'webgpu') void watchGpuDevice((message) => post({ type: 'gpu-lost', message }));
+      return loaded;
+    }
     case 'generate':
       return engine.generate(request.params, progressOf('generate', request.id), signal);
     case 'choosePassages':

@@ -280,7 +280,16 @@ export interface AliveMessage {
   type: 'alive';
   quietMs: number;
 }
-export type WorkerResponse = ProgressMessage | ResultMessage | ErrorMessage | AliveMessage;
+/**
+ * Sent unasked when the GPU device a WebGPU model runs on is lost (the driver reset, the GPU process crashed, the
+ * laptop slept): onnxruntime keeps one device for the worker's life, so the worker is of no more use.
+ */
+export interface GpuLostMessage {
+  type: 'gpu-lost';
+  /** The browser's reason, for the person. */
+  message: string;
+}
+export type WorkerResponse = ProgressMessage | ResultMessage | ErrorMessage | AliveMessage | GpuLostMessage;
 
 export const HEARTBEAT_MS = 1000;
 /** Far beyond any unannounced step between two heartbeats (a template render, a tokenizer parse, one decode step). */

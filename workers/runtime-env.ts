@@ -78,3 +78,18 @@ export function startRuntime(device: Device): void {
     };
   }
 }
+
+let watchingGpu = false;
+
+/**
+ * Calls `onLost` if the GPU device onnxruntime's WebGPU sessions run on is lost. Call once a WebGPU session exists
+ * (the device is then onnxruntime's own); the device is the same for the worker's life, so it is watched once.
+ */
+export async function watchGpuDevice(onLost: (message: string) => void): Promise<void> {
+  if (watchingGpu || !env.backends.onnx.webgpu) return;
+  watchingGpu = true;
+  // Typed here: the worker's TypeScript libs have no WebGPU types.
+  const device = (await env.backends.onnx.webgpu.device) as { lost: Promise<{ reason: string; message: string }> };
+  const info = await device.lost;
+  onLost(info.message || `the device was ${info.reason}`);
+}

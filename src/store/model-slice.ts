@@ -35,9 +35,10 @@ export interface ModelSlice {
   cancelLoad: () => void;
   /**
    * The engine's worker crashed or hung and was replaced; the model it held is gone. A loaded model is loaded again
-   * from the store, unless it stopped the engine twice in a row.
+   * from the store, unless it stopped the engine twice in a row. When its GPU device was lost (`gpuLost`), it is
+   * loaded on WebGPU again once, and after a second loss on WASM.
    */
-  engineLost: (reason: string) => void;
+  engineLost: (reason: string, cause?: { gpuLost: boolean }) => void;
   /** A reply finished: the loaded model is not the one bringing the engine down. */
   replyFinished: () => void;
 }
@@ -53,6 +54,8 @@ export const createModelSlice: SliceCreator<ModelSlice> =
     let loadController: AbortController | null = null;
     let pausing = false;
     let stopsInARow = { repo: '', count: 0 };
+    /** GPU devices lost under one model since it was last loaded by hand. */
+    let gpuLosses = { repo: '', count: 0 };
 
     /** `pin`: load exactly this device and dtype (a reload after a crash), whatever the preferences say. */
     const loadRepo = async (
@@ -137,6 +140,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
 
       loadModel: async ({ storedOnly = false } = {}) => {
         const repo = get().modelId.trim();
+        gpuLosses = { repo: '', count: 0 };
         if (!repo) {
           get().reportError(new Error('Type a Hugging Face model id (owner/name) or pick a model from the list.'));
           return;
@@ -169,11 +173,24 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         if (get().loadStatus === 'paused') set({ loadStatus: 'idle', progress: null });
       },
 
-      engineLost: (reason) => {
+      engineLost: (reason, { gpuLost } = { gpuLost: false }) => {
         const { model, loadStatus } = get();
         // A load that was running fails on its own, with its own message.
         if (loadStatus === 'loading' || !model) return;
         set({ loadStatus: 'idle', model: null, progress: null });
+        if (gpuLost && model.device === 'webgpu') {
+          gpuLosses = { repo: model.repo, count: gpuLosses.repo === model.repo ? gpuLosses.count + 1 : 1 };
+          const again = gpuLosses.count < MAX_STOPS_IN_A_ROW;
+          get().reportError(
+            new Error(
+              again
+                ? `${reason} Your chats are kept; ${model.repo} is being loaded on WebGPU again.`
+                : `${reason} It happened again, so ${model.repo} is being loaded on WASM (the CPU), which is slower but does not depend on the GPU. Your chats are kept; load the model again to try the GPU.`,
+            ),
+          );
+          void loadRepo(model.repo, { pin: again ? model : { device: 'wasm', dtype: model.dtype } });
+          return;
+        }
         stopsInARow = { repo: model.repo, count: stopsInARow.repo === model.repo ? stopsInARow.count + 1 : 1 };
         if (stopsInARow.count >= MAX_STOPS_IN_A_ROW) {
           get().reportError(

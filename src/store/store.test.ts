@@ -351,6 +351,29 @@ describe('chat slice', () => {
     expect(engine.calls.filter((c) => c.type === 'load')).toHaveLength(4);
   });
 
+  it('a lost GPU device reloads the model on WebGPU once, and after a second loss on WASM, saying so each time', async () => {
+    const { engine, store } = setUp();
+    const onGpu: LoadedModel = { ...loadedModel, device: 'webgpu', dtype: 'q4f16', threads: 1 };
+    store.getState().setModelId('a/b');
+    const loading = store.getState().loadModel();
+    engine.last('load').resolve(onGpu);
+    await loading;
+    const reason = 'The GPU stopped working (the device was lost).';
+
+    store.getState().engineLost(reason, { gpuLost: true });
+    expect(engine.last('load').params).toMatchObject({ repo: 'a/b', device: 'webgpu', dtype: 'q4f16' });
+    expect(store.getState().notices.at(-1)?.message).toBe(`${reason} Your chats are kept; a/b is being loaded on WebGPU again.`);
+    engine.last('load').resolve(onGpu);
+    await eventually(() => expect(store.getState().loadStatus).toBe('ready'));
+
+    store.getState().engineLost(reason, { gpuLost: true });
+    expect(engine.last('load').params).toMatchObject({ repo: 'a/b', device: 'wasm', dtype: 'q4f16' });
+    expect(store.getState().notices.at(-1)?.message).toMatch(/It happened again, so a\/b is being loaded on WASM \(the CPU\)/);
+    engine.last('load').resolve({ ...onGpu, device: 'wasm' });
+    await eventually(() => expect(store.getState().loadStatus).toBe('ready'));
+    expect(engine.calls.filter((c) => c.type === 'load')).toHaveLength(3);
+  });
+
   it('an engine that stops while loading fails the load with advice, and nothing is reloaded', async () => {
     const { engine, store } = setUp();
     store.getState().setModelId('a/b');
