@@ -1,5 +1,7 @@
 import type { Page } from '@playwright/test';
-import { ChatPage, expect, test, TINY_CHAT } from './fixtures';
+import { referenceReply } from '../scripts/fixtures/reference.mjs';
+import { twinOf } from '../scripts/fixtures/twins.mjs';
+import { ChatPage, expect, HUB_ROOT, test, TINY_CHAT, tinyChatReference } from './fixtures';
 import { servedFile, storedFiles } from './stored-files';
 
 // Small chunks, so the few-hundred-kB fixture weights span dozens of them and resuming is really exercised; a short
@@ -212,4 +214,29 @@ test('Stored models lists the model with its size and state, and deletes one or 
   await page.getByRole('button', { name: 'Yes, delete all' }).click();
   await expect(page.getByText('No models are stored yet.', { exact: false })).toBeVisible();
   expect(await storedFiles(page)).toEqual([]);
+});
+
+test('another model downloads while the loaded one keeps answering, and takes over once it is stored', async ({ chat, hub, page }) => {
+  test.setTimeout(180_000);
+  const next = twinOf('HuggingFaceTB/SmolLM2-135M-Instruct').id;
+  const hello = [{ role: 'user' as const, content: 'Hello' }];
+  await chat.loadForComparison(TINY_CHAT);
+  // 13 MB of weights at 2 MB/s: the download takes several seconds.
+  hub.setFaults({ bytesPerSecond: 2_000_000 });
+  await chat.loadModel(next);
+  const loading = page.getByRole('region', { name: 'Loading progress' });
+  await expect(loading).toContainText(`Loading ${next}`);
+
+  const during = await chat.ask('Hello');
+  expect(during.reply, 'the loaded model answers as its reference while the other downloads').toBe((await tinyChatReference(hello)).text);
+  await expect(loading, 'the download was still running when the reply was done').toBeVisible();
+  await expect(chat.backend).toHaveText(/^WASM · q8/);
+
+  hub.setFaults({});
+  await chat.waitForLoaded(next);
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await chat.useGreedySampling(8);
+  const after = await chat.ask('Hello');
+  const expected = await referenceReply({ root: HUB_ROOT, repo: next, dtype: 'fp32', messages: hello, maxNewTokens: 8 });
+  expect(after.reply).toBe(expected.text);
 });

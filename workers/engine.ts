@@ -17,6 +17,7 @@ import type { Manifest } from './model-store/model-store';
 import type { StoreCache } from './model-store/store-cache';
 import {
   EngineError,
+  type DownloadedModel,
   type DtypeOffer,
   type ChatMessage,
   type ChoosePassagesParams,
@@ -107,40 +108,7 @@ export class ChatEngine {
   ): Promise<LoadedModel> {
     const started = performance.now();
     if (params.storedOnly && !(await this.source.storedManifest(params))) throw notStored(params.repo);
-    const manifest = await timed('manifest', () => this.source.manifest(params, signal, params.refresh));
-    const layout = findWeightLayout(manifest.files);
-    if (!layout) {
-      throw new EngineError(
-        'no-onnx-weights',
-        `“${params.repo}” has no ONNX weights (no onnx/model*.onnx files), so it cannot run in the browser. ` +
-          'Look for an ONNX export of this model, for example under onnx-community.',
-      );
-    }
-    const otherKind = otherModelKind(manifest.files);
-    if (otherKind) {
-      throw new EngineError(
-        'not-a-text-model',
-        `“${params.repo}” is ${otherKind}. Airgap Chat runs text-only chat models (such as Qwen, Llama, SmolLM or ` +
-          'Gemma 3 1B); choose one of those.',
-      );
-    }
-    const capabilities = await probeCapabilities();
-    if (params.device === 'webgpu' && !capabilities.webgpu) {
-      throw new EngineError(
-        'webgpu-unavailable',
-        'This browser offers no WebGPU adapter. Choose “Auto” or “WASM” as the device in Settings.',
-      );
-    }
-    const storedOffers = params.storedOnly ? await storedOnes(layout.offers, (offer) => this.source.isStored(manifest, offer)) : null;
-    if (storedOffers?.length === 0) throw notStored(params.repo);
-    const offered = (storedOffers ?? layout.offers).map((offer) => offer.dtype);
-    const candidates = planBackends(capabilities, offered, params);
-    if (candidates.length === 0) {
-      throw new EngineError(
-        'dtype-not-offered',
-        `“${params.repo}” has no ${params.dtype} weights. It offers: ${offered.join(', ')}. Choose one of those in Settings.`,
-      );
-    }
+    const { manifest, layout, candidates, capabilities } = await this.plan(params, signal);
     if (needsFreshRuntime(candidates[0].device)) {
       // The page's engine client answers this by loading in a fresh worker.
       throw new EngineError('runtime-switch', 'This model runs best on another onnxruntime build than the one this worker started.');
@@ -151,7 +119,7 @@ export class ChatEngine {
 
     // Every file is read at the commit the manifest was pinned to, so a model is never mixed from two revisions.
     const revision = manifest.commit;
-    const downloadOptions = { chunkBytes: params.chunkBytes, stallSeconds: params.stallSeconds, signal, onProgress };
+    const downloadOptions = this.downloadOptions(params, onProgress, signal);
     // The tokenizer and template come first: a model that cannot chat is refused before gigabytes of weights.
     await timed('shared files', () => this.source.fetchShared(manifest, downloadOptions));
     const tokenizer = await timed('tokenizer', () => this.loadTokenizer(manifest, signal));
@@ -220,6 +188,74 @@ export class ChatEngine {
       'model-load-failed',
       `“${params.repo}” could not be loaded on any backend. ${fallbacks.join(' ')}`,
     );
+  }
+
+  /**
+   * The repository's pinned listing, its weights, and the device and dtype candidates a load would try, in order;
+   * refuses a repository that cannot run here with a message that says why.
+   */
+  private async plan(params: LoadParams, signal: AbortSignal) {
+    const manifest = await timed('manifest', () => this.source.manifest(params, signal, params.refresh));
+    const layout = findWeightLayout(manifest.files);
+    if (!layout) {
+      throw new EngineError(
+        'no-onnx-weights',
+        `“${params.repo}” has no ONNX weights (no onnx/model*.onnx files), so it cannot run in the browser. ` +
+          'Look for an ONNX export of this model, for example under onnx-community.',
+      );
+    }
+    const otherKind = otherModelKind(manifest.files);
+    if (otherKind) {
+      throw new EngineError(
+        'not-a-text-model',
+        `“${params.repo}” is ${otherKind}. Airgap Chat runs text-only chat models (such as Qwen, Llama, SmolLM or ` +
+          'Gemma 3 1B); choose one of those.',
+      );
+    }
+    const capabilities = await probeCapabilities();
+    if (params.device === 'webgpu' && !capabilities.webgpu) {
+      throw new EngineError(
+        'webgpu-unavailable',
+        'This browser offers no WebGPU adapter. Choose “Auto” or “WASM” as the device in Settings.',
+      );
+    }
+    const storedOffers = params.storedOnly ? await storedOnes(layout.offers, (offer) => this.source.isStored(manifest, offer)) : null;
+    if (storedOffers?.length === 0) throw notStored(params.repo);
+    const offered = (storedOffers ?? layout.offers).map((offer) => offer.dtype);
+    const candidates = planBackends(capabilities, offered, params);
+    if (candidates.length === 0) {
+      throw new EngineError(
+        'dtype-not-offered',
+        `“${params.repo}” has no ${params.dtype} weights. It offers: ${offered.join(', ')}. Choose one of those in Settings.`,
+      );
+    }
+    return { manifest, layout, candidates, capabilities };
+  }
+
+  /**
+   * See `Calls['download']`: stores the files the load of `params` would use first (its first candidate whose weights
+   * fit), without touching the loaded model, which keeps answering meanwhile.
+   */
+  async download(params: LoadParams, onProgress: (progress: LoadProgress) => void, signal: AbortSignal): Promise<DownloadedModel> {
+    const { manifest, layout, candidates } = await this.plan(params, signal);
+    const downloadOptions = this.downloadOptions(params, onProgress, signal);
+    await this.source.fetchShared(manifest, downloadOptions);
+    const dimensions = modelDimensions(await this.source.readJson(manifest, 'config.json'));
+    for (const candidate of candidates) {
+      const offer = layout.offers.find((entry) => entry.dtype === candidate.dtype)!;
+      const memory = judgeMemory(offer, layout.offers, dimensions, { device: candidate.device, heapBytes: params.memoryLimitBytes });
+      if (!memory.fits) continue;
+      await this.source.fetchModel(manifest, offer, downloadOptions);
+      return { repo: params.repo, dtype: offer.dtype, bytes: offer.bytes };
+    }
+    // What the load would say: the first candidate's verdict names the dtype that would fit.
+    const first = layout.offers.find((entry) => entry.dtype === candidates[0].dtype)!;
+    const verdict = judgeMemory(first, layout.offers, dimensions, { device: candidates[0].device, heapBytes: params.memoryLimitBytes });
+    throw new EngineError('model-too-big', verdict.fits ? `“${params.repo}” does not fit this device.` : verdict.message);
+  }
+
+  private downloadOptions(params: LoadParams, onProgress: (progress: LoadProgress) => void, signal: AbortSignal) {
+    return { chunkBytes: params.chunkBytes, stallSeconds: params.stallSeconds, signal, onProgress };
   }
 
   /**

@@ -64,6 +64,8 @@ async function serve(request: CallRequest, signal: AbortSignal): Promise<Calls[C
       if (loaded.device === 'webgpu') void watchGpuDevice((message) => post({ type: 'gpu-lost', message }));
       return loaded;
     }
+    case 'download':
+      return engine.download(request.params, progressOf('download', request.id), signal);
     case 'generate':
       return engine.generate(request.params, progressOf('generate', request.id), signal);
     case 'choosePassages':

@@ -142,6 +142,13 @@ export interface LoadedModel {
   loadMs: number;
 }
 
+/** A model stored by `download`: the dtype it chose and its size. */
+export interface DownloadedModel {
+  repo: string;
+  dtype: Dtype;
+  bytes: number;
+}
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
@@ -239,6 +246,11 @@ export interface GenerationResult {
 export interface Calls {
   inspect: { params: RepoRef; progress: never; result: RepoInspection };
   load: { params: LoadParams; progress: LoadProgress; result: LoadedModel };
+  /**
+   * Stores what a `load` with the same params would use first, without loading it: the loaded model keeps answering
+   * while it downloads.
+   */
+  download: { params: LoadParams; progress: LoadProgress; result: DownloadedModel };
   generate: { params: GenerateParams; progress: PromptRead | TokenDelta; result: GenerationResult };
   /**
    * Whether a question's files fit the context whole (`passages: null`) or, if not, the parts of them that best

@@ -9,7 +9,7 @@ export function Composer() {
   const send = useApp((state) => state.send);
   const stop = useApp((state) => state.stopGeneration);
   const generating = useApp((state) => state.generating);
-  const ready = useApp((state) => state.model !== null && state.loadStatus !== 'loading');
+  const ready = useApp((state) => state.model !== null);
   const attachments = useApp((state) => state.pendingAttachments);
   const reading = useApp((state) => state.readingFiles);
   const choosingPassages = useApp((state) => state.choosingPassages);

@@ -7,7 +7,7 @@ export function MessageEditor({ message, onDone }: { message: StoredMessage; onD
   const id = useId();
   const [draft, setDraft] = useState(message.content);
   const editMessage = useApp((state) => state.editMessage);
-  const ready = useApp((state) => state.model !== null && state.loadStatus !== 'loading' && !state.generating);
+  const ready = useApp((state) => state.model !== null && !state.generating);
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();

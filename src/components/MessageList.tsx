@@ -21,7 +21,7 @@ export function MessageList() {
   const ids = useApp(selectShownIds);
   const versions = useApp(selectShownVersions);
   const generating = useApp((state) => state.generating);
-  const modelReady = useApp((state) => state.model !== null && state.loadStatus !== 'loading');
+  const modelReady = useApp((state) => state.model !== null);
   const renderMarkdown = useApp((state) => state.renderMarkdown);
   if (ids.length === 0) {
     return (

@@ -133,8 +133,8 @@ async function load(store: AppStore, config: HostBridgeOptions['config'], id: Re
 }
 
 async function ask(store: AppStore, id: RequestId, text: string, post: (message: Outgoing) => void, openHostConversation: () => string) {
-  const { model, generating, loadStatus, send } = store.getState();
-  if (!model || loadStatus === 'loading') {
+  const { model, generating, send } = store.getState();
+  if (!model) {
     post({ type: 'error', id, code: 'not-loaded', message: 'No model is loaded. Send a load request first.' });
     return;
   }

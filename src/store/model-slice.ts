@@ -57,50 +57,60 @@ export const createModelSlice: SliceCreator<ModelSlice> =
     /** GPU devices lost under one model since it was last loaded by hand. */
     let gpuLosses = { repo: '', count: 0 };
 
-    /** `pin`: load exactly this device and dtype (a reload after a crash), whatever the preferences say. */
+    /** Where the app stands once a load stopped: the model still loaded (if one is) stays usable. */
+    const afterStop = (failed: boolean) => ({ loadStatus: get().model ? ('ready' as const) : failed ? ('error' as const) : ('idle' as const), progress: null });
+
+    /**
+     * `pin`: load exactly this device and dtype (a reload after a crash), whatever the preferences say. While a model
+     * is loaded, the new one is downloaded first and the loaded one keeps answering; it makes way only once the new one
+     * is stored (a reply it is still writing then stops, kept as it is).
+     */
     const loadRepo = async (
       repo: string,
       { refresh = false, pin, storedOnly = false }: { refresh?: boolean; pin?: Pick<LoadedModel, 'device' | 'dtype'>; storedOnly?: boolean } = {},
     ) => {
-      if (get().generating) get().stopGeneration();
       loadController?.abort();
       const controller = new AbortController();
       loadController = controller;
       pausing = false;
+      const keepCurrent = get().model !== null;
       // A resumed download keeps showing where it stood until the worker reports again.
       const resuming = get().loadStatus === 'paused' && get().loadingRepo === repo;
-      set({ loadStatus: 'loading', loadingRepo: repo, model: null, ...(resuming ? {} : { progress: null }) });
+      set({ loadStatus: 'loading', loadingRepo: repo, ...(resuming ? {} : { progress: null }) });
       // Asked once, on the first load: a download is what makes persistent storage worth having.
       void requestPersistentStorage().then((persisted) => {
         if (persisted !== null) get().setPersisted(persisted);
       });
+      const options = { signal: controller.signal, onProgress: (progress: LoadProgress) => set({ progress }) };
       try {
-        const model = await withHubFallback(config.hubUrls, (hubUrl) =>
-          engine.call(
-            'load',
-            {
-              hubUrl,
-              repo,
-              revision: 'main',
-              device: pin?.device ?? get().devicePreference,
-              dtype: pin?.dtype ?? get().dtypePreference,
-              ...(config.downloadChunkBytes ? { chunkBytes: config.downloadChunkBytes } : {}),
-              ...(config.downloadStallSeconds ? { stallSeconds: config.downloadStallSeconds } : {}),
-              ...(config.modelMemoryBytes ? { memoryLimitBytes: config.modelMemoryBytes } : {}),
-              ...(refresh ? { refresh } : {}),
-              ...(storedOnly ? { storedOnly } : {}),
-            },
-            { signal: controller.signal, onProgress: (progress) => set({ progress }) },
-          ),
-        );
+        const model = await withHubFallback(config.hubUrls, async (hubUrl) => {
+          const params = {
+            hubUrl,
+            repo,
+            revision: 'main',
+            device: pin?.device ?? get().devicePreference,
+            dtype: pin?.dtype ?? get().dtypePreference,
+            ...(config.downloadChunkBytes ? { chunkBytes: config.downloadChunkBytes } : {}),
+            ...(config.downloadStallSeconds ? { stallSeconds: config.downloadStallSeconds } : {}),
+            ...(config.modelMemoryBytes ? { memoryLimitBytes: config.modelMemoryBytes } : {}),
+            ...(refresh ? { refresh } : {}),
+            ...(storedOnly ? { storedOnly } : {}),
+          };
+          if (keepCurrent) await engine.call('download', params, options);
+          if (!controller.signal.aborted) {
+            if (get().generating) get().stopGeneration();
+            set({ model: null });
+          }
+          return engine.call('load', params, options);
+        });
         // On a narrow screen the side panel folds away, so the chat is in view.
         if (loadController === controller) set({ loadStatus: 'ready', model, progress: null, panelOpen: false });
       } catch (error) {
         if (loadController !== controller) return;
         if (controller.signal.aborted) {
-          set(pausing ? { loadStatus: 'paused' } : { loadStatus: 'idle', progress: null });
+          set(pausing ? { loadStatus: 'paused' } : afterStop(false));
         } else {
-          set({ loadStatus: 'error', progress: null });
+          set(afterStop(true));
           get().reportError(
             error instanceof EngineError && error.code === 'engine-stopped'
               ? new Error(`${error.message} It happened while loading ${repo}, which often means the model needs more memory than this tab has. ${TRY_SMALLER}`)
@@ -170,13 +180,14 @@ export const createModelSlice: SliceCreator<ModelSlice> =
 
       cancelLoad: () => {
         loadController?.abort();
-        if (get().loadStatus === 'paused') set({ loadStatus: 'idle', progress: null });
+        if (get().loadStatus === 'paused') set(afterStop(false));
       },
 
       engineLost: (reason, { gpuLost } = { gpuLost: false }) => {
         const { model, loadStatus } = get();
-        // A load that was running fails on its own, with its own message.
-        if (loadStatus === 'loading' || !model) return;
+        if (!model) return;
+        // A load that was running fails on its own, with its own message; the model that kept answering is gone.
+        if (loadStatus === 'loading') return set({ model: null });
         set({ loadStatus: 'idle', model: null, progress: null });
         if (gpuLost && model.device === 'webgpu') {
           gpuLosses = { repo: model.repo, count: gpuLosses.repo === model.repo ? gpuLosses.count + 1 : 1 };

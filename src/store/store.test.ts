@@ -351,6 +351,50 @@ describe('chat slice', () => {
     expect(engine.calls.filter((c) => c.type === 'load')).toHaveLength(4);
   });
 
+  it('downloads another model while the loaded one keeps answering, and switches only once it is stored', async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    const { engine, store } = setup;
+    store.getState().setModelId('c/d');
+    const switching = store.getState().loadModel();
+    await eventually(() => expect(engine.last('download').params).toMatchObject({ repo: 'c/d' }));
+    expect(store.getState()).toMatchObject({ loadStatus: 'loading', loadingRepo: 'c/d', model: { repo: 'a/b' } });
+
+    // The loaded model answers during the download.
+    await answer(setup, 'still a/b', store.getState().send('meanwhile'));
+    expect(branch(setup).at(-1)).toEqual(['assistant', 'still a/b', 'done']);
+    expect(engine.calls.filter((c) => c.type === 'load')).toHaveLength(1);
+
+    // Stored while another reply is being written: that reply stops, kept, and only then does the old model make way.
+    const sending = store.getState().send('and more');
+    await eventually(() => expect(engine.calls.some((c) => c.type === 'generate' && !c.settled)).toBe(true));
+    const writing = engine.last('generate');
+    (writing.options.onProgress as unknown as (p: Calls['generate']['progress']) => void)({ type: 'text', text: 'Half', generatedTokens: 1 });
+    engine.last('download').resolve({ repo: 'c/d', dtype: 'q8', bytes: 1 });
+    await eventually(() => expect(engine.last('load').params).toMatchObject({ repo: 'c/d' }));
+    expect(store.getState().model).toBeNull();
+    expect((writing.options.signal as AbortSignal).aborted, 'the reply was asked to stop').toBe(true);
+    writing.reject(new EngineError('cancelled', 'Cancelled.'));
+    await sending;
+    expect(branch(setup).at(-1)).toEqual(['assistant', 'Half', 'stopped']);
+    engine.last('load').resolve({ ...loadedModel, repo: 'c/d' });
+    await switching;
+    expect(store.getState()).toMatchObject({ loadStatus: 'ready', model: { repo: 'c/d' } });
+  });
+
+  it('a download cancelled or failed beside a loaded model leaves that model ready', async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    const { engine, store } = setup;
+    store.getState().setModelId('c/d');
+    const failing = store.getState().loadModel();
+    await eventually(() => expect(engine.calls.some((c) => c.type === 'download' && !c.settled)).toBe(true));
+    engine.last('download').reject(new EngineError('network', 'Could not reach the model hub.'));
+    await failing;
+    expect(store.getState()).toMatchObject({ loadStatus: 'ready', model: { repo: 'a/b' } });
+    expect(store.getState().notices.at(-1)?.message).toBe('Could not reach the model hub.');
+  });
+
   it('a lost GPU device reloads the model on WebGPU once, and after a second loss on WASM, saying so each time', async () => {
     const { engine, store } = setUp();
     const onGpu: LoadedModel = { ...loadedModel, device: 'webgpu', dtype: 'q4f16', threads: 1 };
