@@ -188,6 +188,21 @@ test('a second visit with the hub stopped loads the stored model without a singl
   expect(requestWatch.urls.slice(before).filter((url) => url.startsWith(hub.url))).toEqual([]);
 });
 
+test('Download for offline use stores a model without loading it; it then loads with the hub gone', async ({ chat, hub, page, requestWatch }) => {
+  await chat.modelId.fill(TINY_CHAT);
+  await page.getByRole('button', { name: 'Download for offline use' }).click();
+  await expect(page.getByText(`${TINY_CHAT} is stored: it loads from this browser, also offline.`)).toBeVisible();
+  await expect(chat.sendButton, 'nothing was loaded').toBeDisabled();
+  await expect(page.getByText(/^Loaded /)).toHaveCount(0);
+  await expectStoredAsServed(page);
+
+  hub.setFaults({ offline: true });
+  const before = requestWatch.urls.length;
+  await chat.loadForComparison(TINY_CHAT);
+  expect((await chat.ask('Hello')).reply).toBe((await tinyChatReference([{ role: 'user', content: 'Hello' }])).text);
+  expect(requestWatch.urls.slice(before).filter((url) => url.startsWith(hub.url))).toEqual([]);
+});
+
 test('Stored models lists the model with its size and state, and deletes one or all', async ({ chat, page }) => {
   await chat.loadModel(TINY_CHAT);
   await chat.waitForLoaded(TINY_CHAT);

@@ -42,6 +42,8 @@ export function LoadProgress() {
   const pauseLoad = useApp((state) => state.pauseLoad);
   const resumeLoad = useApp((state) => state.resumeLoad);
   const cancelLoad = useApp((state) => state.cancelLoad);
+  const storedForOffline = useApp((state) => state.storedForOffline);
+  const stored = storedForOffline && <p role="status">{storedForOffline} is stored: it loads from this browser, also offline.</p>;
 
   if (status === 'loading' || status === 'paused') {
     const paused = status === 'paused';
@@ -87,6 +89,7 @@ export function LoadProgress() {
         <p role="status">
           Loaded {model.repo} on {describeBackend(model)} in {formatSeconds(model.loadMs)}.
         </p>
+        {stored}
         {model.fallbacks.length > 0 && (
           <details>
             <summary>Tried first</summary>
@@ -100,5 +103,9 @@ export function LoadProgress() {
       </section>
     );
   }
-  return null;
+  return stored ? (
+    <section className="load-progress" aria-label="Stored for offline use">
+      {stored}
+    </section>
+  ) : null;
 }

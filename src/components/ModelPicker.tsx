@@ -18,6 +18,7 @@ export function ModelPicker({ compact = false }: { compact?: boolean }) {
   const inspections = useApp((state) => state.inspections);
   const inspect = useApp((state) => state.inspect);
   const loadModel = useApp((state) => state.loadModel);
+  const downloadModel = useApp((state) => state.downloadModel);
   const loading = useApp((state) => state.loadStatus === 'loading');
 
   const onSubmit = (event: FormEvent) => {
@@ -70,9 +71,16 @@ export function ModelPicker({ compact = false }: { compact?: boolean }) {
       {!inCatalog && typedInspection?.status === 'ready' && (
         <p className="sizes">{sizeSummary(typedInspection.offers, undefined)}</p>
       )}
-      <button type="submit" disabled={loading}>
-        Load model
-      </button>
+      <div className="model-actions">
+        <button type="submit" disabled={loading}>
+          Load model
+        </button>
+        {!compact && (
+          <button type="button" className="secondary" disabled={loading} onClick={() => void downloadModel()}>
+            Download for offline use
+          </button>
+        )}
+      </div>
     </form>
   );
 }

@@ -27,6 +27,10 @@ export interface ModelSlice {
   inspect: (repo: string) => Promise<void>;
   /** Loads the model named in the model id field; `storedOnly` refuses one that would need a download. */
   loadModel: (options?: { storedOnly?: boolean }) => Promise<void>;
+  /** Downloads the model named in the model id field into storage, for offline use, without loading it. */
+  downloadModel: () => Promise<void>;
+  /** The model the last storage-only download stored, until the next load or download starts. */
+  storedForOffline: string | null;
   /** Loads the newest revision the hub has of a stored model, downloading it next to the stored one. */
   loadLatestRevision: (repo: string) => Promise<void>;
   /** Stops the download and keeps what arrived; resumeLoad continues from there. */
@@ -53,6 +57,8 @@ export const createModelSlice: SliceCreator<ModelSlice> =
   (set, get) => {
     let loadController: AbortController | null = null;
     let pausing = false;
+    /** Whether the running (or paused) download is for storage only, so Resume does not load the model. */
+    let storingOnly = false;
     let stopsInARow = { repo: '', count: 0 };
     /** GPU devices lost under one model since it was last loaded by hand. */
     let gpuLosses = { repo: '', count: 0 };
@@ -67,16 +73,22 @@ export const createModelSlice: SliceCreator<ModelSlice> =
      */
     const loadRepo = async (
       repo: string,
-      { refresh = false, pin, storedOnly = false }: { refresh?: boolean; pin?: Pick<LoadedModel, 'device' | 'dtype'>; storedOnly?: boolean } = {},
+      {
+        refresh = false,
+        pin,
+        storedOnly = false,
+        storeOnly = false,
+      }: { refresh?: boolean; pin?: Pick<LoadedModel, 'device' | 'dtype'>; storedOnly?: boolean; storeOnly?: boolean } = {},
     ) => {
       loadController?.abort();
       const controller = new AbortController();
       loadController = controller;
       pausing = false;
+      storingOnly = storeOnly;
       const keepCurrent = get().model !== null;
       // A resumed download keeps showing where it stood until the worker reports again.
       const resuming = get().loadStatus === 'paused' && get().loadingRepo === repo;
-      set({ loadStatus: 'loading', loadingRepo: repo, ...(resuming ? {} : { progress: null }) });
+      set({ loadStatus: 'loading', loadingRepo: repo, storedForOffline: null, ...(resuming ? {} : { progress: null }) });
       // Asked once, on the first load: a download is what makes persistent storage worth having.
       void requestPersistentStorage().then((persisted) => {
         if (persisted !== null) get().setPersisted(persisted);
@@ -96,15 +108,17 @@ export const createModelSlice: SliceCreator<ModelSlice> =
             ...(refresh ? { refresh } : {}),
             ...(storedOnly ? { storedOnly } : {}),
           };
-          if (keepCurrent) await engine.call('download', params, options);
+          if (keepCurrent || storeOnly) await engine.call('download', params, options);
+          if (storeOnly) return null;
           if (!controller.signal.aborted) {
             if (get().generating) get().stopGeneration();
             set({ model: null });
           }
           return engine.call('load', params, options);
         });
+        if (loadController !== controller) return;
         // On a narrow screen the side panel folds away, so the chat is in view.
-        if (loadController === controller) set({ loadStatus: 'ready', model, progress: null, panelOpen: false });
+        set(model ? { loadStatus: 'ready', model, progress: null, panelOpen: false } : { ...afterStop(false), storedForOffline: repo });
       } catch (error) {
         if (loadController !== controller) return;
         if (controller.signal.aborted) {
@@ -130,6 +144,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
       loadingRepo: null,
       progress: null,
       model: null,
+      storedForOffline: null,
       inspections: {},
       setModelId: (modelId) => set({ modelId }),
 
@@ -162,6 +177,12 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         await loadRepo(repo, { storedOnly });
       },
 
+      downloadModel: async () => {
+        const repo = get().modelId.trim();
+        if (!repo || !isModelAllowed(config, repo)) return get().loadModel(); // the same messages as a load
+        await loadRepo(repo, { storeOnly: true });
+      },
+
       loadLatestRevision: async (repo) => {
         set({ modelId: repo });
         await loadRepo(repo, { refresh: true });
@@ -175,7 +196,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
 
       resumeLoad: async () => {
         const repo = get().loadingRepo;
-        if (get().loadStatus === 'paused' && repo) await loadRepo(repo);
+        if (get().loadStatus === 'paused' && repo) await loadRepo(repo, { storeOnly: storingOnly });
       },
 
       cancelLoad: () => {

@@ -382,6 +382,23 @@ describe('chat slice', () => {
     expect(store.getState()).toMatchObject({ loadStatus: 'ready', model: { repo: 'c/d' } });
   });
 
+  it('Download for offline use stores a model and loads nothing; Resume after a pause still only stores it', async () => {
+    const { engine, store } = setUp();
+    store.getState().setModelId('c/d');
+    const downloading = store.getState().downloadModel();
+    await eventually(() => expect(engine.last('download').params).toMatchObject({ repo: 'c/d' }));
+    store.getState().pauseLoad();
+    engine.last('download').reject(new EngineError('cancelled', 'Cancelled.'));
+    await downloading;
+    expect(store.getState().loadStatus).toBe('paused');
+    const resuming = store.getState().resumeLoad();
+    await eventually(() => expect(engine.calls.filter((c) => c.type === 'download')).toHaveLength(2));
+    engine.last('download').resolve({ repo: 'c/d', dtype: 'q8', bytes: 1 });
+    await resuming;
+    expect(store.getState()).toMatchObject({ loadStatus: 'idle', model: null, storedForOffline: 'c/d' });
+    expect(engine.calls.filter((c) => c.type === 'load')).toHaveLength(0);
+  });
+
   it('a download cancelled or failed beside a loaded model leaves that model ready', async () => {
     const setup = setUp();
     await loadModel(setup);
