@@ -342,6 +342,8 @@ export class ChatEngine {
     const stopping = new InterruptableStoppingCriteria();
     const interrupt = () => stopping.interrupt();
     signal.addEventListener('abort', interrupt);
+    // A Stop that came while the turn cache was taken or cleared came before the listener: it still counts.
+    if (signal.aborted) interrupt();
     // A reply the template opened inside <think> is shown (and kept) with its opening tag, like any other reasoning.
     const lead = continued === null && opensReasoning(prompt.ids) ? '<think>\n' : '';
     // Reading the prompt is forward passes of up to a step each that block this thread; the first token ends them.

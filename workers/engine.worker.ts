@@ -54,33 +54,31 @@ function progressOf<K extends CallName>(call: K, id: number): (progress: Calls[K
   return (progress) => post({ type: 'progress', id, call, progress } as WorkerResponse);
 }
 
-async function serve(request: CallRequest, signal: AbortSignal): Promise<Calls[CallName]['result']> {
+/** One handler per call: a handler whose params or result do not match its call's in `Calls` does not compile. */
+type Handlers = {
+  [K in CallName]: (params: Calls[K]['params'], onProgress: (progress: Calls[K]['progress']) => void, signal: AbortSignal) => Promise<Calls[K]['result']>;
+};
+
+const handlers: Handlers = {
+  inspect: (params, _onProgress, signal) => engine.inspect(params, signal),
+  load: async (params, onProgress, signal) => {
+    const loaded = await engine.load(params, onProgress, signal);
+    if (loaded.device === 'webgpu') void watchGpuDevice((message) => post({ type: 'gpu-lost', message }));
+    return loaded;
+  },
+  download: (params, onProgress, signal) => engine.download(params, onProgress, signal),
+  generate: (params, onProgress, signal) => engine.generate(params, onProgress, signal),
+  choosePassages: (params, onProgress, signal) => engine.choosePassages(params, onProgress, signal),
+  latestCommit: async (params, _onProgress, signal) => ({ commit: await revisionCommit(params, signal) }),
+  storedModels: () => storageReport(storage),
+  deleteStoredModels: (params) => deleteStoredModels(params.id, storage).then(() => storageReport(storage)),
+};
+
+async function serve<K extends CallName>(request: CallRequest & { type: K; params: Calls[K]['params'] }, signal: AbortSignal): Promise<Calls[K]['result']> {
   await storageReady;
-  switch (request.type) {
-    case 'inspect':
-      return engine.inspect(request.params, signal);
-    case 'load': {
-      const loaded = await engine.load(request.params, progressOf('load', request.id), signal);
-      if (loaded.device === 'webgpu') void watchGpuDevice((message) => post({ type: 'gpu-lost', message }));
-      return loaded;
-    }
-    case 'download':
-      return engine.download(request.params, progressOf('download', request.id), signal);
-    case 'generate':
-      return engine.generate(request.params, progressOf('generate', request.id), signal);
-    case 'choosePassages':
-      return engine.choosePassages(request.params, progressOf('choosePassages', request.id), signal);
-    case 'latestCommit':
-      return { commit: await revisionCommit(request.params, signal) };
-    case 'storedModels':
-      return storageReport(storage);
-    case 'deleteStoredModels':
-      return deleteStoredModels(request.params.id, storage).then(() => storageReport(storage));
-    default: {
-      const unknown: never = request;
-      throw new EngineError('internal', `Unknown request ${JSON.stringify(unknown)}.`);
-    }
-  }
+  const handle = handlers[request.type] as Handlers[K] | undefined;
+  if (!handle) throw new EngineError('internal', `Unknown request ${JSON.stringify(request)}.`);
+  return handle(request.params, progressOf(request.type, request.id), signal);
 }
 
 function toEngineError(thrown: unknown): EngineError {
