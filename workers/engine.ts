@@ -368,7 +368,7 @@ export class ChatEngine {
       });
       if (signal.aborted) {
         // Stopped while reading the prompt: no reply is started, and what was read is kept for the next try.
-        await this.keepOrFree(read, cacheKey, prompt.ids, params.reuseCache);
+        await this.keepOrFree(read?.cache, cacheKey, prompt.ids, params.reuseCache);
       } else {
         const output = (await model.generate({
           input_ids: inputIds,
@@ -383,7 +383,7 @@ export class ChatEngine {
         })) as Tensor | { sequences: Tensor; past_key_values: DynamicCache };
         if ('past_key_values' in output) {
           const sequence = (output.sequences.tolist() as bigint[][])[0].map(Number);
-          await this.keepOrFree({ cache: output.past_key_values, length: sequence.length }, cacheKey, sequence, params.reuseCache);
+          await this.keepOrFree(output.past_key_values, cacheKey, sequence, params.reuseCache);
         }
       }
     } catch (error) {
@@ -414,11 +414,11 @@ export class ChatEngine {
     };
   }
 
-  /** Keeps a turn's cache for the next turn, or frees it when reuse is off. */
-  private async keepOrFree(read: ReadSoFar | null, key: string, ids: readonly number[], reuse: boolean): Promise<void> {
-    if (!read) return;
-    if (reuse) this.turnCache.keep(key, ids, read.cache);
-    else await read.cache.dispose();
+  /** Keeps a turn's cache (of a prefix of `ids`) for the next turn, or frees it when reuse is off. */
+  private async keepOrFree(cache: DynamicCache | undefined, key: string, ids: readonly number[], reuse: boolean): Promise<void> {
+    if (!cache) return;
+    if (reuse) this.turnCache.keep(key, ids, cache);
+    else await cache.dispose();
   }
 
   /** The model's tokenizer with its chat template, from wherever the repository keeps it. */
