@@ -139,6 +139,34 @@ test('attached files go into the prompt whole, show as chips, stay across a relo
   await expect.poll(() => storedMessages(page)).not.toContain('Bring the blue folder.');
 });
 
+test('a file attached in one chat is attached again in another from “From your chats”, as it was read', async ({ chat, page }) => {
+  await chat.loadForComparison(TINY_CHAT);
+  await page.getByRole('button', { name: 'From your chats' }).click();
+  await expect(page.getByRole('region', { name: 'Files from your chats' })).toHaveText('No file has been attached in a chat yet.');
+  await page.getByRole('button', { name: 'From your chats' }).click();
+  await attach(page, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(NOTES) });
+  await chat.ask('When is the meeting?');
+
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await page.getByRole('button', { name: 'From your chats' }).click();
+  const library = page.getByRole('region', { name: 'Files from your chats' });
+  await expect(library.getByRole('listitem')).toHaveText([/^notes\.txt\s*50 B · from “When is the meeting\?”$/]);
+  await library.getByRole('button', { name: 'Attach notes.txt' }).click();
+  // Twice is once: the same file is not attached again.
+  await library.getByRole('button', { name: 'Attach notes.txt' }).click();
+  await expect(page.locator('.composer').getByRole('list', { name: 'Attached files' }).getByRole('listitem')).toHaveText([/^notes\.txt\s*text · 50 B/]);
+
+  // Both prompts begin with the file: the new chat would start from the first one's cache, whose rounding can turn a
+  // near-tie of the random tiny model the other way. Read whole, the prompt must give the reference's reply.
+  await chat.openSettings();
+  await page.getByRole('checkbox', { name: 'Reuse the previous turn’s cache' }).uncheck();
+  const question = 'What should I bring?';
+  const { reply } = await chat.ask(question);
+  const notes = { id: 'notes', name: 'notes.txt', kind: 'text' as const, size: NOTES.length, text: NOTES };
+  expect(reply).toBe((await tinyChatReference([{ role: 'user', content: withDocuments(question, [notes]) }])).text);
+  await expect(chat.userMessages().last().getByRole('list', { name: 'Attached files' })).toContainText('notes.txt');
+});
+
 test('a PDF is read page by page in a worker and sent whole, with its pages marked', async ({ chat, page }) => {
   await chat.loadForComparison(TINY_CHAT);
   const lines = ['The river is wide.', 'The bridge is old.', 'The boat is red.'];

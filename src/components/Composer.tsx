@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { readDraft, saveDraft } from '../draft-storage';
-import { useApp } from '../store/context';
+import { filesInChats, type LibraryFile } from '../documents/file-library';
+import { useApp, useGetState } from '../store/context';
 import { AttachmentChips } from './AttachmentChips';
+import { FileLibrary } from './FileLibrary';
 
 /** The message box: Enter sends, Shift+Enter adds a line, Escape stops the reply; files attach by button or paste. */
 export function Composer() {
@@ -16,6 +18,10 @@ export function Composer() {
   const attachFiles = useApp((state) => state.attachFiles);
   const removeAttachment = useApp((state) => state.removeAttachment);
   const filePicker = useRef<HTMLInputElement>(null);
+  const getState = useGetState();
+  // The files of every chat, read from the chats when the list is opened (not on every change of the store).
+  const [library, setLibrary] = useState<LibraryFile[] | null>(null);
+  const toggleLibrary = () => setLibrary(library ? null : filesInChats(Object.values(getState().conversations)));
   useEffect(() => saveDraft(draft), [draft]);
 
   const canSend = ready && !generating && !choosingPassages && reading.length === 0 && draft.trim() !== '';
@@ -38,6 +44,7 @@ export function Composer() {
   return (
     <form className="composer" onSubmit={submit}>
       <div className="composer-body">
+        {library && <FileLibrary files={library} />}
         <AttachmentChips attachments={attachments} onRemove={removeAttachment} />
         {(reading.length > 0 || choosingPassages) && (
           <p className="muted" role="status">
@@ -63,6 +70,9 @@ export function Composer() {
         </button>
         <button type="button" onClick={() => filePicker.current?.click()}>
           Attach files
+        </button>
+        <button type="button" aria-expanded={library !== null} onClick={toggleLibrary}>
+          From your chats
         </button>
         <input
           ref={filePicker}

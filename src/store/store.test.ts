@@ -302,6 +302,19 @@ describe('chat slice', () => {
     expect(store.getState().pendingAttachments.map((a) => a.name)).toEqual(['1.txt', '2.txt', '3.txt', '4.txt', '5.txt', '6.txt', '7.txt', '8.txt', '9.txt']);
   });
 
+  it('attaches a file from the chats as it was read, under a new id, once, and within the ten-file limit', () => {
+    const { store } = setUp();
+    const notes = { id: 'old', name: 'notes.txt', kind: 'text' as const, size: 11, text: 'Alpha beta.' };
+    store.getState().attachFromChats(notes);
+    store.getState().attachFromChats({ ...notes, id: 'again' });
+    const [pending] = store.getState().pendingAttachments;
+    expect(store.getState().pendingAttachments).toHaveLength(1);
+    expect(pending).toEqual({ ...notes, id: expect.not.stringMatching(/^old$/) });
+    for (let i = 1; i <= 10; i++) store.getState().attachFromChats({ ...notes, name: `${i}.txt` });
+    expect(store.getState().pendingAttachments).toHaveLength(10);
+    expect(store.getState().notices.at(-1)?.message).toMatch(/up to 10 files/);
+  });
+
   it('stop aborts the call and marks the reply stopped without an error notice', async () => {
     const setup = setUp();
     await loadModel(setup);
