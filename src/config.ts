@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { isDtype, isRepoId, type Dtype } from '../workers/protocol';
 
 export interface CatalogEntry {
@@ -150,6 +151,22 @@ function parseCatalogEntry(value: unknown): CatalogEntry | null {
   };
 }
 
+/** The settings that are one value each: what each accepts, and what its problem says when it is something else. */
+const SCALAR_FIELDS = {
+  keepEmbedChats: { schema: z.boolean(), problem: 'must be true or false' },
+  embedMayDownload: { schema: z.boolean(), problem: 'must be true or false' },
+  title: {
+    schema: z.pipe(z.string().check(z.maxLength(80)), z.transform((title) => title.trim())).check(z.minLength(1)),
+    problem: 'must be a text of 1 to 80 characters',
+  },
+  // Only #rrggbb: the value goes into a CSS custom property, and nothing else may ride along.
+  accentColor: { schema: z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/)), problem: 'must be a colour like #1f5f8b' },
+  downloadChunkBytes: { schema: z.int().check(z.gte(16_384)), problem: 'must be a whole number of bytes, at least 16384' },
+  downloadStallSeconds: { schema: z.number().check(z.gte(1)), problem: 'must be a number of seconds, at least 1' },
+  modelMemoryBytes: { schema: z.int().check(z.gte(2 ** 26)), problem: 'must be a whole number of bytes, at least 67108864 (64 MiB)' },
+} satisfies Partial<Record<keyof AppConfig, { schema: z.ZodMiniType; problem: string }>>;
+type ScalarField = keyof typeof SCALAR_FIELDS;
+
 /**
  * Reads config.json leniently: every bad field is reported and replaced by its safe default. `baseUrl` (the page's
  * URL) resolves hub URLs relative to the app's origin.
@@ -213,34 +230,11 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
     if (listed.includes(null)) problems.push('config.json: embedOrigins must list https origins such as https://intranet.example (http only on this machine); bad entries were ignored.');
     config.embedOrigins = listed.filter((origin): origin is string => origin !== null);
   }
-  for (const key of ['keepEmbedChats', 'embedMayDownload'] as const) {
+  for (const [key, { schema, problem }] of Object.entries(SCALAR_FIELDS) as [ScalarField, (typeof SCALAR_FIELDS)[ScalarField]][]) {
     if (source[key] === undefined) continue;
-    if (typeof source[key] === 'boolean') config[key] = source[key];
-    else problems.push(`config.json: ${key} must be true or false; it was ignored (${key} is off).`);
-  }
-  if (source.title !== undefined) {
-    if (typeof source.title === 'string' && source.title.trim() && source.title.length <= 80) config.title = source.title.trim();
-    else problems.push('config.json: title must be a text of 1 to 80 characters; it was ignored.');
-  }
-  if (source.accentColor !== undefined) {
-    // Only #rrggbb: the value goes into a CSS custom property, and nothing else may ride along.
-    if (typeof source.accentColor === 'string' && /^#[0-9a-fA-F]{6}$/.test(source.accentColor)) config.accentColor = source.accentColor;
-    else problems.push('config.json: accentColor must be a colour like #1f5f8b; it was ignored.');
-  }
-  if (source.downloadChunkBytes !== undefined) {
-    const bytes = source.downloadChunkBytes;
-    if (typeof bytes === 'number' && Number.isInteger(bytes) && bytes >= 16_384) config.downloadChunkBytes = bytes;
-    else problems.push('config.json: downloadChunkBytes must be a whole number of bytes, at least 16384; it was ignored.');
-  }
-  if (source.downloadStallSeconds !== undefined) {
-    const seconds = source.downloadStallSeconds;
-    if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 1) config.downloadStallSeconds = seconds;
-    else problems.push('config.json: downloadStallSeconds must be a number of seconds, at least 1; it was ignored.');
-  }
-  if (source.modelMemoryBytes !== undefined) {
-    const bytes = source.modelMemoryBytes;
-    if (typeof bytes === 'number' && Number.isInteger(bytes) && bytes >= 2 ** 26) config.modelMemoryBytes = bytes;
-    else problems.push('config.json: modelMemoryBytes must be a whole number of bytes, at least 67108864 (64 MiB); it was ignored.');
+    const parsed = schema.safeParse(source[key]);
+    if (parsed.success) Object.assign(config, { [key]: parsed.data });
+    else problems.push(`config.json: ${key} ${problem}; it was ignored.`);
   }
   return { config, problems };
 }

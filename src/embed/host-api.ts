@@ -1,3 +1,5 @@
+import * as z from 'zod/mini';
+
 /**
  * The postMessage API between a host page and the embedded app. Every message carries `channel` so neither side
  * mistakes another script's messages for these. The app accepts requests only from the origins in config.json's
@@ -5,13 +7,23 @@
  */
 export const CHANNEL = 'airgap-chat';
 
-export type RequestId = string | number;
+/** Longest question a host may send; a chat message, not a document upload. */
+export const MAX_TEXT_LENGTH = 100_000;
 
-export type HostRequest =
-  | { channel: typeof CHANNEL; type: 'ask'; id: RequestId; text: string }
-  | { channel: typeof CHANNEL; type: 'load'; id: RequestId; model?: string }
-  | { channel: typeof CHANNEL; type: 'set-system-prompt'; id: RequestId; prompt: string }
-  | { channel: typeof CHANNEL; type: 'status'; id: RequestId };
+const requestId = z.union([z.string().check(z.maxLength(200)), z.number()]);
+const text = z.string().check(z.maxLength(MAX_TEXT_LENGTH));
+const ours = { channel: z.literal(CHANNEL), id: requestId };
+
+/** What a host may ask (zod's mini build: the bridge is part of the page's first load). */
+const hostRequestSchema = z.discriminatedUnion('type', [
+  z.object({ ...ours, type: z.literal('ask'), text: text.check(z.refine((value) => value.trim() !== '')) }),
+  z.object({ ...ours, type: z.literal('load'), model: z.optional(z.string().check(z.maxLength(200))) }),
+  z.object({ ...ours, type: z.literal('set-system-prompt'), prompt: text }),
+  z.object({ ...ours, type: z.literal('status') }),
+]);
+
+export type RequestId = z.infer<typeof requestId>;
+export type HostRequest = z.infer<typeof hostRequestSchema>;
 
 export interface EmbedStatus {
   version: string;
@@ -40,37 +52,12 @@ export type AppMessage =
 
 export type HostErrorCode = 'bad-request' | 'not-loaded' | 'busy' | 'model-not-allowed' | 'load-failed' | 'reply-failed';
 
-/** Longest question a host may send; a chat message, not a document upload. */
-export const MAX_TEXT_LENGTH = 100_000;
-
-function isRequestId(value: unknown): value is RequestId {
-  return (typeof value === 'string' && value.length <= 200) || (typeof value === 'number' && Number.isFinite(value));
-}
-
-function isText(value: unknown): value is string {
-  return typeof value === 'string' && value.length <= MAX_TEXT_LENGTH;
-}
-
 /**
  * Reads a message a host sent. Null when it is not for us at all (another channel); 'invalid' when it is ours but
  * malformed, so the host can be told.
  */
 export function parseHostRequest(data: unknown): HostRequest | 'invalid' | null {
   if (typeof data !== 'object' || data === null || (data as { channel?: unknown }).channel !== CHANNEL) return null;
-  const message = data as Record<string, unknown>;
-  if (!isRequestId(message.id)) return 'invalid';
-  const { id } = message;
-  switch (message.type) {
-    case 'ask':
-      return isText(message.text) && message.text.trim() ? { channel: CHANNEL, type: 'ask', id, text: message.text } : 'invalid';
-    case 'load':
-      if (message.model === undefined) return { channel: CHANNEL, type: 'load', id };
-      return typeof message.model === 'string' && message.model.length <= 200 ? { channel: CHANNEL, type: 'load', id, model: message.model } : 'invalid';
-    case 'set-system-prompt':
-      return isText(message.prompt) ? { channel: CHANNEL, type: 'set-system-prompt', id, prompt: message.prompt } : 'invalid';
-    case 'status':
-      return { channel: CHANNEL, type: 'status', id };
-    default:
-      return 'invalid';
-  }
+  const parsed = hostRequestSchema.safeParse(data);
+  return parsed.success ? parsed.data : 'invalid';
 }
