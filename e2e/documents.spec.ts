@@ -2,7 +2,7 @@ import { mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FileChooser, Page } from '@playwright/test';
-import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFHexString, rgb, StandardFonts } from 'pdf-lib';
 import type { Attachment } from '../src/chat/types';
 import { withDocuments } from '../workers/documents/document-prompt';
 import type { Passage } from '../workers/protocol';
@@ -52,6 +52,22 @@ async function pdfWithPages(lines: string[]): Promise<Buffer> {
     else page.drawRectangle({ x: 40, y: 40, width: 300, height: 200, color: rgb(0.5, 0.5, 0.5) });
   }
   return Buffer.from(await pdf.save());
+}
+
+/**
+ * A PDF locked with a password (the standard security handler, revision 2): pdf-lib cannot encrypt, so the lock is
+ * written by hand — an /Encrypt dictionary whose user-password check no password but the real one passes.
+ */
+async function passwordProtectedPdf(): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  pdf.addPage([612, 300]).drawText('Secret plans', { x: 40, y: 200, size: 14, font: await pdf.embedFont(StandardFonts.Helvetica) });
+  const { context } = pdf;
+  const bytes = (hex: string) => PDFHexString.of(hex.repeat(32 / (hex.length / 2)));
+  context.trailerInfo.Encrypt = context.register(
+    context.obj({ Filter: 'Standard', V: 1, R: 2, Length: 40, O: bytes('0f'), U: bytes('1e'), P: -4 }),
+  );
+  context.trailerInfo.ID = context.obj([PDFHexString.of('ab'.repeat(16)), PDFHexString.of('ab'.repeat(16))]);
+  return Buffer.from(await pdf.save({ useObjectStreams: false }));
 }
 
 /** Pastes a file into the message box, as copying it in a file manager and pasting would. */
@@ -183,7 +199,7 @@ test('a PDF is read page by page in a worker and sent whole, with its pages mark
   expect(reply).toBe((await tinyChatReference([{ role: 'user', content: withDocuments(question, [attachment]) }])).text);
 });
 
-test('a file that is not text, an empty one, a PDF without text, a damaged PDF and a 200 MB file are refused with a message, and nothing is attached', async ({
+test('a file that is not text, an empty one, a PDF without text, a password-protected PDF, a damaged PDF and a 200 MB file are refused with a message, and nothing is attached', async ({
   chat,
   page,
 }) => {
@@ -200,6 +216,10 @@ test('a file that is not text, an empty one, a PDF without text, a damaged PDF a
   await refused(
     { name: 'scan.pdf', mimeType: 'application/pdf', buffer: await pdfWithPages(['', '']) },
     '“scan.pdf” has no text layer (its pages are pictures, as in a scan)',
+  );
+  await refused(
+    { name: 'locked.pdf', mimeType: 'application/pdf', buffer: await passwordProtectedPdf() },
+    '“locked.pdf” is protected by a password, so its text cannot be read. Save a copy without the password and attach that.',
   );
   await refused(
     { name: 'broken.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\nnot really a PDF') },
