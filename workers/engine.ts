@@ -6,9 +6,8 @@ import {
   type DynamicCache,
   type PreTrainedTokenizer,
 } from '@huggingface/transformers';
-import { probeCapabilities } from './capabilities';
-import { planBackends, wasmThreadCount, type BackendCandidate } from './device';
-import { externalDataFormat, findWeightLayout, otherModelKind } from './dtypes';
+import { wasmThreadCount, type BackendCandidate } from './device';
+import { externalDataFormat, findWeightLayout } from './dtypes';
 import { describeLoadFailure } from './load-errors';
 import { parseGenerationDefaults, toGenerateOptions } from './generation-config';
 import { listRepoFiles } from './hub';
@@ -19,7 +18,6 @@ import {
   EngineError,
   type DownloadedModel,
   type DtypeOffer,
-  type ChatMessage,
   type ChoosePassagesParams,
   type ChosenPassages,
   type GenerateParams,
@@ -34,19 +32,20 @@ import {
   type StopReason,
   type TokenDelta,
 } from './protocol';
-import { chooseChatTemplate, hasThinkingSwitch, noChatTemplate, renderChat } from './chat-template';
+import { chooseChatTemplate, hasThinkingSwitch, noChatTemplate } from './chat-template';
 import { configureRuntime, needsFreshRuntime, startRuntime } from './runtime-env';
 import { timed } from './load-timing';
-import { fitToContext } from './context-window';
 import { choosePassages, type RankByMeaning } from './documents/choose-passages';
 import { Embedder } from './documents/embedder';
 import { rankByVectors } from './documents/passages';
-import { prepareHistory, promptOpensReasoning } from './reasoning-history';
+import { prepareHistory } from './reasoning-history';
+import { buildPrompt, encodeChat, templateOptionsFor } from './prompt-builder';
 import { TurnCache } from './turn-cache';
 import { DeltaStreamer } from './token-streamer';
 import { yieldBetweenSteps } from './yield-between-steps';
 import { prefillQuietMs, sessionStartQuietMs, type QuietAnnouncer } from './liveness';
 import { judgeMemory, modelDimensions, promptStepTokens, type ModelDimensions } from './memory-budget';
+import { planLoad } from './load-plan';
 import { readPromptInSteps, type ReadSoFar } from './prompt-steps';
 
 type CausalLM = Awaited<ReturnType<typeof AutoModelForCausalLM.from_pretrained>>;
@@ -107,8 +106,7 @@ export class ChatEngine {
     signal: AbortSignal,
   ): Promise<LoadedModel> {
     const started = performance.now();
-    if (params.storedOnly && !(await this.source.storedManifest(params))) throw notStored(params.repo);
-    const { manifest, layout, candidates, capabilities } = await this.plan(params, signal);
+    const { manifest, layout, candidates, capabilities } = await planLoad(this.source, params, signal);
     if (needsFreshRuntime(candidates[0].device)) {
       // The page's engine client answers this by loading in a fresh worker.
       throw new EngineError('runtime-switch', 'This model runs best on another onnxruntime build than the one this worker started.');
@@ -191,53 +189,11 @@ export class ChatEngine {
   }
 
   /**
-   * The repository's pinned listing, its weights, and the device and dtype candidates a load would try, in order;
-   * refuses a repository that cannot run here with a message that says why.
-   */
-  private async plan(params: LoadParams, signal: AbortSignal) {
-    const manifest = await timed('manifest', () => this.source.manifest(params, signal, params.refresh));
-    const layout = findWeightLayout(manifest.files);
-    if (!layout) {
-      throw new EngineError(
-        'no-onnx-weights',
-        `“${params.repo}” has no ONNX weights (no onnx/model*.onnx files), so it cannot run in the browser. ` +
-          'Look for an ONNX export of this model, for example under onnx-community.',
-      );
-    }
-    const otherKind = otherModelKind(manifest.files);
-    if (otherKind) {
-      throw new EngineError(
-        'not-a-text-model',
-        `“${params.repo}” is ${otherKind}. Airgap Chat runs text-only chat models (such as Qwen, Llama, SmolLM or ` +
-          'Gemma 3 1B); choose one of those.',
-      );
-    }
-    const capabilities = await probeCapabilities();
-    if (params.device === 'webgpu' && !capabilities.webgpu) {
-      throw new EngineError(
-        'webgpu-unavailable',
-        'This browser offers no WebGPU adapter. Choose “Auto” or “WASM” as the device in Settings.',
-      );
-    }
-    const storedOffers = params.storedOnly ? await storedOnes(layout.offers, (offer) => this.source.isStored(manifest, offer)) : null;
-    if (storedOffers?.length === 0) throw notStored(params.repo);
-    const offered = (storedOffers ?? layout.offers).map((offer) => offer.dtype);
-    const candidates = planBackends(capabilities, offered, params);
-    if (candidates.length === 0) {
-      throw new EngineError(
-        'dtype-not-offered',
-        `“${params.repo}” has no ${params.dtype} weights. It offers: ${offered.join(', ')}. Choose one of those in Settings.`,
-      );
-    }
-    return { manifest, layout, candidates, capabilities };
-  }
-
-  /**
    * See `Calls['download']`: stores the files the load of `params` would use first (its first candidate whose weights
    * fit), without touching the loaded model, which keeps answering meanwhile.
    */
   async download(params: LoadParams, onProgress: (progress: LoadProgress) => void, signal: AbortSignal): Promise<DownloadedModel> {
-    const { manifest, layout, candidates } = await this.plan(params, signal);
+    const { manifest, layout, candidates } = await planLoad(this.source, params, signal);
     const downloadOptions = this.downloadOptions(params, onProgress, signal);
     await this.source.fetchShared(manifest, downloadOptions);
     const dimensions = modelDimensions(await this.source.readJson(manifest, 'config.json'));
@@ -311,27 +267,14 @@ export class ChatEngine {
     signal: AbortSignal,
   ): Promise<GenerationResult> {
     const started = performance.now();
-    const last = params.messages.at(-1);
-    const continued = params.continueReply && last?.role === 'assistant' ? last.content : null;
-    const history = prepareHistory(continued === null ? params.messages : params.messages.slice(0, -1), tokenizer.chat_template);
-    const templateOptions = templateOptionsFor(info, params.thinking);
-    const render = (messages: ChatMessage[]) => encodeChat(tokenizer, messages, templateOptions);
-    // DeepSeek-R1's template (and Qwen3's thinking ones) end the generation prompt inside an open <think> block.
-    const opensReasoning = (ids: number[]) => promptOpensReasoning(tokenizer.decode(ids.slice(-8)));
-    // A reply being continued goes after the generation prompt, as if the model had just written it (less the
-    // opening <think> the prompt already has). Only then is the prompt rendered once more on its own, to see its end.
-    const continuedIds =
-      continued === null
-        ? []
-        : tokenizer.encode(opensReasoning(render(history)) ? continued.replace(/^\s*<think>\n?/, '') : continued, {
-            add_special_tokens: false,
-          });
-    const prompt = fitToContext(
-      history,
-      (messages) => [...render(messages), ...continuedIds],
-      lowest(info.contextLength, params.contextLimit),
-      params.settings.maxNewTokens,
-    );
+    const prompt = buildPrompt(tokenizer, info, {
+      messages: params.messages,
+      thinking: params.thinking,
+      continueReply: params.continueReply,
+      maxNewTokens: params.settings.maxNewTokens,
+      context: lowest(info.contextLength, params.contextLimit),
+    });
+    const { continuedIds, lead } = prompt;
     const cacheKey = JSON.stringify(params.settings);
     let reused: ReadSoFar | null = null;
     if (params.reuseCache) reused = await this.turnCache.take(cacheKey, prompt.ids);
@@ -344,8 +287,6 @@ export class ChatEngine {
     signal.addEventListener('abort', interrupt);
     // A Stop that came while the turn cache was taken or cleared came before the listener: it still counts.
     if (signal.aborted) interrupt();
-    // A reply the template opened inside <think> is shown (and kept) with its opening tag, like any other reasoning.
-    const lead = continued === null && opensReasoning(prompt.ids) ? '<think>\n' : '';
     // Reading the prompt is forward passes of up to a step each that block this thread; the first token ends them.
     const stepTokens = promptStepTokens(dimensions, prompt.ids.length);
     this.quiet.expectQuiet(prefillQuietMs(Math.min(prompt.ids.length - (reused?.length ?? 0), stepTokens), weightBytes));
@@ -506,20 +447,6 @@ export class ChatEngine {
  */
 const readWholeFiles = () => {};
 
-function notStored(repo: string): EngineError {
-  return new EngineError(
-    'not-stored',
-    `“${repo}” is not stored in this browser, and this page may not download models. Open Airgap Chat on its own and ` +
-      'load the model there once; this page can then use it.',
-  );
-}
-
-async function storedOnes(offers: DtypeOffer[], isStored: (offer: DtypeOffer) => Promise<boolean>): Promise<DtypeOffer[]> {
-  const stored: DtypeOffer[] = [];
-  for (const offer of offers) if (await isStored(offer)) stored.push(offer);
-  return stored;
-}
-
 function label(candidate: BackendCandidate): string {
   return `${candidate.device === 'webgpu' ? 'WebGPU' : 'WASM'}/${candidate.dtype}`;
 }
@@ -572,26 +499,6 @@ function withinAllowance<T>(run: Promise<T>, allowanceMs: number): Promise<T> {
     );
   });
   return Promise.race([run, stuck]).finally(() => clearTimeout(timer));
-}
-
-/** Variables for the chat template: the thinking switch, for templates that have one. */
-function templateOptionsFor(info: LoadedModel, thinking: boolean | undefined): Record<string, unknown> {
-  return info.thinkingSwitch && thinking !== undefined ? { enable_thinking: thinking } : {};
-}
-
-/** The prompt's token ids as the model's chat template renders it, ready for the assistant's reply. */
-function encodeChat(tokenizer: PreTrainedTokenizer, messages: ChatMessage[], templateOptions: Record<string, unknown>): number[] {
-  return renderChat(
-    (turns) =>
-      tokenizer.apply_chat_template(turns, {
-        add_generation_prompt: true,
-        tokenize: true,
-        return_tensor: false,
-        return_dict: false,
-        ...templateOptions,
-      }),
-    messages,
-  );
 }
 
 function eosIds(model: CausalLM, tokenizer: PreTrainedTokenizer): number[] {
