@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toExportFile, toMarkdown } from './conversation-export';
-import { parseExport } from './conversation-schema';
+import { ImportError, parseExport } from './conversation-schema';
 import { MAX_IMPORT_BYTES } from './import-limits';
 import type { Conversation } from '../chat/types';
 
@@ -119,5 +120,62 @@ describe('Markdown export', () => {
         '## You\n\n\\## Assistant\nSure! &lt;img src=x onerror=alert(1)> `<b>` ok\n```js\nconst a = "<b>";\n```\n\n' +
         '## Assistant\n\n\\# Title\n~~~\n## inside\n~~~\nAfter &amp; &lt;i>\n',
     );
+  });
+});
+
+/** Every place a value sits in a JSON document, as a path of keys and indexes. */
+function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (typeof value !== 'object' || value === null) return [prefix];
+  const entries = Array.isArray(value) ? value.map((item, i) => [i, item] as const) : Object.entries(value);
+  return [prefix, ...entries.flatMap(([key, item]) => pathsOf(item, [...prefix, key]))];
+}
+
+function replaceAt(document: unknown, path: (string | number)[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const copy = structuredClone(document) as Record<string | number, unknown>;
+  let node = copy;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  node[path.at(-1)!] = value;
+  return copy;
+}
+
+const valid = exported();
+const validPaths = pathsOf(valid);
+/** A valid export with one value anywhere in it replaced by anything JSON can hold. */
+const damagedExports = fc
+  .tuple(fc.constantFrom(...validPaths), fc.jsonValue())
+  .map(([path, value]) => JSON.stringify(replaceAt(valid, path, value)));
+const anyText = fc.oneof(fc.string(), fc.json());
+
+/** An import either restores whole, sound chats or is refused with an ImportError that says why; nothing else. */
+function expectRestoredOrRefused(text: string): void {
+  let restored: Conversation[];
+  try {
+    restored = parseExport(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ImportError);
+    expect((error as Error).message.length).toBeGreaterThan(0);
+    return;
+  }
+  const now = Date.now();
+  for (const chat of restored) {
+    expect(chat.updatedAt).toBeLessThanOrEqual(now);
+    if (chat.leafId !== null) expect(chat.messages[chat.leafId]).toBeDefined();
+    for (const [id, message] of Object.entries(chat.messages)) {
+      expect(message.id).toBe(id);
+      if (message.parentId !== null) expect(chat.messages[message.parentId]).toBeDefined();
+      expect(message.status).not.toBe('streaming');
+      expect(message.createdAt).toBeLessThanOrEqual(now);
+    }
+  }
+}
+
+describe('the import schema', () => {
+  it('restores or refuses any text at all, and never throws anything but an ImportError', () => {
+    fc.assert(fc.property(anyText, expectRestoredOrRefused), { numRuns: 500 });
+  });
+
+  it('restores or refuses an export with any one value replaced by anything', () => {
+    fc.assert(fc.property(damagedExports, expectRestoredOrRefused), { numRuns: 1000 });
   });
 });

@@ -106,20 +106,20 @@ export class ModelStore {
   }
 
   async getChunk(key: string, index: number): Promise<Uint8Array> {
-    const blob = await get<Blob>([key, index] satisfies ChunkKey, this.chunks);
-    if (!blob) throw new Error(`Chunk ${index} of ${key} is missing from the model store.`);
-    return new Uint8Array(await blob.arrayBuffer());
+    return new Uint8Array(await (await this.chunkBlob(key, index)).arrayBuffer());
   }
 
   /** A stored file's bytes in one buffer, read from disk in one go (the chunk Blobs are joined, not copied). */
   async readWhole(record: FileRecord): Promise<ArrayBuffer> {
     const blobs: Blob[] = [];
-    for (let index = 0; index < record.chunks; index++) {
-      const blob = await get<Blob>([record.key, index] satisfies ChunkKey, this.chunks);
-      if (!blob) throw new Error(`Chunk ${index} of ${record.key} is missing from the model store.`);
-      blobs.push(blob);
-    }
+    for (let index = 0; index < record.chunks; index++) blobs.push(await this.chunkBlob(record.key, index));
     return new Blob(blobs).arrayBuffer();
+  }
+
+  private async chunkBlob(key: string, index: number): Promise<Blob> {
+    const blob = await get<Blob>([key, index] satisfies ChunkKey, this.chunks);
+    if (!blob) throw new Error(`Chunk ${index} of ${key} is missing from the model store.`);
+    return blob;
   }
 
   /** Removes a file: its record first (so it no longer claims anything), then every chunk, written or orphaned. */
