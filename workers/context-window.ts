@@ -79,3 +79,9 @@ function turnStarts(turns: ChatMessage[]): number[] {
   }
   return starts;
 }
+
+/** The lower of two limits, either of which may be unknown or unset. */
+export function lowerLimit(a: number | null | undefined, b: number | null | undefined): number | null {
+  if (a === null || a === undefined) return b ?? null;
+  return b === null || b === undefined ? a : Math.min(a, b);
+}

@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
-import { ChatEngine, messageOf } from './engine';
+import { ChatEngine } from './engine';
+import { messageOf } from './error-text';
 import { Heartbeat } from './liveness';
 import { revisionCommit } from './hub';
 import { storageBackend } from './key-value-store';
