@@ -205,10 +205,18 @@ export const createModelSlice: SliceCreator<ModelSlice> =
       },
 
       engineLost: (reason, { gpuLost } = { gpuLost: false }) => {
-        const { model, loadStatus } = get();
+        const { model, loadStatus, loadingRepo } = get();
+        // A load that was running fails on its own, with its own message.
         if (!model) return;
-        // A load that was running fails on its own, with its own message; the model that kept answering is gone.
-        if (loadStatus === 'loading') return set({ model: null });
+        // A model still loaded while another loads means that one was downloading beside it: the download gives way to
+        // reloading the model that was answering (which may well be what stopped the engine), and says so.
+        const sideDownload = loadStatus === 'loading' && loadingRepo !== model.repo ? loadingRepo : null;
+        const downloadNote = sideDownload ? ` The download of ${sideDownload} stopped with it; what arrived is kept, so loading it again finishes it.` : '';
+        if (sideDownload) {
+          // Its call failed with the engine; this notice speaks for it.
+          loadController?.abort();
+          loadController = null;
+        }
         set({ loadStatus: 'idle', model: null, progress: null });
         if (gpuLost && model.device === 'webgpu') {
           gpuLosses = { repo: model.repo, count: gpuLosses.repo === model.repo ? gpuLosses.count + 1 : 1 };
@@ -216,8 +224,8 @@ export const createModelSlice: SliceCreator<ModelSlice> =
           get().reportError(
             new Error(
               again
-                ? `${reason} Your chats are kept; ${model.repo} is being loaded on WebGPU again.`
-                : `${reason} It happened again, so ${model.repo} is being loaded on WASM (the CPU), which is slower but does not depend on the GPU. Your chats are kept; load the model again to try the GPU.`,
+                ? `${reason} Your chats are kept; ${model.repo} is being loaded on WebGPU again.${downloadNote}`
+                : `${reason} It happened again, so ${model.repo} is being loaded on WASM (the CPU), which is slower but does not depend on the GPU. Your chats are kept; load the model again to try the GPU.${downloadNote}`,
             ),
           );
           void loadRepo(model.repo, { pin: again ? model : { device: 'wasm', dtype: model.dtype } });
@@ -226,11 +234,11 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         stopsInARow = { repo: model.repo, count: stopsInARow.repo === model.repo ? stopsInARow.count + 1 : 1 };
         if (stopsInARow.count >= MAX_STOPS_IN_A_ROW) {
           get().reportError(
-            new Error(`${reason} ${model.repo} stopped the engine ${stopsInARow.count} times in a row, so it was not loaded again. ${TRY_SMALLER}`),
+            new Error(`${reason} ${model.repo} stopped the engine ${stopsInARow.count} times in a row, so it was not loaded again. ${TRY_SMALLER}${downloadNote}`),
           );
           return;
         }
-        get().reportError(new Error(`${reason} Your chats are kept; ${model.repo} is being loaded again from storage.`));
+        get().reportError(new Error(`${reason} Your chats are kept; ${model.repo} is being loaded again from storage.${downloadNote}`));
         void loadRepo(model.repo, { pin: model });
       },
 

@@ -425,6 +425,25 @@ describe('chat slice', () => {
     expect(store.getState().notices.at(-1)?.message).toBe('Could not reach the model hub.');
   });
 
+  it('an engine that stops while another model downloads beside the loaded one reloads the loaded one and says the download stopped', async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    const { engine, store } = setup;
+    store.getState().setModelId('c/d');
+    const downloading = store.getState().loadModel();
+    await eventually(() => expect(engine.calls.some((c) => c.type === 'download' && !c.settled)).toBe(true));
+    const reason = 'The engine stopped unexpectedly (worker error).';
+    engine.last('download').reject(new EngineError('engine-stopped', reason));
+    store.getState().engineLost(reason);
+    await downloading;
+    expect(store.getState().notices.map((n) => n.message)).toEqual([
+      `${reason} Your chats are kept; a/b is being loaded again from storage. The download of c/d stopped with it; what arrived is kept, so loading it again finishes it.`,
+    ]);
+    expect(engine.last('load').params).toMatchObject({ repo: 'a/b', device: 'wasm', dtype: 'q8' });
+    engine.last('load').resolve(loadedModel);
+    await eventually(() => expect(store.getState()).toMatchObject({ loadStatus: 'ready', model: { repo: 'a/b' } }));
+  });
+
   it('a lost GPU device reloads the model on WebGPU once, and after a second loss on WASM, saying so each time', async () => {
     const { engine, store } = setUp();
     const onGpu: LoadedModel = { ...loadedModel, device: 'webgpu', dtype: 'q4f16', threads: 1 };
