@@ -265,7 +265,52 @@ test('files too long for the context: the passages that answer the question go i
   expect(stored.passages).toHaveLength(shown);
   const content = withDocuments(question, stored.attachments, stored.passages);
   expect(reply).toBe((await tinyChatReference([{ role: 'user', content }])).text);
+  const passageCount = (await vectorsMeasured(chat)).computed - 1;
+  expect(passageCount).toBeGreaterThan(10);
+  expect(await storedVectorCount(page), 'every passage’s vector, not the question’s').toBe(passageCount);
+
+  // After a reload the same file, asked about again, is not embedded again: only the new question is.
+  await page.reload();
+  await chat.loadModel(TINY_CHAT);
+  await chat.waitForLoaded(TINY_CHAT);
+  await page.getByRole('button', { name: 'From your chats' }).click();
+  await page.getByRole('region', { name: 'Files from your chats' }).getByRole('button', { name: 'Attach book.pdf' }).click();
+  await chat.ask('Which barn is it?');
+  expect(await vectorsMeasured(chat)).toEqual({ recalled: passageCount, computed: 1 });
+
+  // The vectors go with the last chat that holds the file.
+  const chats = page.getByRole('navigation', { name: 'Chats' });
+  await chats.getByRole('button', { name: /^Delete “Where is the automobile parked\?”…$/ }).click();
+  await chats.getByRole('button', { name: 'Delete “Where is the automobile parked?”' }).click();
+  await expect.poll(() => storedVectorCount(page)).toBe(0);
 });
+
+/** The last `passages:vectors` measure of the engine worker: vectors recalled from storage and computed anew. */
+async function vectorsMeasured(chat: { engineWorker(): Promise<import('@playwright/test').Worker> }) {
+  return (await chat.engineWorker()).evaluate(
+    () => (performance.getEntriesByName('passages:vectors').at(-1) as PerformanceMeasure).detail as { recalled: number; computed: number },
+  );
+}
+
+/** How many passage vectors the worker keeps in IndexedDB. */
+function storedVectorCount(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('airgap-chat-passage-vectors');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const count = db.objectStoreNames.contains('vectors')
+      ? await new Promise<number>((resolve, reject) => {
+          const request = db.transaction('vectors').objectStore('vectors').count();
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        })
+      : 0;
+    db.close();
+    return count;
+  });
+}
 
 test('files too long for the context, with no room left for passages, are refused with what to do, and the message keeps them', async ({ chat, page }) => {
   await chat.loadModel(TINY_CHAT);

@@ -20,6 +20,8 @@ import {
 } from './protocol';
 import { choosePassages, type RankByMeaning } from './documents/choose-passages';
 import { Embedder } from './documents/embedder';
+import { fingerprint } from './documents/fingerprint';
+import type { PassageVectors } from './documents/passage-vectors';
 import { rankByVectors } from './documents/passages';
 import { prepareHistory } from './reasoning-history';
 import { encodeChat, templateOptionsFor } from './prompt-builder';
@@ -48,10 +50,12 @@ export class ChatEngine {
     cache: StoreCache,
     /** Told of the steps that block this thread for long, so the page does not take the silence for a hang. */
     quiet: QuietAnnouncer,
+    /** Where the vectors of attached files' passages are kept. */
+    passageVectors: PassageVectors,
   ) {
     this.loader = new ModelLoader(source, cache, quiet);
     this.generator = new ReplyGenerator(quiet);
-    this.embedder = new Embedder(source);
+    this.embedder = new Embedder(source, passageVectors);
   }
 
   async inspect(ref: RepoRef, signal: AbortSignal): Promise<RepoInspection> {
@@ -89,7 +93,9 @@ export class ChatEngine {
     const { embedding } = params;
     const rankByMeaning: RankByMeaning | undefined = embedding
       ? async (chunks, question) => {
-          const [asked, ...passages] = await this.embedder.embed(embedding, [question, ...chunks.map((chunk) => chunk.text)], {
+          const files = params.documents.map((document) => fingerprint(document.text));
+          const texts = [{ text: question }, ...chunks.map((chunk) => ({ text: chunk.text, document: files[chunk.from] }))];
+          const [asked, ...passages] = await this.embedder.embed(embedding, texts, {
             signal,
             onDownload: (load) => onProgress({ stage: 'download', load }),
             onEmbedded: (done) => onProgress({ stage: 'embedding', done: Math.max(0, done - 1), total: chunks.length }),

@@ -6,6 +6,7 @@ import { revisionCommit } from './hub';
 import { storageBackend } from './key-value-store';
 import { sharedLocks } from './shared-locks';
 import { ModelSource } from './model-source';
+import { PassageVectors } from './documents/passage-vectors';
 import { ModelStore } from './model-store/model-store';
 import { asStorageError } from './model-store/storage-errors';
 import { StoreCache } from './model-store/store-cache';
@@ -49,7 +50,8 @@ function post(message: WorkerResponse): void {
 
 const heartbeat = new Heartbeat(post);
 heartbeat.start();
-const engine = new ChatEngine(new ModelSource(store, cache, storage), cache, heartbeat);
+const passageVectors = new PassageVectors();
+const engine = new ChatEngine(new ModelSource(store, cache, storage), cache, heartbeat, passageVectors);
 
 function progressOf<K extends CallName>(call: K, id: number): (progress: Calls[K]['progress']) => void {
   return (progress) => post({ type: 'progress', id, call, progress } as WorkerResponse);
@@ -70,6 +72,7 @@ const handlers: Handlers = {
   download: (params, onProgress, signal) => engine.download(params, onProgress, signal),
   generate: (params, onProgress, signal) => engine.generate(params, onProgress, signal),
   choosePassages: (params, onProgress, signal) => engine.choosePassages(params, onProgress, signal),
+  keepPassageVectors: async (params) => ({ removed: await passageVectors.keepOnly(new Set(params.documents)) }),
   latestCommit: async (params, _onProgress, signal) => ({ commit: await revisionCommit(params, signal) }),
   storedModels: () => storageReport(storage),
   deleteStoredModels: (params) => deleteStoredModels(params.id, storage).then(() => storageReport(storage)),

@@ -257,6 +257,11 @@ export interface Calls {
    * match the question and fit, in the files' order.
    */
   choosePassages: { params: ChoosePassagesParams; progress: PassagesProgress; result: ChosenPassages };
+  /**
+   * Keeps the stored vectors of the files whose texts have these fingerprints (`fingerprint()` of
+   * documents/fingerprint.ts: the files the chats still hold) and deletes the others'; says how many passages went.
+   */
+  keepPassageVectors: { params: { documents: string[] }; progress: never; result: { removed: number } };
   storedModels: { params: Record<string, never>; progress: never; result: StorageReport };
   /** The commit the revision points to on the hub now, to compare with a stored model's. Asks the hub. */
   latestCommit: { params: RepoRef; progress: never; result: { commit: string | null } };

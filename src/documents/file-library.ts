@@ -1,4 +1,5 @@
 import type { Attachment, Conversation } from '../chat/types';
+import { fingerprint } from '../../workers/documents/fingerprint';
 
 /** A file attached in some chat, offered for the next message: its newest copy and the chat it is from. */
 export interface LibraryFile {
@@ -31,4 +32,15 @@ export function filesInChats(conversations: Iterable<Conversation>): LibraryFile
     }
   }
   return found.sort((a, b) => b.attachedAt - a.attachedAt);
+}
+
+/** The fingerprints of every file attached in these chats: the files whose passages' vectors are worth keeping. */
+export function fingerprintsOfFiles(conversations: Iterable<Conversation>): string[] {
+  const texts = new Set<string>();
+  for (const conversation of conversations) {
+    for (const id in conversation.messages) {
+      for (const attachment of conversation.messages[id].attachments ?? []) texts.add(attachment.text);
+    }
+  }
+  return [...texts].map(fingerprint);
 }

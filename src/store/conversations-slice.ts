@@ -7,6 +7,7 @@ import { toExportFile, toMarkdown } from '../data/conversation-export';
 import { MAX_IMPORT_BYTES, TOO_LARGE_TO_IMPORT } from '../data/import-limits';
 import { repliesBeingWritten } from '../data/live-replies';
 import type { SliceCreator } from './types';
+import { fingerprintsOfFiles } from '../documents/file-library';
 
 export interface ExportedFile {
   fileName: string;
@@ -151,6 +152,14 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
     return conversation;
   };
 
+  /**
+   * The worker keeps the vectors of attached files' passages; once a chat or a branch is gone, those of files no chat
+   * holds any more go too. Housekeeping: if the worker cannot do it now, the next deletion or start does.
+   */
+  const forgetVectorsOfRemovedFiles = () => {
+    deps.engine.call('keepPassageVectors', { documents: fingerprintsOfFiles(Object.values(get().conversations)) }).catch(() => {});
+  };
+
   const forget = (id: string) => {
     set((state) => {
       const conversations = { ...state.conversations };
@@ -176,6 +185,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
         const [stored, live] = await Promise.all([db.list(), repliesBeingWritten()]);
         const conversations = Object.fromEntries(stored.map((c) => [c.id, markInterrupted(c, live)]));
         set((state) => ({ conversations: { ...state.conversations, ...conversations } }));
+        forgetVectorsOfRemovedFiles();
         const newest = listConversations({ conversations, searchQuery: '' })[0];
         const draft = get().conversations[get().activeId];
         if (newest && !hasMessages(draft)) get().openConversation(newest.id);
@@ -216,6 +226,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
       const saved = get().unsavedId !== id && !get().transientIds.includes(id);
       forget(id);
       if (get().unsavedId === id) set({ unsavedId: null });
+      forgetVectorsOfRemovedFiles();
       if (!saved) return;
       try {
         await db.remove(id);
@@ -237,6 +248,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
         },
         (store, current) => store.removeMessages(activeId, removed, { leafId: current.leafId }),
       );
+      forgetVectorsOfRemovedFiles();
     },
 
     setSearchQuery: (searchQuery) => set({ searchQuery }),

@@ -2,63 +2,64 @@ import { pipeline, type FeatureExtractionPipeline } from '@huggingface/transform
 import { findWeightLayout, externalDataFormat } from '../dtypes';
 import type { ModelSource } from '../model-source';
 import { EngineError, type DtypeOffer, type LoadProgress, type RepoRef } from '../protocol';
+import type { PassageVectors } from './passage-vectors';
 
 /** The dtype to run an embedding model in: small first (the model runs beside the chat model), then exact. */
 const DTYPE_PREFERENCE = ['q8', 'fp32', 'fp16', 'q4'];
 /** Passages embedded per run: enough to keep the runtime busy, few enough to report progress and stop soon. */
 const BATCH = 8;
-/** Vectors kept for texts already embedded (another question about the same files); about 1.5 MB at 384 dimensions. */
-const REMEMBERED_VECTORS = 1000;
+
+/** A text to embed; one from a file (`document`: its fingerprint) has its vector kept for the next time. */
+export interface TextToEmbed {
+  text: string;
+  document?: string;
+}
 
 /**
  * A sentence-embedding model (transformers.js feature extraction, mean pooled and normalised) on WASM, beside the chat
  * model. Its files come through the same model store as a chat model's: downloaded once with resume and integrity
- * checks, then read with no network.
+ * checks, then read with no network. The vectors of files' passages are kept (`PassageVectors`).
  */
 export class Embedder {
-  private loaded: { key: string; extract: FeatureExtractionPipeline } | null = null;
-  /** The loaded model's vectors by text, oldest first (a Map keeps insertion order). */
-  private readonly remembered = new Map<string, number[]>();
+  private loaded: { key: string; vectorsKey: string; extract: FeatureExtractionPipeline } | null = null;
 
-  constructor(private readonly source: ModelSource) {}
+  constructor(
+    private readonly source: ModelSource,
+    private readonly kept: PassageVectors,
+  ) {}
 
   /** One vector per text (unit length; zero for a text with no word the model knows). */
   async embed(
     ref: RepoRef,
-    texts: readonly string[],
+    texts: readonly TextToEmbed[],
     options: { signal: AbortSignal; onDownload: (progress: LoadProgress) => void; onEmbedded: (done: number) => void },
   ): Promise<number[][]> {
-    const extract = await this.load(ref, options.signal, options.onDownload);
-    const vectors = new Map<string, number[]>();
-    for (const text of texts) {
-      const known = this.remembered.get(text);
-      if (known) vectors.set(text, known);
-    }
-    const missing = [...new Set(texts.filter((text) => !vectors.has(text)))];
+    const { extract, vectorsKey } = await this.load(ref, options.signal, options.onDownload);
+    const started = performance.now();
+    const vectors = await this.kept.recall(vectorsKey, texts.filter((item) => item.document !== undefined).map((item) => item.text));
+    const recalled = vectors.size;
+    const missing = [...new Set(texts.map((item) => item.text).filter((text) => !vectors.has(text)))];
     for (let start = 0; start < missing.length; start += BATCH) {
       options.signal.throwIfAborted();
       const batch = missing.slice(start, start + BATCH);
       const output = (await extract(batch, { pooling: 'mean', normalize: true })).tolist() as number[][];
-      batch.forEach((text, index) => {
-        vectors.set(text, output[index]);
-        this.remember(text, output[index]);
-      });
+      batch.forEach((text, index) => vectors.set(text, output[index]));
       options.onEmbedded(texts.length - missing.length + start + batch.length);
     }
-    return texts.map((text) => vectors.get(text)!);
-  }
-
-  private remember(text: string, vector: number[]): void {
-    this.remembered.set(text, vector);
-    for (const oldest of this.remembered.keys()) {
-      if (this.remembered.size <= REMEMBERED_VECTORS) break;
-      this.remembered.delete(oldest);
+    const computed = new Set(missing);
+    const filesOf = new Map<string, Set<string>>();
+    for (const { text, document } of texts) {
+      if (document !== undefined && computed.has(text)) filesOf.set(text, (filesOf.get(text) ?? new Set()).add(document));
     }
+    await this.kept.keep(vectorsKey, [...filesOf].map(([text, documents]) => ({ text, vector: vectors.get(text)!, documents: [...documents] })));
+    // On the worker's timeline for tests and `npm run bench:documents`: how many vectors were kept from before.
+    performance.measure('passages:vectors', { start: started, detail: { recalled, computed: missing.length } });
+    return texts.map((item) => vectors.get(item.text)!);
   }
 
-  private async load(ref: RepoRef, signal: AbortSignal, onProgress: (progress: LoadProgress) => void): Promise<FeatureExtractionPipeline> {
+  private async load(ref: RepoRef, signal: AbortSignal, onProgress: (progress: LoadProgress) => void) {
     const key = `${ref.hubUrl} ${ref.repo} ${ref.revision}`;
-    if (this.loaded?.key === key) return this.loaded.extract;
+    if (this.loaded?.key === key) return this.loaded;
     const manifest = await this.source.manifest(ref, signal);
     const layout = findWeightLayout(manifest.files);
     const offer = DTYPE_PREFERENCE.map((dtype) => layout?.offers.find((entry) => entry.dtype === dtype)).find(
@@ -70,7 +71,6 @@ export class Embedder {
     await this.source.fetchModel(manifest, offer, options);
     await this.loaded?.extract.dispose();
     this.loaded = null;
-    this.remembered.clear();
     const extract = await pipeline('feature-extraction', manifest.repo, {
       revision: manifest.commit,
       device: 'wasm',
@@ -78,7 +78,8 @@ export class Embedder {
       use_external_data_format: externalDataFormat(offer),
       ...(layout.modelFileName === 'model' ? {} : { model_file_name: layout.modelFileName }),
     });
-    this.loaded = { key, extract };
-    return extract;
+    // The same weights give the same vectors from any hub; another revision or dtype may not.
+    this.loaded = { key, vectorsKey: `${manifest.repo}@${manifest.commit} ${offer.dtype}`, extract };
+    return this.loaded;
   }
 }

@@ -5,6 +5,8 @@ import type { DocumentText, Passage } from '../protocol';
 export interface Chunk extends Passage {
   order: number;
   tokens: number;
+  /** Which of the documents it is from (their index). */
+  from: number;
 }
 
 interface Paragraph {
@@ -82,7 +84,7 @@ function split(text: string, count: (text: string) => number, maxTokens: number)
  */
 export function chunkDocuments(documents: readonly DocumentText[], count: (text: string) => number, maxTokens: number): Chunk[] {
   const chunks: Chunk[] = [];
-  for (const document of documents) {
+  documents.forEach((document, from) => {
     let pieces: Piece[] = [];
     let place: Paragraph | null = null;
     const tokensOf = (list: readonly Piece[]) => list.reduce((sum, piece) => sum + piece.tokens, 0);
@@ -90,7 +92,7 @@ export function chunkDocuments(documents: readonly DocumentText[], count: (text:
       if (!place || pieces.length === 0) return;
       const { page, section } = place;
       const text = pieces.map((piece) => piece.text).join('\n\n');
-      chunks.push({ name: document.name, ...(page !== undefined ? { page } : {}), ...(section ? { section } : {}), text, order: chunks.length, tokens: tokensOf(pieces) });
+      chunks.push({ name: document.name, ...(page !== undefined ? { page } : {}), ...(section ? { section } : {}), text, order: chunks.length, tokens: tokensOf(pieces), from });
     };
     for (const paragraph of paragraphsOf(document)) {
       for (const piece of split(paragraph.text, count, maxTokens)) {
@@ -107,7 +109,7 @@ export function chunkDocuments(documents: readonly DocumentText[], count: (text:
       }
     }
     close();
-  }
+  });
   return chunks;
 }
 
