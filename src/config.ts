@@ -86,8 +86,8 @@ function isSecureOrLoopback(url: URL): boolean {
  * there), made absolute against `baseUrl`; null for anything else — also `//host`, which a browser reads as another
  * host and the server as a path.
  */
-function toHubUrl(value: unknown, baseUrl: string | undefined): string | null {
-  if (typeof value !== 'string' || value === '' || value.startsWith('//')) return null;
+function toHubUrl(value: string, baseUrl: string | undefined): string | null {
+  if (value === '' || value.startsWith('//')) return null;
   const relative = value.startsWith('/') || value.startsWith('.');
   if (relative && !baseUrl) return null;
   try {
@@ -101,8 +101,7 @@ function toHubUrl(value: unknown, baseUrl: string | undefined): string | null {
 }
 
 /** `https://host[:port]` exactly: what `MessageEvent.origin` and CSP's frame-ancestors compare with. */
-function toOrigin(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
+function toOrigin(value: string): string | null {
   try {
     const url = new URL(value);
     const isBare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
@@ -126,8 +125,30 @@ export function isModelAllowed(config: Pick<AppConfig, 'allowedModels'>, repo: s
   return config.allowedModels.some((allowed) => allowed === repo || allowed === `${owner}/*`);
 }
 
-function asList(value: unknown): unknown[] | null {
-  return Array.isArray(value) ? value : null;
+/** A text that `read` turns into the value the app uses; `read` gives null for what it refuses, which then is no string. */
+function textReadBy(read: (text: string) => string | null) {
+  return z.pipe(z.pipe(z.string(), z.transform(read)), z.string());
+}
+
+const hubUrlSchema = (baseUrl: string | undefined) => textReadBy((text) => toHubUrl(text, baseUrl));
+const ORIGIN = textReadBy(toOrigin);
+const REPO_ID = z.string().check(z.refine(isRepoId));
+const MODEL_PATTERN = z.string().check(z.refine(isModelPattern));
+
+const LIST = z.array(z.unknown());
+
+/**
+ * Reads a list leniently: the entries `entry` accepts are kept, the others dropped. `complete` is false when one was
+ * dropped or `value` is no list at all, for the caller to report.
+ */
+function readList<T>(value: unknown, entry: z.ZodMiniType<T>): { entries: T[]; complete: boolean } {
+  const list = LIST.safeParse(value);
+  if (!list.success) return { entries: [], complete: false };
+  const results = list.data.map((item) => entry.safeParse(item));
+  return {
+    entries: results.flatMap((result) => (result.success ? [result.data] : [])),
+    complete: results.every((result) => result.success),
+  };
 }
 
 function parseSizes(value: unknown): CatalogEntry['sizes'] {
@@ -178,27 +199,27 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
   }
   const source = json as Record<string, unknown>;
   const config: AppConfig = { ...DEFAULT_CONFIG };
+  const hubUrl = hubUrlSchema(baseUrl);
   const hubs: string[] = [];
   if (source.hubUrl !== undefined) {
-    const hub = toHubUrl(source.hubUrl, baseUrl);
-    if (hub) hubs.push(hub);
+    const hub = hubUrl.safeParse(source.hubUrl);
+    if (hub.success) hubs.push(hub.data);
     else problems.push('config.json: hubUrl must be an https URL (http only on this machine) or a path on this server; it was ignored.');
   }
   if (source.hubUrls !== undefined) {
-    const listed = asList(source.hubUrls)?.map((url) => toHubUrl(url, baseUrl)) ?? [null];
-    if (listed.includes(null)) problems.push('config.json: hubUrls must list https URLs (http only on this machine) or paths on this server; bad entries were ignored.');
-    for (const hub of listed) if (hub && !hubs.includes(hub)) hubs.push(hub);
+    const listed = readList(source.hubUrls, hubUrl);
+    if (!listed.complete) problems.push('config.json: hubUrls must list https URLs (http only on this machine) or paths on this server; bad entries were ignored.');
+    for (const hub of listed.entries) if (!hubs.includes(hub)) hubs.push(hub);
   }
   if (hubs.length > 0) config.hubUrls = hubs;
   config.hubUrl = config.hubUrls[0];
   if (source.allowedModels !== undefined) {
-    const listed = asList(source.allowedModels);
-    const valid = listed?.filter((id): id is string => typeof id === 'string' && isModelPattern(id)) ?? [];
-    if (!listed || valid.length !== listed.length) {
+    const listed = readList(source.allowedModels, MODEL_PATTERN);
+    if (!listed.complete) {
       // Failing closed: an allow-list that cannot be read must not open the app to every model.
       problems.push('config.json: allowedModels must list model ids (owner/name or owner/*); unreadable entries allow nothing.');
     }
-    config.allowedModels = valid;
+    config.allowedModels = listed.entries;
   }
   if (source.catalog !== undefined) {
     if (Array.isArray(source.catalog)) {
@@ -212,23 +233,24 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
     }
   }
   if (source.defaultModel !== undefined) {
-    if (typeof source.defaultModel !== 'string' || !isRepoId(source.defaultModel)) {
+    const model = REPO_ID.safeParse(source.defaultModel);
+    if (!model.success) {
       problems.push('config.json: defaultModel must be a model id (owner/name); it was ignored.');
-    } else if (!isModelAllowed(config, source.defaultModel)) {
+    } else if (!isModelAllowed(config, model.data)) {
       problems.push('config.json: defaultModel is not in allowedModels; it was ignored.');
     } else {
-      config.defaultModel = source.defaultModel;
+      config.defaultModel = model.data;
     }
   }
   if (source.embeddingModel !== undefined) {
-    if (source.embeddingModel === null) config.embeddingModel = null;
-    else if (typeof source.embeddingModel === 'string' && isRepoId(source.embeddingModel)) config.embeddingModel = source.embeddingModel;
+    const model = z.nullable(REPO_ID).safeParse(source.embeddingModel);
+    if (model.success) config.embeddingModel = model.data;
     else problems.push('config.json: embeddingModel must be a model id (owner/name) or null; it was ignored.');
   }
   if (source.embedOrigins !== undefined) {
-    const listed = asList(source.embedOrigins)?.map(toOrigin) ?? [null];
-    if (listed.includes(null)) problems.push('config.json: embedOrigins must list https origins such as https://intranet.example (http only on this machine); bad entries were ignored.');
-    config.embedOrigins = listed.filter((origin): origin is string => origin !== null);
+    const listed = readList(source.embedOrigins, ORIGIN);
+    if (!listed.complete) problems.push('config.json: embedOrigins must list https origins such as https://intranet.example (http only on this machine); bad entries were ignored.');
+    config.embedOrigins = listed.entries;
   }
   for (const [key, { schema, problem }] of Object.entries(SCALAR_FIELDS) as [ScalarField, (typeof SCALAR_FIELDS)[ScalarField]][]) {
     if (source[key] === undefined) continue;
