@@ -117,7 +117,10 @@ describe('parseConfig', () => {
       return config.catalog[0].sizes;
     };
     expect(sizesOf({ q4: 100, fp16: 2.5e9, Q4: 1, q5: 1, q8: 0, fp32: -1, int8: '100', uint8: null })).toEqual({ q4: 100, fp16: 2.5e9 });
+    // Infinity is what JSON's 1e999 reads as: no size to show.
+    expect(sizesOf({ q4: Infinity, q8: 100 })).toEqual({ q8: 100 });
     expect(sizesOf('q4: 100')).toBeUndefined();
+    expect(sizesOf([100])).toBeUndefined();
     expect(sizesOf(null)).toBeUndefined();
   });
 

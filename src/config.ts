@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { isDtype, isRepoId, type Dtype } from '../workers/protocol';
+import { DTYPES, isRepoId, type Dtype } from '../workers/protocol';
 
 export interface CatalogEntry {
   /** Hugging Face repository id. */
@@ -151,26 +151,27 @@ function readList<T>(value: unknown, entry: z.ZodMiniType<T>): { entries: T[]; c
   };
 }
 
-function parseSizes(value: unknown): CatalogEntry['sizes'] {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const sizes: Partial<Record<Dtype, number>> = {};
-  for (const [dtype, bytes] of Object.entries(value)) {
-    if (isDtype(dtype) && typeof bytes === 'number' && bytes > 0) sizes[dtype] = bytes;
-  }
-  return sizes;
-}
+/** A dtype the engine knows and its download size in bytes. */
+const DOWNLOAD_SIZE = z.tuple([z.enum(DTYPES), z.number().check(z.positive())]);
+/** The sizes are only shown until the hub reports its own, so a pair that is not one is dropped without a word. */
+const SIZES = z.pipe(
+  z.record(z.string(), z.unknown()),
+  z.transform((sizes): CatalogEntry['sizes'] => Object.fromEntries(readList(Object.entries(sizes), DOWNLOAD_SIZE).entries)),
+);
 
-function parseCatalogEntry(value: unknown): CatalogEntry | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const entry = value as Record<string, unknown>;
-  if (typeof entry.id !== 'string' || !isRepoId(entry.id)) return null;
-  return {
-    id: entry.id,
-    label: typeof entry.label === 'string' && entry.label ? entry.label : entry.id,
-    description: typeof entry.description === 'string' ? entry.description : undefined,
-    sizes: parseSizes(entry.sizes),
-  };
-}
+/** A field the entry does without: a value that is not its kind counts as unset. */
+const unsetIfBad = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined);
+
+/** Only the id is required: the entry still shows (labelled by its id) when the rest is missing or unreadable. */
+const CATALOG_ENTRY = z.pipe(
+  z.object({
+    id: REPO_ID,
+    label: unsetIfBad(z.string().check(z.minLength(1))),
+    description: unsetIfBad(z.string()),
+    sizes: unsetIfBad(SIZES),
+  }),
+  z.transform(({ id, label, description, sizes }): CatalogEntry => ({ id, label: label ?? id, description, sizes })),
+);
 
 /** The settings that are one value each: what each accepts, and what its problem says when it is something else. */
 const SCALAR_FIELDS = {
@@ -222,12 +223,11 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
     config.allowedModels = listed.entries;
   }
   if (source.catalog !== undefined) {
-    if (Array.isArray(source.catalog)) {
-      const entries = source.catalog.map(parseCatalogEntry);
-      if (entries.some((entry) => entry === null)) problems.push('config.json: catalog entries without an id (owner/name) were skipped.');
-      const parsed = entries.filter((entry): entry is CatalogEntry => entry !== null);
-      config.catalog = parsed.filter((entry) => isModelAllowed(config, entry.id));
-      if (config.catalog.length < parsed.length) problems.push('config.json: catalog entries not in allowedModels were left out.');
+    if (LIST.safeParse(source.catalog).success) {
+      const listed = readList(source.catalog, CATALOG_ENTRY);
+      if (!listed.complete) problems.push('config.json: catalog entries without an id (owner/name) were skipped.');
+      config.catalog = listed.entries.filter((entry) => isModelAllowed(config, entry.id));
+      if (config.catalog.length < listed.entries.length) problems.push('config.json: catalog entries not in allowedModels were left out.');
     } else {
       problems.push('config.json: catalog must be a list; it was ignored.');
     }
