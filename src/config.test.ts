@@ -67,6 +67,76 @@ describe('parseConfig', () => {
     expect(problems).toHaveLength(4);
   });
 
+  it('names every bad list or structured setting in the order of the fields, each in its own words', () => {
+    const { config, problems } = parseConfig({
+      hubUrl: 'ftp://x',
+      hubUrls: 'https://huggingface.co',
+      allowedModels: ['org/one', 3],
+      catalog: [{ id: 'org/one' }, 'org/two', null, [], { id: 'other/model' }],
+      defaultModel: 'other/model',
+      embeddingModel: 7,
+      embedOrigins: 'https://intranet.example',
+      title: '',
+    });
+    expect(problems).toEqual([
+      'config.json: hubUrl must be an https URL (http only on this machine) or a path on this server; it was ignored.',
+      'config.json: hubUrls must list https URLs (http only on this machine) or paths on this server; bad entries were ignored.',
+      'config.json: allowedModels must list model ids (owner/name or owner/*); unreadable entries allow nothing.',
+      'config.json: catalog entries without an id (owner/name) were skipped.',
+      'config.json: catalog entries not in allowedModels were left out.',
+      'config.json: defaultModel is not in allowedModels; it was ignored.',
+      'config.json: embeddingModel must be a model id (owner/name) or null; it was ignored.',
+      'config.json: embedOrigins must list https origins such as https://intranet.example (http only on this machine); bad entries were ignored.',
+      'config.json: title must be a text of 1 to 80 characters; it was ignored.',
+    ]);
+    expect(config).toEqual({ ...DEFAULT_CONFIG, allowedModels: ['org/one'], catalog: [{ id: 'org/one', label: 'org/one' }] });
+  });
+
+  it('a catalog entry is labelled by its id unless it has a label of its own; what is not text is left out', () => {
+    const { config, problems } = parseConfig({
+      catalog: [
+        { id: 'org/a' },
+        { id: 'org/b', label: '' },
+        { id: 'org/c', label: 5, description: ['not text'] },
+        { id: 'org/d', label: 'D', description: 'Small and quick' },
+      ],
+    });
+    expect(problems).toEqual([]);
+    expect(config.catalog).toEqual([
+      { id: 'org/a', label: 'org/a' },
+      { id: 'org/b', label: 'org/b' },
+      { id: 'org/c', label: 'org/c' },
+      { id: 'org/d', label: 'D', description: 'Small and quick' },
+    ]);
+  });
+
+  it('catalog sizes keep the dtypes the app knows with a positive number of bytes, and drop the rest without a word', () => {
+    const sizesOf = (sizes: unknown) => {
+      const { config, problems } = parseConfig({ catalog: [{ id: 'org/model', sizes }] });
+      expect(problems).toEqual([]);
+      return config.catalog[0].sizes;
+    };
+    expect(sizesOf({ q4: 100, fp16: 2.5e9, Q4: 1, q5: 1, q8: 0, fp32: -1, int8: '100', uint8: null })).toEqual({ q4: 100, fp16: 2.5e9 });
+    // Infinity is what JSON's 1e999 reads as: no size to show.
+    expect(sizesOf({ q4: Infinity, q8: 100 })).toEqual({ q8: 100 });
+    expect(sizesOf('q4: 100')).toBeUndefined();
+    expect(sizesOf([100])).toBeUndefined();
+    expect(sizesOf(null)).toBeUndefined();
+  });
+
+  it('a catalog that is not a list is ignored', () => {
+    const { config, problems } = parseConfig({ catalog: { id: 'org/model' } });
+    expect(config.catalog).toEqual([]);
+    expect(problems).toEqual(['config.json: catalog must be a list; it was ignored.']);
+  });
+
+  it('the default model may be any model an owner/* entry allows', () => {
+    const { config, problems } = parseConfig({ allowedModels: ['org/*'], defaultModel: 'org/model' });
+    expect(config.defaultModel).toBe('org/model');
+    expect(problems).toEqual([]);
+    expect(parseConfig({ defaultModel: 'not a model' }).problems).toEqual(['config.json: defaultModel must be a model id (owner/name); it was ignored.']);
+  });
+
   it('refuses a document that is not an object', () => {
     expect(parseConfig([1, 2]).problems).toHaveLength(1);
     expect(parseConfig('x').config).toEqual(DEFAULT_CONFIG);
@@ -96,6 +166,25 @@ describe('organisation settings', () => {
     expect(problems).toEqual([expect.stringContaining('http only on this machine')]);
   });
 
+  it('hubs are listed once each, the same URL with or without trailing slashes included', () => {
+    const { config, problems } = parseConfig({
+      hubUrl: 'https://mirror.intranet/hub//',
+      hubUrls: ['https://mirror.intranet/hub', 'https://huggingface.co/', 'https://huggingface.co', 42, null],
+    });
+    expect(config.hubUrls).toEqual(['https://mirror.intranet/hub', 'https://huggingface.co']);
+    expect(problems).toEqual([expect.stringContaining('hubUrls must list')]);
+    const notAList = parseConfig({ hubUrls: 'https://mirror.intranet/hub' });
+    expect(notAList.config.hubUrls).toEqual(DEFAULT_CONFIG.hubUrls);
+    expect(notAList.problems).toEqual([expect.stringContaining('hubUrls must list')]);
+  });
+
+  it('an empty allow-list allows nothing, and says nothing is wrong', () => {
+    const { config, problems } = parseConfig({ allowedModels: [], catalog: [{ id: 'org/one' }] });
+    expect(config.allowedModels).toEqual([]);
+    expect(config.catalog).toEqual([]);
+    expect(problems).toEqual(['config.json: catalog entries not in allowedModels were left out.']);
+  });
+
   it('an allow-list limits the models, the catalog and the default; a broken one allows nothing', () => {
     const { config, problems } = parseConfig({
       allowedModels: ['org/one', 'trusted/*'],
@@ -123,6 +212,17 @@ describe('organisation settings', () => {
     });
     expect(config.embedOrigins).toEqual(['https://intranet.example', 'http://localhost:8081']);
     expect(problems).toHaveLength(1);
+  });
+
+  it('an embed origin is written exactly as browsers report it: no credentials, query, fragment or capitals', () => {
+    const { config, problems } = parseConfig({
+      embedOrigins: ['https://user:pw@intranet.example', 'https://intranet.example/?a', 'https://intranet.example#x', 'https://Intranet.example', 3, 'https://a.example:8443'],
+    });
+    expect(config.embedOrigins).toEqual(['https://a.example:8443']);
+    expect(problems).toEqual([expect.stringContaining('embedOrigins must list')]);
+    const notAList = parseConfig({ embedOrigins: 'https://intranet.example' });
+    expect(notAList.config.embedOrigins).toEqual([]);
+    expect(notAList.problems).toEqual([expect.stringContaining('embedOrigins must list')]);
   });
 
   it('an embedding page’s chats are not kept and it may not start downloads, unless the deployment says so', () => {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { isDtype, isRepoId, type Dtype } from '../workers/protocol';
+import { DTYPES, isRepoId, type Dtype } from '../workers/protocol';
 
 export interface CatalogEntry {
   /** Hugging Face repository id. */
@@ -86,8 +86,8 @@ function isSecureOrLoopback(url: URL): boolean {
  * there), made absolute against `baseUrl`; null for anything else — also `//host`, which a browser reads as another
  * host and the server as a path.
  */
-function toHubUrl(value: unknown, baseUrl: string | undefined): string | null {
-  if (typeof value !== 'string' || value === '' || value.startsWith('//')) return null;
+function toHubUrl(value: string, baseUrl: string | undefined): string | null {
+  if (value === '' || value.startsWith('//')) return null;
   const relative = value.startsWith('/') || value.startsWith('.');
   if (relative && !baseUrl) return null;
   try {
@@ -101,8 +101,7 @@ function toHubUrl(value: unknown, baseUrl: string | undefined): string | null {
 }
 
 /** `https://host[:port]` exactly: what `MessageEvent.origin` and CSP's frame-ancestors compare with. */
-function toOrigin(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
+function toOrigin(value: string): string | null {
   try {
     const url = new URL(value);
     const isBare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
@@ -126,30 +125,53 @@ export function isModelAllowed(config: Pick<AppConfig, 'allowedModels'>, repo: s
   return config.allowedModels.some((allowed) => allowed === repo || allowed === `${owner}/*`);
 }
 
-function asList(value: unknown): unknown[] | null {
-  return Array.isArray(value) ? value : null;
+/** A text that `read` turns into the value the app uses; `read` gives null for what it refuses, which then is no string. */
+function textReadBy(read: (text: string) => string | null) {
+  return z.pipe(z.pipe(z.string(), z.transform(read)), z.string());
 }
 
-function parseSizes(value: unknown): CatalogEntry['sizes'] {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const sizes: Partial<Record<Dtype, number>> = {};
-  for (const [dtype, bytes] of Object.entries(value)) {
-    if (isDtype(dtype) && typeof bytes === 'number' && bytes > 0) sizes[dtype] = bytes;
-  }
-  return sizes;
-}
+const hubUrlSchema = (baseUrl: string | undefined) => textReadBy((text) => toHubUrl(text, baseUrl));
+const ORIGIN = textReadBy(toOrigin);
+const REPO_ID = z.string().check(z.refine(isRepoId));
+const MODEL_PATTERN = z.string().check(z.refine(isModelPattern));
 
-function parseCatalogEntry(value: unknown): CatalogEntry | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const entry = value as Record<string, unknown>;
-  if (typeof entry.id !== 'string' || !isRepoId(entry.id)) return null;
+const LIST = z.array(z.unknown());
+
+/**
+ * Reads a list leniently: the entries `entry` accepts are kept, the others dropped. `complete` is false when one was
+ * dropped or `value` is no list at all, for the caller to report.
+ */
+function readList<T>(value: unknown, entry: z.ZodMiniType<T>): { entries: T[]; complete: boolean } {
+  const list = LIST.safeParse(value);
+  if (!list.success) return { entries: [], complete: false };
+  const results = list.data.map((item) => entry.safeParse(item));
   return {
-    id: entry.id,
-    label: typeof entry.label === 'string' && entry.label ? entry.label : entry.id,
-    description: typeof entry.description === 'string' ? entry.description : undefined,
-    sizes: parseSizes(entry.sizes),
+    entries: results.flatMap((result) => (result.success ? [result.data] : [])),
+    complete: results.every((result) => result.success),
   };
 }
+
+/** A dtype the engine knows and its download size in bytes. */
+const DOWNLOAD_SIZE = z.tuple([z.enum(DTYPES), z.number().check(z.positive())]);
+/** The sizes are only shown until the hub reports its own, so a pair that is not one is dropped without a word. */
+const SIZES = z.pipe(
+  z.record(z.string(), z.unknown()),
+  z.transform((sizes): CatalogEntry['sizes'] => Object.fromEntries(readList(Object.entries(sizes), DOWNLOAD_SIZE).entries)),
+);
+
+/** A field the entry does without: a value that is not its kind counts as unset. */
+const unsetIfBad = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined);
+
+/** Only the id is required: the entry still shows (labelled by its id) when the rest is missing or unreadable. */
+const CATALOG_ENTRY = z.pipe(
+  z.object({
+    id: REPO_ID,
+    label: unsetIfBad(z.string().check(z.minLength(1))),
+    description: unsetIfBad(z.string()),
+    sizes: unsetIfBad(SIZES),
+  }),
+  z.transform(({ id, label, description, sizes }): CatalogEntry => ({ id, label: label ?? id, description, sizes })),
+);
 
 /** The settings that are one value each: what each accepts, and what its problem says when it is something else. */
 const SCALAR_FIELDS = {
@@ -178,57 +200,57 @@ export function parseConfig(json: unknown, baseUrl?: string): ConfigResult {
   }
   const source = json as Record<string, unknown>;
   const config: AppConfig = { ...DEFAULT_CONFIG };
+  const hubUrl = hubUrlSchema(baseUrl);
   const hubs: string[] = [];
   if (source.hubUrl !== undefined) {
-    const hub = toHubUrl(source.hubUrl, baseUrl);
-    if (hub) hubs.push(hub);
+    const hub = hubUrl.safeParse(source.hubUrl);
+    if (hub.success) hubs.push(hub.data);
     else problems.push('config.json: hubUrl must be an https URL (http only on this machine) or a path on this server; it was ignored.');
   }
   if (source.hubUrls !== undefined) {
-    const listed = asList(source.hubUrls)?.map((url) => toHubUrl(url, baseUrl)) ?? [null];
-    if (listed.includes(null)) problems.push('config.json: hubUrls must list https URLs (http only on this machine) or paths on this server; bad entries were ignored.');
-    for (const hub of listed) if (hub && !hubs.includes(hub)) hubs.push(hub);
+    const listed = readList(source.hubUrls, hubUrl);
+    if (!listed.complete) problems.push('config.json: hubUrls must list https URLs (http only on this machine) or paths on this server; bad entries were ignored.');
+    for (const hub of listed.entries) if (!hubs.includes(hub)) hubs.push(hub);
   }
   if (hubs.length > 0) config.hubUrls = hubs;
   config.hubUrl = config.hubUrls[0];
   if (source.allowedModels !== undefined) {
-    const listed = asList(source.allowedModels);
-    const valid = listed?.filter((id): id is string => typeof id === 'string' && isModelPattern(id)) ?? [];
-    if (!listed || valid.length !== listed.length) {
+    const listed = readList(source.allowedModels, MODEL_PATTERN);
+    if (!listed.complete) {
       // Failing closed: an allow-list that cannot be read must not open the app to every model.
       problems.push('config.json: allowedModels must list model ids (owner/name or owner/*); unreadable entries allow nothing.');
     }
-    config.allowedModels = valid;
+    config.allowedModels = listed.entries;
   }
   if (source.catalog !== undefined) {
-    if (Array.isArray(source.catalog)) {
-      const entries = source.catalog.map(parseCatalogEntry);
-      if (entries.some((entry) => entry === null)) problems.push('config.json: catalog entries without an id (owner/name) were skipped.');
-      const parsed = entries.filter((entry): entry is CatalogEntry => entry !== null);
-      config.catalog = parsed.filter((entry) => isModelAllowed(config, entry.id));
-      if (config.catalog.length < parsed.length) problems.push('config.json: catalog entries not in allowedModels were left out.');
+    if (LIST.safeParse(source.catalog).success) {
+      const listed = readList(source.catalog, CATALOG_ENTRY);
+      if (!listed.complete) problems.push('config.json: catalog entries without an id (owner/name) were skipped.');
+      config.catalog = listed.entries.filter((entry) => isModelAllowed(config, entry.id));
+      if (config.catalog.length < listed.entries.length) problems.push('config.json: catalog entries not in allowedModels were left out.');
     } else {
       problems.push('config.json: catalog must be a list; it was ignored.');
     }
   }
   if (source.defaultModel !== undefined) {
-    if (typeof source.defaultModel !== 'string' || !isRepoId(source.defaultModel)) {
+    const model = REPO_ID.safeParse(source.defaultModel);
+    if (!model.success) {
       problems.push('config.json: defaultModel must be a model id (owner/name); it was ignored.');
-    } else if (!isModelAllowed(config, source.defaultModel)) {
+    } else if (!isModelAllowed(config, model.data)) {
       problems.push('config.json: defaultModel is not in allowedModels; it was ignored.');
     } else {
-      config.defaultModel = source.defaultModel;
+      config.defaultModel = model.data;
     }
   }
   if (source.embeddingModel !== undefined) {
-    if (source.embeddingModel === null) config.embeddingModel = null;
-    else if (typeof source.embeddingModel === 'string' && isRepoId(source.embeddingModel)) config.embeddingModel = source.embeddingModel;
+    const model = z.nullable(REPO_ID).safeParse(source.embeddingModel);
+    if (model.success) config.embeddingModel = model.data;
     else problems.push('config.json: embeddingModel must be a model id (owner/name) or null; it was ignored.');
   }
   if (source.embedOrigins !== undefined) {
-    const listed = asList(source.embedOrigins)?.map(toOrigin) ?? [null];
-    if (listed.includes(null)) problems.push('config.json: embedOrigins must list https origins such as https://intranet.example (http only on this machine); bad entries were ignored.');
-    config.embedOrigins = listed.filter((origin): origin is string => origin !== null);
+    const listed = readList(source.embedOrigins, ORIGIN);
+    if (!listed.complete) problems.push('config.json: embedOrigins must list https origins such as https://intranet.example (http only on this machine); bad entries were ignored.');
+    config.embedOrigins = listed.entries;
   }
   for (const [key, { schema, problem }] of Object.entries(SCALAR_FIELDS) as [ScalarField, (typeof SCALAR_FIELDS)[ScalarField]][]) {
     if (source[key] === undefined) continue;

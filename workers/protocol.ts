@@ -9,9 +9,6 @@ export type Dtype = (typeof DTYPES)[number];
 export const DEVICES = ['webgpu', 'wasm'] as const;
 export type Device = (typeof DEVICES)[number];
 
-export function isDtype(value: string): value is Dtype {
-  return (DTYPES as readonly string[]).includes(value);
-}
 export type Preference<T> = T | 'auto';
 
 /**
