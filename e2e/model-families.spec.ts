@@ -133,12 +133,23 @@ test('WASM: forced q4f16, the Qwen3 twin runs with its float16 KV cache, replies
 
 test('WASM: a prompt longer than a reading step (the Qwen2.5 twin’s 151,936 logits a row) is read in steps and replies as the reference', async ({
   chat,
+  page,
 }) => {
   const { id } = twinOf('onnx-community/Qwen2.5-0.5B-Instruct');
   await loadTwin(chat, id, /^WASM · q8 · \d+ threads?$/);
   // About 1,300 tokens: three steps of about 400 (256 MiB of logits and scores each), then the reply's own pass.
   const long = Array.from({ length: 130 }, (_, i) => `Sentence ${i + 1} of the long letter says little.`).join(' ');
   const expected = await reference(id, 'q8', [{ role: 'user', content: long }]);
+  // Every "Reading the conversation" line the page shows, however briefly (a step of this tiny twin takes milliseconds).
+  await page.evaluate(() => {
+    const seen: string[] = ((window as unknown as { readingLines: string[] }).readingLines = []);
+    new MutationObserver(() => {
+      document.querySelectorAll('[data-message-role="assistant"] .message-status label').forEach((line) => {
+        const text = line.textContent?.trim() ?? '';
+        if (text.startsWith('Reading') && seen.at(-1) !== text) seen.push(text);
+      });
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
   const { reply, stats } = await chat.ask(long);
   expect(parseStats(stats).promptTokens).toBeGreaterThan(1200);
   expect(reply).toBe(expected.text);
@@ -146,4 +157,9 @@ test('WASM: a prompt longer than a reading step (the Qwen2.5 twin’s 151,936 lo
     performance.getEntriesByName('prompt:step').map((entry) => (entry as PerformanceMeasure).detail as { from: number; to: number }),
   );
   expect(steps.map((step) => step.to - step.from), 'steps of equal length, the reply’s own pass reading the rest').toEqual([steps[0].to, steps[0].to, steps[0].to]);
+  const shown = await page.evaluate(() => (window as unknown as { readingLines: string[] }).readingLines);
+  const total = parseStats(stats).promptTokens.toLocaleString('en');
+  expect(shown, 'the reading progress was on screen, step by step').toEqual(
+    expect.arrayContaining([`Reading the conversation: ${steps[0].to.toLocaleString('en')} of ${total} tokens`]),
+  );
 });
