@@ -74,3 +74,38 @@ test('a page frozen for longer than the heartbeat allows (a sleeping laptop, a f
   const expected = await tinyChatReference([{ role: 'user', content: 'Hello' }]);
   expect((await chat.ask('Hello')).reply).toBe(expected.text);
 });
+
+test('a tab the browser discarded comes back with the chat it had open, its draft, and its model loaded from the store', async ({
+  chat,
+  page,
+  requestWatch,
+  hub,
+}) => {
+  await chat.loadForComparison(TINY_CHAT);
+  await chat.ask('Hello');
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await chat.ask('Second chat');
+  await page.getByRole('navigation', { name: 'Chats' }).getByRole('button', { name: 'Hello', exact: true }).click();
+  await chat.message.fill('half a thought');
+
+  // Headless Chromium has no tab strip, so it cannot discard a page; what a discarded tab's reload tells the page is
+  // what the browser sets then: `document.wasDiscarded`.
+  await page.addInitScript(() => Object.defineProperty(Document.prototype, 'wasDiscarded', { configurable: true, get: () => true }));
+  const hubRequestsBefore = requestWatch.urls.filter((url) => url.startsWith(hub.url)).length;
+  await page.reload();
+  await expect(chat.userMessages().locator('.content')).toHaveText(['Hello']);
+  await expect(chat.message).toHaveValue('half a thought');
+  await chat.waitForLoaded(TINY_CHAT);
+  await expect(chat.backend).toHaveText(/^WASM · q8/);
+  await chat.showPlainText();
+  const expected = await tinyChatReference([
+    { role: 'user', content: 'Hello' },
+    { role: 'assistant', content: (await tinyChatReference([{ role: 'user', content: 'Hello' }])).text },
+    { role: 'user', content: 'half a thought' },
+  ]);
+  await chat.sendButton.click();
+  const reply = chat.assistantMessages().last();
+  await expect(reply).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 });
+  await expect(reply.locator('.content')).toHaveText(expected.text, { useInnerText: true });
+  expect(requestWatch.urls.filter((url) => url.startsWith(hub.url)).length, 'requests to the hub after the discard').toBe(hubRequestsBefore);
+});

@@ -10,6 +10,7 @@ import { WorkerEngineClient } from './engine-client';
 import { whenIdle } from './lazy-module';
 import { registerServiceWorker } from './pwa/service-worker-updates';
 import { createAppStore } from './store';
+import { rememberTab, restoreDiscardedTab } from './tab-session';
 import { AppProvider } from './store/context';
 import './styles.css';
 
@@ -27,7 +28,13 @@ async function start(): Promise<void> {
   store = createAppStore({ engine, config });
   void store.getState().checkStorageMode();
   void store.getState().loadPreferences();
-  void store.getState().hydrate();
+  const hydrated = store.getState().hydrate();
+  // Embedded, the host page decides what is open.
+  if (window.parent === window) {
+    // Reads what the tab had open before remembering starts to overwrite it.
+    void restoreDiscardedTab(store, hydrated);
+    rememberTab(store);
+  }
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <AppProvider store={store} config={config}>

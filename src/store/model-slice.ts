@@ -27,6 +27,8 @@ export interface ModelSlice {
   inspect: (repo: string) => Promise<void>;
   /** Loads the model named in the model id field; `storedOnly` refuses one that would need a download. */
   loadModel: (options?: { storedOnly?: boolean }) => Promise<void>;
+  /** Loads a model exactly as it was loaded before (device and dtype) from storage, never downloading. */
+  reloadModel: (model: Pick<LoadedModel, 'repo' | 'device' | 'dtype'>) => Promise<void>;
   /** Downloads the model named in the model id field into storage, for offline use, without loading it. */
   downloadModel: () => Promise<void>;
   /** The model the last storage-only download stored, until the next load or download starts. */
@@ -175,6 +177,12 @@ export const createModelSlice: SliceCreator<ModelSlice> =
           return;
         }
         await loadRepo(repo, { storedOnly });
+      },
+
+      reloadModel: async (model) => {
+        if (!isModelAllowed(config, model.repo)) return;
+        set({ modelId: model.repo });
+        await loadRepo(model.repo, { pin: model, storedOnly: true });
       },
 
       downloadModel: async () => {
