@@ -255,3 +255,28 @@ test('another model downloads while the loaded one keeps answering, and takes ov
   const expected = await referenceReply({ root: HUB_ROOT, repo: next, dtype: 'fp32', messages: hello, maxNewTokens: 8 });
   expect(after.reply).toBe(expected.text);
 });
+
+test('downloads for offline use asked for while one runs wait in a queue under Stored models and follow one another', async ({ chat, hub, page }) => {
+  test.setTimeout(180_000);
+  const first = twinOf('HuggingFaceTB/SmolLM2-135M-Instruct').id;
+  // 13 MB of weights at 2 MB/s: time to queue the next one.
+  hub.setFaults({ bytesPerSecond: 2_000_000 });
+  await chat.modelId.fill(first);
+  await page.getByRole('button', { name: 'Download for offline use' }).click();
+  await expect(page.getByRole('region', { name: 'Loading progress' })).toContainText(first);
+
+  await chat.modelId.fill(TINY_CHAT);
+  await page.getByRole('button', { name: 'Download for offline use' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${TINY_CHAT} is queued: it downloads after the download under way.` })).toBeVisible();
+  const queue = page.getByRole('list', { name: 'Waiting to download' });
+  await expect(queue.getByRole('listitem')).toHaveText([new RegExp(`^${TINY_CHAT}`)]);
+  await expect(queue.getByRole('button', { name: `Take ${TINY_CHAT} off the queue` })).toBeVisible();
+
+  hub.setFaults({});
+  await expect(page.getByText(`${TINY_CHAT} is stored: it loads from this browser, also offline.`)).toBeVisible({ timeout: 120_000 });
+  await expect(queue).toHaveCount(0);
+  await expect
+    .poll(async () => (await storedModels(page).allTextContents()).map((text) => text.split(' · ')[0]).sort())
+    .toEqual([first, TINY_CHAT].sort());
+  await expect(chat.sendButton, 'nothing was loaded').toBeDisabled();
+});

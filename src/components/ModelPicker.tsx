@@ -20,6 +20,7 @@ export function ModelPicker({ compact = false }: { compact?: boolean }) {
   const loadModel = useApp((state) => state.loadModel);
   const downloadModel = useApp((state) => state.downloadModel);
   const loading = useApp((state) => state.loadStatus === 'loading');
+  const queued = useApp((state) => state.downloadQueue.includes(state.modelId.trim()));
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -76,11 +77,17 @@ export function ModelPicker({ compact = false }: { compact?: boolean }) {
           Load model
         </button>
         {!compact && (
-          <button type="button" className="secondary" disabled={loading} onClick={() => void downloadModel()}>
+          // Pressed while another model downloads, it queues this one (Stored models lists the queue).
+          <button type="button" className="secondary" disabled={queued} onClick={() => void downloadModel()}>
             Download for offline use
           </button>
         )}
       </div>
+      {queued && (
+        <p role="status" className="muted">
+          {modelId.trim()} is queued: it downloads after the download under way.
+        </p>
+      )}
     </form>
   );
 }

@@ -79,6 +79,30 @@ function ModelItem({ model, onDelete }: { model: StoredModel; onDelete: () => vo
   );
 }
 
+/** The models waiting for the download under way to end, each of which can be taken off the queue. */
+function DownloadQueue() {
+  const queue = useApp((state) => state.downloadQueue);
+  const unqueue = useApp((state) => state.unqueueDownload);
+  if (queue.length === 0) return null;
+  return (
+    <>
+      <h3 id="download-queue-heading">Waiting to download</h3>
+      <ol className="stored-list" aria-labelledby="download-queue-heading">
+        {queue.map((repo) => (
+          <li key={repo}>
+            <div className="stored-model">
+              <strong>{repo}</strong> <span className="muted">· starts after the download under way</span>
+            </div>
+            <button type="button" className="quiet" aria-label={`Take ${repo} off the queue`} onClick={() => unqueue(repo)}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
 /** Every model kept in this browser, what it takes, and the way to delete one or (after a confirmation) all. */
 export function StoredModels() {
   const storage = useApp((state) => state.storage);
@@ -100,6 +124,7 @@ export function StoredModels() {
           {storage.inMemory ? IN_MEMORY_LINE : `${usageLine(storage)} ${persistenceLine(persisted)}`}
         </p>
       )}
+      <DownloadQueue />
       {models.length === 0 ? (
         <p className="muted">No models are stored yet. A model is kept here after its first download.</p>
       ) : (

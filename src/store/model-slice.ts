@@ -33,6 +33,13 @@ export interface ModelSlice {
   downloadModel: () => Promise<void>;
   /** The model the last storage-only download stored, until the next load or download starts. */
   storedForOffline: string | null;
+  /**
+   * Models waiting to be downloaded for offline use, in order: asked for while another download or load was running.
+   * One download runs at a time; the next starts when it ends, however it ends.
+   */
+  downloadQueue: string[];
+  /** Takes a model off the download queue before its download starts. */
+  unqueueDownload: (repo: string) => void;
   /** Loads the newest revision the hub has of a stored model, downloading it next to the stored one. */
   loadLatestRevision: (repo: string) => Promise<void>;
   /** Stops the download and keeps what arrived; resumeLoad continues from there. */
@@ -137,7 +144,16 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         if (loadController === controller) loadController = null;
         // What is stored changed (a download finished, stopped or failed part-way).
         void get().refreshStorage();
+        startQueuedDownload();
       }
+    };
+
+    /** The next queued download, once nothing else is downloading or loading (a paused download holds its place). */
+    const startQueuedDownload = () => {
+      const [next, ...rest] = get().downloadQueue;
+      if (!next || loadController || get().loadStatus === 'loading' || get().loadStatus === 'paused') return;
+      set({ downloadQueue: rest });
+      void loadRepo(next, { storeOnly: true });
     };
 
     return {
@@ -147,6 +163,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
       progress: null,
       model: null,
       storedForOffline: null,
+      downloadQueue: [],
       inspections: {},
       setModelId: (modelId) => set({ modelId }),
 
@@ -188,8 +205,15 @@ export const createModelSlice: SliceCreator<ModelSlice> =
       downloadModel: async () => {
         const repo = get().modelId.trim();
         if (!repo || !isModelAllowed(config, repo)) return get().loadModel(); // the same messages as a load
+        const { loadStatus, loadingRepo, downloadQueue } = get();
+        if (loadStatus === 'loading' || loadStatus === 'paused') {
+          if (repo !== loadingRepo && !downloadQueue.includes(repo)) set({ downloadQueue: [...downloadQueue, repo] });
+          return;
+        }
         await loadRepo(repo, { storeOnly: true });
       },
+
+      unqueueDownload: (repo) => set((state) => ({ downloadQueue: state.downloadQueue.filter((queued) => queued !== repo) })),
 
       loadLatestRevision: async (repo) => {
         set({ modelId: repo });
@@ -209,7 +233,9 @@ export const createModelSlice: SliceCreator<ModelSlice> =
 
       cancelLoad: () => {
         loadController?.abort();
-        if (get().loadStatus === 'paused') set(afterStop(false));
+        if (get().loadStatus !== 'paused') return;
+        set(afterStop(false));
+        startQueuedDownload();
       },
 
       engineLost: (reason, { gpuLost } = { gpuLost: false }) => {

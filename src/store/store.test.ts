@@ -412,6 +412,41 @@ describe('chat slice', () => {
     expect(engine.calls.filter((c) => c.type === 'load')).toHaveLength(0);
   });
 
+  it('queues downloads for offline use asked for while another runs, one at a time, in order, however each ends', async () => {
+    const { engine, store } = setUp();
+    const download = (repo: string) => {
+      store.getState().setModelId(repo);
+      return store.getState().downloadModel();
+    };
+    const first = download('a/one');
+    await eventually(() => expect(engine.last('download').params).toMatchObject({ repo: 'a/one' }));
+    await download('a/two');
+    await download('a/three');
+    await download('a/two');
+    await download('a/one');
+    expect(store.getState().downloadQueue, 'each once, and not the one under way').toEqual(['a/two', 'a/three']);
+    store.getState().unqueueDownload('a/three');
+    await download('a/four');
+    expect(engine.calls.filter((c) => c.type === 'download')).toHaveLength(1);
+
+    // The first fails: the next starts all the same.
+    engine.last('download').reject(new EngineError('network', 'Could not reach the model hub.'));
+    await first;
+    await eventually(() => expect(engine.last('download').params).toMatchObject({ repo: 'a/two' }));
+    expect(store.getState().downloadQueue).toEqual(['a/four']);
+
+    // A paused download holds its place; cancelling it lets the queue go on.
+    store.getState().pauseLoad();
+    engine.last('download').reject(new EngineError('cancelled', 'Cancelled.'));
+    await eventually(() => expect(store.getState().loadStatus).toBe('paused'));
+    expect(engine.calls.filter((c) => c.type === 'download')).toHaveLength(2);
+    store.getState().cancelLoad();
+    await eventually(() => expect(engine.last('download').params).toMatchObject({ repo: 'a/four' }));
+    engine.last('download').resolve({ repo: 'a/four', dtype: 'q8', bytes: 1 });
+    await eventually(() => expect(store.getState()).toMatchObject({ loadStatus: 'idle', storedForOffline: 'a/four', downloadQueue: [] }));
+    expect(engine.calls.filter((c) => c.type === 'load')).toHaveLength(0);
+  });
+
   it('a download cancelled or failed beside a loaded model leaves that model ready', async () => {
     const setup = setUp();
     await loadModel(setup);
