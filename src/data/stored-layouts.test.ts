@@ -104,7 +104,9 @@ describe.each(FIXTURES)('the app’s data as stored in fixtures/%s', (name) => {
 
   it('reads back every chat whole: its tree, leaf, settings, model, files and passages', async () => {
     const { conversationDb } = await laidOut(fixture);
-    expect(byId(await conversationDb.list())).toEqual(byId(fixture.conversations));
+    const { conversations, unreadable } = await conversationDb.list();
+    expect(unreadable).toEqual([]);
+    expect(byId(conversations)).toEqual(byId(fixture.conversations));
     for (const conversation of fixture.conversations) expect(await conversationDb.get(conversation.id)).toEqual(conversation);
   });
 
@@ -132,7 +134,7 @@ describe.each(FIXTURES)('the app’s data as stored in fixtures/%s', (name) => {
     await store.getState().renameConversation(renamed.id, 'Renamed after loading');
     await store.getState().deleteConversation(deleted.id);
 
-    const stored = byId(await openWithAppCode(backend).conversationDb.list());
+    const stored = byId((await openWithAppCode(backend).conversationDb.list()).conversations);
     expect(stored.map((conversation) => conversation.id)).toEqual([kept.id, renamed.id]);
     const [keptNow, renamedNow] = stored;
     expect(pathTo(keptNow.messages, keptNow.leafId).map((message) => message.content)).toEqual([
@@ -152,7 +154,9 @@ describe.runIf(process.env.WRITE_LAYOUT_FIXTURE)('the fixture of the current lay
     const backend = freshBackend();
     const { conversationDb, preferencesDb } = openWithAppCode(backend);
     await writeSampleData(conversationDb, preferencesDb);
-    expect(byId(await conversationDb.list())).toEqual(byId([...SAMPLE_CONVERSATIONS]));
+    const written = await conversationDb.list();
+    expect(written.unreadable).toEqual([]);
+    expect(byId(written.conversations)).toEqual(byId([...SAMPLE_CONVERSATIONS]));
     const { factory } = await backend();
     const fixture: LayoutFixture = {
       about: `Airgap Chat's IndexedDB as layout version ${DATABASE_VERSION} writes it, made by stored-layouts.test.ts. Do not edit.`,
