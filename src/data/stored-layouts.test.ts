@@ -40,6 +40,7 @@ interface LayoutFixture {
 const FIXTURES = ['stored-data-v2.json'];
 
 const fixtureFile = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
+const readFixture = (name: string) => JSON.parse(readFileSync(fixtureFile(name), 'utf8')) as LayoutFixture;
 
 const CONVERSATIONS = 'airgap-chat-conversations';
 const PREFERENCES = 'airgap-chat-preferences';
@@ -99,8 +100,15 @@ function answering(text: string): EngineApi {
   };
 }
 
+/** The store of a tab that just started on `databases`. */
+async function startedApp({ conversationDb, preferencesDb }: ReturnType<typeof openWithAppCode>, answer = '') {
+  const store = createAppStore({ engine: answering(answer), config: DEFAULT_CONFIG, conversationDb, preferencesDb });
+  await store.getState().hydrate();
+  return store;
+}
+
 describe.each(FIXTURES)('the app’s data as stored in fixtures/%s', (name) => {
-  const fixture = JSON.parse(readFileSync(fixtureFile(name), 'utf8')) as LayoutFixture;
+  const fixture = readFixture(name);
 
   it('reads back every chat whole: its tree, leaf, settings, model, files and passages', async () => {
     const { conversationDb } = await laidOut(fixture);
@@ -111,9 +119,7 @@ describe.each(FIXTURES)('the app’s data as stored in fixtures/%s', (name) => {
   });
 
   it('starts the app on them: every chat loaded, the newest open, a cut-off reply interrupted, the preferences read', async () => {
-    const { conversationDb, preferencesDb } = await laidOut(fixture);
-    const store = createAppStore({ engine: answering(''), config: DEFAULT_CONFIG, conversationDb, preferencesDb });
-    await store.getState().hydrate();
+    const store = await startedApp(await laidOut(fixture));
     await store.getState().loadPreferences();
     const { conversations, activeId, notices, defaultSystemPrompt } = store.getState();
     expect(notices).toEqual([]);
@@ -123,9 +129,8 @@ describe.each(FIXTURES)('the app’s data as stored in fixtures/%s', (name) => {
   });
 
   it('keeps working on them: a new question and its answer, a rename and a deletion are there for the next tab', async () => {
-    const { backend, conversationDb, preferencesDb } = await laidOut(fixture);
-    const store = createAppStore({ engine: answering('Another answer.'), config: DEFAULT_CONFIG, conversationDb, preferencesDb });
-    await store.getState().hydrate();
+    const databases = await laidOut(fixture);
+    const store = await startedApp(databases, 'Another answer.');
     store.getState().setModelId('a/b');
     await store.getState().loadModel();
     const [kept, renamed, deleted] = byId(fixture.conversations);
@@ -134,7 +139,7 @@ describe.each(FIXTURES)('the app’s data as stored in fixtures/%s', (name) => {
     await store.getState().renameConversation(renamed.id, 'Renamed after loading');
     await store.getState().deleteConversation(deleted.id);
 
-    const stored = byId((await openWithAppCode(backend).conversationDb.list()).conversations);
+    const stored = byId((await openWithAppCode(databases.backend).conversationDb.list()).conversations);
     expect(stored.map((conversation) => conversation.id)).toEqual([kept.id, renamed.id]);
     const [keptNow, renamedNow] = stored;
     expect(pathTo(keptNow.messages, keptNow.leafId).map((message) => message.content)).toEqual([
@@ -144,6 +149,52 @@ describe.each(FIXTURES)('the app’s data as stored in fixtures/%s', (name) => {
     ]);
     for (const id in kept.messages) expect(keptNow.messages[id]).toEqual(kept.messages[id]);
     expect(renamedNow).toEqual({ ...renamed, title: 'Renamed after loading' });
+  });
+});
+
+describe('records this version cannot read', () => {
+  const T = 1_750_000_300_000;
+  const damaged = [
+    { store: 'chats', key: 5, value: { id: 5, title: 'A chat under a number' } },
+    {
+      store: 'messages',
+      key: ['chat-edited', 'no-text'],
+      value: { conversationId: 'chat-edited', id: 'no-text', parentId: 'poem-haiku', role: 'assistant', content: 7, status: 'done', createdAt: T },
+    },
+    {
+      store: 'messages',
+      key: ['chat-regenerated', 'lost'],
+      value: { conversationId: 'chat-regenerated', id: 'lost', parentId: 'gone', role: 'user', content: 'Where?', status: 'done', createdAt: T },
+    },
+  ];
+
+  /** The version-2 fixture with the damaged records put in its stores, as a bug or a broken disk might leave them. */
+  function damagedFixture(): LayoutFixture {
+    const fixture = readFixture('stored-data-v2.json');
+    const stores = fixture.databases.find((database) => database.name === CONVERSATIONS)!.stores;
+    for (const { store, key, value } of damaged) stores.find((found) => found.name === store)!.records.push({ key, value });
+    return fixture;
+  }
+
+  it('are set aside and reported; the app starts on the rest and works on, and they stay in the database as they were', async () => {
+    const fixture = damagedFixture();
+    const databases = await laidOut(fixture);
+    const store = await startedApp(databases, 'An answer.');
+    expect(store.getState().notices.map((notice) => notice.message)).toEqual([
+      'Part of the saved chats could not be read by this version of the app and is not shown (1 chat and 2 messages). It is kept in this browser’s storage, unchanged.',
+    ]);
+    const { conversations } = store.getState();
+    for (const conversation of fixture.conversations) expect(conversations[conversation.id]).toEqual(asLoaded(conversation));
+
+    store.getState().setModelId('a/b');
+    await store.getState().loadModel();
+    store.getState().openConversation('chat-edited');
+    await store.getState().send('A question after the damaged reply');
+    await store.getState().renameConversation('chat-regenerated', 'Renamed');
+
+    const { factory } = await databases.backend();
+    const records = (await dumpDatabase(factory, CONVERSATIONS)).stores.flatMap(({ name, records }) => records.map((record) => ({ store: name, ...record })));
+    for (const record of damaged) expect(records).toContainEqual(record);
   });
 });
 
