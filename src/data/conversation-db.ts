@@ -7,11 +7,18 @@ import {
   DATABASE_VERSION,
   MESSAGES,
   MESSAGES_BY_CONVERSATION,
-  restoreConversation,
   upgradeConversationDatabase,
   type ConversationRecord,
   type MessageRecord,
 } from './conversation-records';
+import {
+  restoreChat,
+  restoreConversations,
+  restoreMessage,
+  Unreadable,
+  type RestoredConversations,
+  type StoredEntry,
+} from './conversation-restore';
 
 export type ConversationPatch = Partial<Pick<Conversation, 'title' | 'settings' | 'model' | 'leafId' | 'updatedAt'>>;
 
@@ -41,38 +48,41 @@ export class ConversationDb {
     this.database = databaseOpener(name, upgradeConversationDatabase, DATABASE_VERSION, backend);
   }
 
-  async list(): Promise<Conversation[]> {
-    const [records, messages] = await this.read((conversations, messageStore) => [
-      conversations.getAll() as IDBRequest<ConversationRecord[]>,
-      messageStore.getAll() as IDBRequest<MessageRecord[]>,
+  /** Every conversation, and the records that could not be read (kept in the database as they are). */
+  async list(): Promise<RestoredConversations> {
+    const [chatKeys, chats, messageKeys, messages] = await this.read((conversations, messageStore) => [
+      conversations.getAllKeys(),
+      conversations.getAll() as IDBRequest<unknown[]>,
+      messageStore.getAllKeys(),
+      messageStore.getAll() as IDBRequest<unknown[]>,
     ]);
-    const byConversation = new Map<string, MessageRecord[]>();
-    for (const message of messages) {
-      const group = byConversation.get(message.conversationId);
-      if (group) group.push(message);
-      else byConversation.set(message.conversationId, [message]);
-    }
-    return records.map((record) => restoreConversation(record, byConversation.get(record.id) ?? []));
+    return restoreConversations(entries(chatKeys, chats), entries(messageKeys, messages));
   }
 
+  /** A conversation as stored now, without what cannot be read (list() reports that); undefined when it is gone. */
   async get(id: string): Promise<Conversation | undefined> {
-    const [record, messages] = await this.read((conversations, messageStore) => [
-      conversations.get(id) as IDBRequest<ConversationRecord | undefined>,
-      messageStore.index(MESSAGES_BY_CONVERSATION).getAll(id) as IDBRequest<MessageRecord[]>,
+    const [chat, messageKeys, messages] = await this.read((conversations, messageStore) => [
+      conversations.get(id) as IDBRequest<unknown>,
+      messageStore.index(MESSAGES_BY_CONVERSATION).getAllKeys(id),
+      messageStore.index(MESSAGES_BY_CONVERSATION).getAll(id) as IDBRequest<unknown[]>,
     ]);
-    return record ? restoreConversation(record, messages) : undefined;
+    if (chat === undefined) return undefined;
+    return restoreConversations([{ key: id, value: chat }], entries(messageKeys, messages)).conversations[0];
   }
 
-  /** A conversation's fields and the messages `messageIds` as stored now; undefined when it is gone. */
+  /**
+   * A conversation's fields and the messages `messageIds` as stored now, without what cannot be read; undefined when
+   * it is gone.
+   */
   async getParts(id: string, messageIds: string[]): Promise<ConversationParts | undefined> {
-    const [record, ...messages] = await this.read((conversations, messageStore) => [
-      conversations.get(id) as IDBRequest<ConversationRecord | undefined>,
-      ...messageIds.map((messageId) => messageStore.get([id, messageId]) as IDBRequest<MessageRecord | undefined>),
+    const [chat, ...messages] = await this.read((conversations, messageStore) => [
+      conversations.get(id) as IDBRequest<unknown>,
+      ...messageIds.map((messageId) => messageStore.get([id, messageId]) as IDBRequest<unknown>),
     ]);
-    if (!record) return undefined;
-    const found = messages.filter((message): message is MessageRecord => message !== undefined);
-    const { messages: restored, ...rest } = restoreConversation(record as ConversationRecord, found as MessageRecord[]);
-    return { record: rest, messages: restored };
+    const record = restoreChat(chat);
+    if (record instanceof Unreadable) return undefined;
+    const restored = messages.map(restoreMessage).filter((message): message is MessageRecord => !(message instanceof Unreadable));
+    return { record, messages: Object.fromEntries(restored.map(({ conversationId: _, ...message }) => [message.id, message])) };
   }
 
   /** Writes a whole conversation: a new one, or one that was imported. */
@@ -162,6 +172,11 @@ export class ConversationDb {
   private announce(change: ConversationChange): void {
     this.channel.announce(change);
   }
+}
+
+/** Records with their keys: getAllKeys and getAll in one transaction list them in the same order. */
+function entries(keys: IDBValidKey[], values: unknown[]): StoredEntry[] {
+  return values.map((value, index) => ({ key: keys[index], value }));
 }
 
 /** Whether `patch` gives one of the record's fields another value. */

@@ -42,20 +42,3 @@ function moveVersion1(db: IDBDatabase, transaction: IDBTransaction, chats: IDBOb
     db.deleteObjectStore(VERSION_1_STORE);
   };
 }
-
-/**
- * A conversation from its stored records, with defaults for fields older versions did not write and without fields
- * this version does not know, so a record from any version reads as a whole conversation.
- */
-export function restoreConversation(record: ConversationRecord, messages: MessageRecord[]): Conversation {
-  return {
-    id: record.id,
-    title: record.title ?? '',
-    createdAt: record.createdAt ?? 0,
-    updatedAt: record.updatedAt ?? record.createdAt ?? 0,
-    settings: { ...record.settings, systemPrompt: record.settings?.systemPrompt ?? '', overrides: record.settings?.overrides ?? {} },
-    model: record.model ?? null,
-    messages: Object.fromEntries(messages.map(({ conversationId: _, ...message }) => [message.id, message])),
-    leafId: record.leafId ?? null,
-  };
-}

@@ -152,7 +152,7 @@ describe('host bridge', () => {
       await vi.waitFor(() => expect(posted.at(-1)?.message.type).toBe('loaded'));
       deliver({ channel: CHANNEL, type: 'ask', id: 'q', text: 'Hi' });
       await vi.waitFor(() => expect(posted.at(-1)?.message.type).toBe('reply'));
-      await vi.waitFor(async () => expect((await db().list()).length).toBe(keepEmbedChats ? 1 : 0));
+      await vi.waitFor(async () => expect((await db().list()).conversations.length).toBe(keepEmbedChats ? 1 : 0));
     }
   });
 

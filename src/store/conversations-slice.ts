@@ -2,6 +2,7 @@ import type { GenerationSettings } from '../../workers/protocol';
 import { removeBranch } from '../chat/message-tree';
 import { emptyConversation, hasMessages, type Conversation, type ConversationSettings } from '../chat/types';
 import { ConversationDb, type ConversationParts } from '../data/conversation-db';
+import { unreadableNotice } from '../data/conversation-restore';
 import type { ConversationChange } from '../data/sync-channel';
 import { toExportFile, toMarkdown } from '../data/conversation-export';
 import { MAX_IMPORT_BYTES, TOO_LARGE_TO_IMPORT } from '../data/import-limits';
@@ -182,7 +183,8 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
         else void reread(change).catch((error: unknown) => get().reportStorageError(error));
       });
       try {
-        const [stored, live] = await Promise.all([db.list(), repliesBeingWritten()]);
+        const [{ conversations: stored, unreadable }, live] = await Promise.all([db.list(), repliesBeingWritten()]);
+        if (unreadable.length > 0) get().reportError(new Error(unreadableNotice(unreadable)));
         const conversations = Object.fromEntries(stored.map((c) => [c.id, markInterrupted(c, live)]));
         set((state) => ({ conversations: { ...state.conversations, ...conversations } }));
         forgetVectorsOfRemovedFiles();

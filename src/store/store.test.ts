@@ -594,7 +594,7 @@ describe('conversations slice', () => {
     onProgress({ type: 'text', text: 'partial ans', generatedTokens: 3 });
     // The streaming reply is saved on a timer, without waiting for its end.
     await eventually(async () => {
-      const stored = (await first.db.list())[0];
+      const stored = (await first.db.list()).conversations[0];
       expect(Object.values(stored.messages).some((m) => m.content === 'partial ans' && m.status === 'streaming')).toBe(true);
     });
 
@@ -638,10 +638,10 @@ describe('conversations slice', () => {
     setup.store.getState().setDefaultSystemPrompt('You are terse.');
     setup.store.getState().newConversation();
     setup.store.getState().setOverride('temperature', 0.3);
-    expect(await setup.db.list()).toEqual([]);
+    expect((await setup.db.list()).conversations).toEqual([]);
     await loadModel(setup);
     await answer(setup, 'ok', setup.store.getState().send('hi'));
-    const [stored] = await setup.db.list();
+    const [stored] = (await setup.db.list()).conversations;
     expect(stored.settings).toEqual({ systemPrompt: 'You are terse.', overrides: { temperature: 0.3 } });
   });
 
@@ -652,7 +652,7 @@ describe('conversations slice', () => {
     await answer(setup, 'answer', store.getState().send('question'));
     const exported = store.getState().exportAll();
     expect(await store.getState().importConversations(new Blob([exported.text]))).toBe(1);
-    expect(await db.list()).toHaveLength(2);
+    expect((await db.list()).conversations).toHaveLength(2);
 
     const before = await db.list();
     expect(await store.getState().importConversations(new Blob([exported.text.replace('"role": "user"', '"role": "system"')]))).toBe(0);
