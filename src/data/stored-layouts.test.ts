@@ -5,7 +5,8 @@
  * app's code, which upgrades it to the current layout first when the fixture is older: a migration that forgets a
  * layout fails here.
  *
- * After raising DATABASE_VERSION, save the new layout too (the old fixtures stay as they are; it never overwrites one):
+ * The last test checks that this version still writes its own layout's fixture. After raising DATABASE_VERSION, it
+ * fails until the new layout is saved too (the old fixtures stay as they are; it never overwrites one):
  *   WRITE_LAYOUT_FIXTURE=1 npx vitest run src/data/stored-layouts.test.ts
  * writes fixtures/stored-data-v<DATABASE_VERSION>.json from fixtures/sample-data.ts through the current code; then
  * add it to FIXTURES below. (Version 1 has no fixture: store.test.ts writes its one-store layout by hand.) When a
@@ -198,10 +199,9 @@ describe('records this version cannot read', () => {
   });
 });
 
-describe.runIf(process.env.WRITE_LAYOUT_FIXTURE)('the fixture of the current layout', () => {
-  it(`is written to fixtures/stored-data-v${DATABASE_VERSION}.json through this version's code`, async () => {
+describe('the fixture of the current layout', () => {
+  it(`is what this version's code writes (fixtures/stored-data-v${DATABASE_VERSION}.json)`, async () => {
     const file = fixtureFile(`stored-data-v${DATABASE_VERSION}.json`);
-    expect(existsSync(file), 'a fixture is what its version wrote: kept, never written again').toBe(false);
     const backend = freshBackend();
     const { conversationDb, preferencesDb } = openWithAppCode(backend);
     await writeSampleData(conversationDb, preferencesDb);
@@ -215,6 +215,12 @@ describe.runIf(process.env.WRITE_LAYOUT_FIXTURE)('the fixture of the current lay
       conversations: [...SAMPLE_CONVERSATIONS],
       preferences: SAMPLE_PREFERENCES,
     };
-    writeFileSync(file, `${JSON.stringify(fixture, null, 2)}\n`);
+    if (existsSync(file)) {
+      // A fixture is what its version wrote: kept, never written again. Writing differently needs a new version.
+      expect(fixture, 'this version writes the layout its fixture holds').toEqual(readFixture(`stored-data-v${DATABASE_VERSION}.json`));
+    } else {
+      expect(process.env.WRITE_LAYOUT_FIXTURE, `no fixture of layout version ${DATABASE_VERSION}: run WRITE_LAYOUT_FIXTURE=1 npx vitest run src/data/stored-layouts.test.ts`).toBeTruthy();
+      writeFileSync(file, `${JSON.stringify(fixture, null, 2)}\n`);
+    }
   });
 });
