@@ -80,7 +80,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['src/**/*.test.{ts,tsx}', 'workers/**/*.test.ts', 'scripts/**/*.test.mjs'],
+    include: ['src/**/*.test.{ts,tsx}', 'workers/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.mjs'],
     environment: 'node',
   },
 });

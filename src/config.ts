@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { DTYPES, isRepoId, type Dtype } from '../workers/protocol';
+import { DTYPES, isRepoId, type Dtype } from '../shared/protocol';
 
 export interface CatalogEntry {
   /** Hugging Face repository id. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WorkerEngineClient } from './engine-client';
-import { DEFAULT_QUIET_MS, EngineError, HEARTBEAT_MS, type WorkerRequest, type WorkerResponse } from '../workers/protocol';
+import { DEFAULT_QUIET_MS, EngineError, HEARTBEAT_MS, type WorkerRequest, type WorkerResponse } from '../shared/protocol';
 
 /** Stands in for the browser's Worker: records what the page posts and lets the test answer. */
 class ScriptedWorker {

@@ -1,4 +1,4 @@
-import { EngineError, HEARTBEAT_MS, type CallName, type Calls, type WorkerRequest, type WorkerResponse } from '../workers/protocol';
+import { EngineError, HEARTBEAT_MS, type CallName, type Calls, type WorkerRequest, type WorkerResponse } from '../shared/protocol';
 import { SilenceWatch } from './silence-watch';
 
 export interface CallOptions<Progress> {

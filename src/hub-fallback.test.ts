@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../workers/protocol';
+import { EngineError } from '../shared/protocol';
 import { withHubFallback } from './hub-fallback';
 
 describe('withHubFallback', () => {

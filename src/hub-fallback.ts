@@ -1,4 +1,4 @@
-import { EngineError, type ErrorCode } from '../workers/protocol';
+import { EngineError, type ErrorCode } from '../shared/protocol';
 
 /** Failures that say "this hub cannot help" (rather than "this model cannot run"), so the next hub may. */
 const HUB_FAILURES: ReadonlySet<ErrorCode> = new Set(['network', 'repo-not-found', 'revision-not-found', 'hub-not-json', 'hub-error']);

@@ -1,4 +1,4 @@
-import { DEFAULT_QUIET_MS, HEARTBEAT_MS } from '../workers/protocol';
+import { DEFAULT_QUIET_MS, HEARTBEAT_MS } from '../shared/protocol';
 
 /** A check that comes this much later than scheduled means the page itself was suspended (sleep, a frozen tab). */
 const SUSPENDED_AFTER_MS = 3 * HEARTBEAT_MS;

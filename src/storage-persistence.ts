@@ -1,4 +1,4 @@
-import { storageBackend } from '../workers/key-value-store';
+import { storageBackend } from '../shared/key-value-store';
 
 let asked: Promise<boolean | null> | null = null;
 

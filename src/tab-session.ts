@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { DEVICES, DTYPES } from '../workers/protocol';
+import { DEVICES, DTYPES } from '../shared/protocol';
 import type { AppStore } from './store';
 
 const KEY = 'airgap-chat:tab';

@@ -2,7 +2,7 @@ import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixtureTokenizer } from '../scripts/fixtures/fixture-tokenizer.mjs';
 import { chooseChatTemplate, foldForStrictTemplates, hasThinkingSwitch, renderChat } from './chat-template';
-import { EngineError, type ChatMessage } from './protocol';
+import { EngineError, type ChatMessage } from '../shared/protocol';
 
 // The template Gemma 1 and 2 ship: no system turn, and roles must alternate, both enforced by raise_exception.
 const GEMMA_TEMPLATE =

@@ -1,4 +1,4 @@
-import { EngineError, type ChatMessage } from './protocol';
+import { EngineError, type ChatMessage } from '../shared/protocol';
 
 /**
  * The chat template a repository defines. Newer exports keep it in `chat_template.jinja` (or a processor's

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitToContext } from './context-window';
-import { EngineError, type ChatMessage } from './protocol';
+import { EngineError, type ChatMessage } from '../shared/protocol';
 
 /** One token per character of content plus two per message, like a template's role markers. */
 const encode = (messages: ChatMessage[]) => messages.flatMap((m) => [0, ...[...m.content].map((c) => c.charCodeAt(0)), 1]);

@@ -1,4 +1,4 @@
-import { EngineError, type ChatMessage } from './protocol';
+import { EngineError, type ChatMessage } from '../shared/protocol';
 
 export interface FittedPrompt {
   messages: ChatMessage[];

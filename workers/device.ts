@@ -1,4 +1,4 @@
-import type { Device, Dtype, Preference } from './protocol';
+import type { Device, Dtype, Preference } from '../shared/protocol';
 
 export interface Capabilities {
   /** A WebGPU adapter could be obtained. */

@@ -1,4 +1,4 @@
-import { DTYPES, type Dtype, type DtypeOffer } from './protocol';
+import { DTYPES, type Dtype, type DtypeOffer } from '../shared/protocol';
 
 /** File-name suffix transformers.js appends to `onnx/<model>` for each dtype. */
 export const DTYPE_SUFFIX: Record<Dtype, string> = {

@@ -17,10 +17,10 @@ import {
   type RepoRef,
   type PromptRead,
   type TokenDelta,
-} from './protocol';
+} from '../shared/protocol';
 import { choosePassages, type RankByMeaning } from './documents/choose-passages';
 import { Embedder } from './documents/embedder';
-import { fingerprint } from './documents/fingerprint';
+import { fingerprint } from '../shared/fingerprint';
 import type { PassageVectors } from './documents/passage-vectors';
 import { rankByVectors } from './documents/passages';
 import { prepareHistory } from './reasoning-history';

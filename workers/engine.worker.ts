@@ -3,8 +3,8 @@ import { ChatEngine } from './engine';
 import { messageOf } from './error-text';
 import { Heartbeat } from './liveness';
 import { revisionCommit } from './hub';
-import { storageBackend } from './key-value-store';
-import { sharedLocks } from './shared-locks';
+import { storageBackend } from '../shared/key-value-store';
+import { sharedLocks } from '../shared/shared-locks';
 import { ModelSource } from './model-source';
 import { PassageVectors } from './documents/passage-vectors';
 import { ModelStore } from './model-store/model-store';
@@ -20,7 +20,7 @@ import {
   type CallName,
   type WorkerRequest,
   type WorkerResponse,
-} from './protocol';
+} from '../shared/protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 

@@ -1,4 +1,4 @@
-import type { GenerationSettings } from './protocol';
+import type { GenerationSettings } from '../shared/protocol';
 
 /** The sampling fields of a generation_config.json that the settings expose, in our names. */
 const FIELDS = {

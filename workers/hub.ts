@@ -1,6 +1,6 @@
 import { backoffMs, isTransientStatus, sleep } from './model-store/backoff';
 import type { ListedFile } from './model-store/model-store';
-import { EngineError, isRepoId, type RepoRef } from './protocol';
+import { EngineError, isRepoId, type RepoRef } from '../shared/protocol';
 
 export function validateRepoId(repo: string): void {
   if (!isRepoId(repo)) {

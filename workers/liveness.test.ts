@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Heartbeat, prefillQuietMs, sessionStartQuietMs } from './liveness';
-import { DEFAULT_QUIET_MS, HEARTBEAT_MS, type AliveMessage } from './protocol';
+import { DEFAULT_QUIET_MS, HEARTBEAT_MS, type AliveMessage } from '../shared/protocol';
 
 describe('quiet allowances', () => {
   it('grow with the weights and the prompt, and never fall below the default', () => {

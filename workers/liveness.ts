@@ -1,4 +1,4 @@
-import { DEFAULT_QUIET_MS, HEARTBEAT_MS, type AliveMessage } from './protocol';
+import { DEFAULT_QUIET_MS, HEARTBEAT_MS, type AliveMessage } from '../shared/protocol';
 
 /**
  * Allowances for the steps that block the worker's thread: onnxruntime's plain WASM build creates a session and runs

@@ -1,6 +1,6 @@
 import { ModelFileNotFoundError } from '@huggingface/transformers';
 import type { BackendCandidate } from './device';
-import { EngineError, type RepoRef } from './protocol';
+import { EngineError, type RepoRef } from '../shared/protocol';
 
 export interface LoadFailure {
   error: EngineError;

@@ -3,7 +3,7 @@ import { planBackends } from './device';
 import { findWeightLayout, otherModelKind } from './dtypes';
 import { timed } from './load-timing';
 import type { ModelSource } from './model-source';
-import { EngineError, type DtypeOffer, type LoadParams } from './protocol';
+import { EngineError, type DtypeOffer, type LoadParams } from '../shared/protocol';
 
 /**
  * The repository's pinned listing, its weights, and the device and dtype candidates a load would try, in order;

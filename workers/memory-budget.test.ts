@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bytesPerContextToken, judgeMemory, modelDimensions, PROMPT_STEP_BYTES, promptStepTokens } from './memory-budget';
-import type { DtypeOffer } from './protocol';
+import type { DtypeOffer } from '../shared/protocol';
 
 /** Qwen2.5-0.5B-Instruct's config.json, as the Hub serves it (the fields that matter here). */
 const QWEN25_05B = { hidden_size: 896, num_attention_heads: 14, num_key_value_heads: 2, num_hidden_layers: 24, vocab_size: 151936 };

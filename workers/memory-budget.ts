@@ -1,4 +1,4 @@
-import type { Device, DtypeOffer } from './protocol';
+import type { Device, DtypeOffer } from '../shared/protocol';
 
 /** The sizes in a model's config.json that decide what a conversation costs in memory besides the weights. */
 export interface ModelDimensions {

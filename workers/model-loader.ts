@@ -6,7 +6,7 @@ import { parseGenerationDefaults } from './generation-config';
 import type { ModelSource } from './model-source';
 import type { Manifest } from './model-store/model-store';
 import type { StoreCache } from './model-store/store-cache';
-import { EngineError, type DownloadedModel, type DtypeOffer, type LoadedModel, type LoadParams, type LoadProgress } from './protocol';
+import { EngineError, type DownloadedModel, type DtypeOffer, type LoadedModel, type LoadParams, type LoadProgress } from '../shared/protocol';
 import { chooseChatTemplate, hasThinkingSwitch, noChatTemplate } from './chat-template';
 import { configureRuntime, needsFreshRuntime, startRuntime } from './runtime-env';
 import { timed } from './load-timing';

@@ -3,7 +3,7 @@ import { ensureDownloaded, type DownloadDeps } from './model-store/download-mana
 import type { DownloadTarget } from './model-store/file-download';
 import { fileKey, manifestKey, modelId, type ListedFile, type Manifest, type ModelStore } from './model-store/model-store';
 import type { StoreCache } from './model-store/store-cache';
-import type { DtypeOffer, LoadProgress, RepoRef } from './protocol';
+import type { DtypeOffer, LoadProgress, RepoRef } from '../shared/protocol';
 
 /** Files besides the weights that loading a chat model reads, when the repository has them. */
 const SHARED_FILES = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from './protocol';
+import type { ChatMessage } from '../shared/protocol';
 import { buildPrompt, type PromptTokenizer } from './prompt-builder';
 
 /**

@@ -1,7 +1,7 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import { renderChat } from './chat-template';
 import { fitToContext } from './context-window';
-import type { ChatMessage, LoadedModel } from './protocol';
+import type { ChatMessage, LoadedModel } from '../shared/protocol';
 import { prepareHistory, promptOpensReasoning } from './reasoning-history';
 
 /** What a tokenizer must do for the prompt builder: transformers.js' tokenizer, or a test's stand-in. */

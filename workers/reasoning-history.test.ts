@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prepareHistory, promptOpensReasoning } from './reasoning-history';
-import type { ChatMessage } from './protocol';
+import type { ChatMessage } from '../shared/protocol';
 
 const history: ChatMessage[] = [
   { role: 'user', content: 'Hi' },

@@ -1,5 +1,5 @@
 import { templateText } from './chat-template';
-import type { ChatMessage } from './protocol';
+import type { ChatMessage } from '../shared/protocol';
 
 const THINK_BLOCK = /<think>[\s\S]*?(?:<\/think>|$)\s*/g;
 

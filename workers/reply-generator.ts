@@ -1,6 +1,6 @@
 import { InterruptableStoppingCriteria, Tensor, type DynamicCache, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { toGenerateOptions } from './generation-config';
-import { EngineError, type GenerateParams, type GenerationResult, type PromptRead, type StopReason, type TokenDelta } from './protocol';
+import { EngineError, type GenerateParams, type GenerationResult, type PromptRead, type StopReason, type TokenDelta } from '../shared/protocol';
 import { lowerLimit } from './context-window';
 import { messageOf } from './error-text';
 import { buildPrompt } from './prompt-builder';

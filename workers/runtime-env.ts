@@ -4,7 +4,7 @@ import plainFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import asyncifyFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { StoreCache } from './model-store/store-cache';
-import type { Device } from './protocol';
+import type { Device } from '../shared/protocol';
 
 /**
  * onnxruntime-web's WebAssembly builds. WebGPU needs the asyncify build (what transformers.js' `onnxruntime-web/webgpu`

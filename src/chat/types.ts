@@ -1,4 +1,4 @@
-import type { Device, Dtype, GenerationSettings, GenerationStats, Passage } from '../../workers/protocol';
+import type { Device, Dtype, GenerationSettings, GenerationStats, Passage } from '../../shared/protocol';
 import type { DocumentKind } from '../documents/document-kinds';
 
 /**

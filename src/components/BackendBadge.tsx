@@ -1,5 +1,5 @@
 import { useApp } from '../store/context';
-import type { LoadedModel } from '../../workers/protocol';
+import type { LoadedModel } from '../../shared/protocol';
 
 export function describeBackend(model: LoadedModel): string {
   const device = model.device === 'webgpu' ? 'WebGPU' : 'WASM';

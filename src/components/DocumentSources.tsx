@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Passage } from '../../workers/protocol';
+import type { Passage } from '../../shared/protocol';
 import type { StoredMessage } from '../chat/types';
 import { useGetState } from '../store/context';
 import { selectMessage } from '../store/selectors';

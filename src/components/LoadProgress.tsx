@@ -1,4 +1,4 @@
-import type { FileProgress, LoadProgress as Progress } from '../../workers/protocol';
+import type { FileProgress, LoadProgress as Progress } from '../../shared/protocol';
 import { useApp } from '../store/context';
 import { formatBytes, formatPercent, formatSeconds, formatSpeed, formatTimeLeft } from '../format';
 import { describeBackend } from './BackendBadge';

@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import { splitReasoning } from '../chat/reasoning';
-import type { PromptRead } from '../../workers/protocol';
+import type { PromptRead } from '../../shared/protocol';
 import type { MessageStatus, StoredMessage } from '../chat/types';
 import { formatSeconds } from '../format';
 import { canContinue } from '../store/chat-slice';

@@ -1,6 +1,6 @@
 import type { FormEvent } from 'react';
 import { useApp, useConfig } from '../store/context';
-import type { DtypeOffer, Dtype } from '../../workers/protocol';
+import type { DtypeOffer, Dtype } from '../../shared/protocol';
 import { formatBytes } from '../format';
 
 function sizeSummary(offers: DtypeOffer[] | undefined, fallback: Partial<Record<Dtype, number>> | undefined): string {

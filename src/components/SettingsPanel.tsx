@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useApp } from '../store/context';
-import { DEVICES, DTYPES, type Device, type Dtype, type GenerationSettings, type Preference } from '../../workers/protocol';
+import { DEVICES, DTYPES, type Device, type Dtype, type GenerationSettings, type Preference } from '../../shared/protocol';
 import { FALLBACK_MAX_NEW_TOKENS } from '../store/settings-slice';
 
 type NumericSetting = Exclude<keyof GenerationSettings, 'doSample'>;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { StorageReport, StoredModel } from '../../workers/protocol';
+import type { StorageReport, StoredModel } from '../../shared/protocol';
 import { useApp } from '../store/context';
 import { formatBytes, formatLastUsed, formatPercent } from '../format';
 

@@ -1,5 +1,5 @@
 import { promisifyRequest } from 'idb-keyval';
-import { databaseOpener, type StorageBackend } from '../../workers/key-value-store';
+import { databaseOpener, type StorageBackend } from '../../shared/key-value-store';
 import type { Conversation, StoredMessage } from '../chat/types';
 import { SyncChannel, type ConversationChange } from './sync-channel';
 import {

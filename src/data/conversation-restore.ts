@@ -1,4 +1,4 @@
-import { DEVICES, DTYPES, type GenerationSettings, type GenerationStats, type Passage, type StopReason } from '../../workers/protocol';
+import { DEVICES, DTYPES, type GenerationSettings, type GenerationStats, type Passage, type StopReason } from '../../shared/protocol';
 import { childrenOf, latestLeaf } from '../chat/message-tree';
 import type { Attachment, Conversation, ConversationSettings, MessageStatus, ModelUsed, StoredMessage } from '../chat/types';
 import { DOCUMENT_KINDS } from '../documents/document-kinds';

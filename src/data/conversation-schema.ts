@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVICES, DTYPES } from '../../workers/protocol';
+import { DEVICES, DTYPES } from '../../shared/protocol';
 import { newId, type Conversation } from '../chat/types';
 import { DOCUMENT_KINDS } from '../documents/document-kinds';
 import { MAX_ATTACHMENT_CHARACTERS, MAX_ATTACHMENTS } from '../documents/read-attachment';

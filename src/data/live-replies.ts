@@ -1,4 +1,4 @@
-import { sharedLocks } from '../../workers/shared-locks';
+import { sharedLocks } from '../../shared/shared-locks';
 
 /**
  * Which replies some tab is writing right now. A tab holds a Web Lock named after the reply while it streams it; the

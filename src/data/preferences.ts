@@ -1,5 +1,5 @@
 import { get, set, type UseStore } from 'idb-keyval';
-import { createKeyValueStore } from '../../workers/key-value-store';
+import { createKeyValueStore } from '../../shared/key-value-store';
 
 /** Choices that outlive a conversation: the system prompt new conversations start with. */
 export interface Preferences {

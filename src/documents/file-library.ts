@@ -1,5 +1,5 @@
 import type { Attachment, Conversation } from '../chat/types';
-import { fingerprint } from '../../workers/documents/fingerprint';
+import { fingerprint } from '../../shared/fingerprint';
 
 /** A file attached in some chat, offered for the next message: its newest copy and the chat it is from. */
 export interface LibraryFile {

@@ -7,7 +7,7 @@ import { createAppStore } from '../store';
 import { pathTo } from '../chat/message-tree';
 import { ConversationDb } from '../data/conversation-db';
 import { PreferencesDb } from '../data/preferences';
-import type { CallName, Calls, LoadedModel } from '../../workers/protocol';
+import type { CallName, Calls, LoadedModel } from '../../shared/protocol';
 import { CHANNEL, parseHostRequest } from './host-api';
 import { startHostBridge, type MessageTarget } from './host-bridge';
 

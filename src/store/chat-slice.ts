@@ -1,5 +1,5 @@
-import { withDocuments } from '../../workers/documents/document-prompt';
-import { EngineError, isCancellation, type ChatMessage, type PassagesProgress, type PromptRead } from '../../workers/protocol';
+import { withDocuments } from '../../shared/document-prompt';
+import { EngineError, isCancellation, type ChatMessage, type PassagesProgress, type PromptRead } from '../../shared/protocol';
 import { keepTreeIndex, pathTo, switchBranch } from '../chat/message-tree';
 import { newId, titleFrom, type Attachment, type Conversation, type StoredMessage } from '../chat/types';
 import { holdWhileWriting } from '../data/live-replies';

@@ -1,4 +1,4 @@
-import type { GenerationSettings } from '../../workers/protocol';
+import type { GenerationSettings } from '../../shared/protocol';
 import { removeBranch } from '../chat/message-tree';
 import { emptyConversation, hasMessages, type Conversation, type ConversationSettings } from '../chat/types';
 import { ConversationDb, type ConversationParts } from '../data/conversation-db';

@@ -1,4 +1,4 @@
-import { EngineError, type DtypeOffer, type LoadedModel, type LoadProgress } from '../../workers/protocol';
+import { EngineError, type DtypeOffer, type LoadedModel, type LoadProgress } from '../../shared/protocol';
 import { isModelAllowed } from '../config';
 import { withHubFallback } from '../hub-fallback';
 import { requestPersistentStorage } from '../storage-persistence';

@@ -1,4 +1,4 @@
-import { isCancellation } from '../../workers/protocol';
+import { isCancellation } from '../../shared/protocol';
 import type { SliceCreator } from './types';
 
 export interface Notice {

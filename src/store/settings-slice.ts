@@ -1,4 +1,4 @@
-import type { Device, Dtype, GenerationSettings, Preference } from '../../workers/protocol';
+import type { Device, Dtype, GenerationSettings, Preference } from '../../shared/protocol';
 import { PreferencesDb } from '../data/preferences';
 import type { SliceCreator } from './types';
 

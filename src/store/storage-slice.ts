@@ -1,5 +1,5 @@
-import { storageBackend } from '../../workers/key-value-store';
-import type { StorageReport, StoredModel } from '../../workers/protocol';
+import { storageBackend } from '../../shared/key-value-store';
+import type { StorageReport, StoredModel } from '../../shared/protocol';
 import { isStoragePersistent } from '../storage-persistence';
 import type { SliceCreator } from './types';
 

@@ -11,7 +11,7 @@ import { createListedIdsSelector, selectMessage, selectShownIds, selectShownVers
 import { ConversationDb } from '../data/conversation-db';
 import { PreferencesDb } from '../data/preferences';
 import type { CallOptions, EngineApi } from '../engine-client';
-import { EngineError, type CallName, type Calls, type LoadedModel } from '../../workers/protocol';
+import { EngineError, type CallName, type Calls, type LoadedModel } from '../../shared/protocol';
 import { DEFAULT_CONFIG } from '../config';
 
 const loadedModel: LoadedModel = {

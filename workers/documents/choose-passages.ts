@@ -1,5 +1,5 @@
-import { EngineError, isCancellation, type ChatMessage, type ChoosePassagesParams, type ChosenPassages } from '../protocol';
-import { passageBlock, withDocuments } from './document-prompt';
+import { EngineError, isCancellation, type ChatMessage, type ChoosePassagesParams, type ChosenPassages } from '../../shared/protocol';
+import { passageBlock, withDocuments } from '../../shared/document-prompt';
 import { chunkDocuments, fuseRankings, pickPassages, rankByKeywords, type Chunk } from './passages';
 
 /** A passage is at most this share of the room for passages, so several of them fit, and never above MAX_PASSAGE_TOKENS. */

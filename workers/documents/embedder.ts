@@ -1,7 +1,7 @@
 import { pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { findWeightLayout, externalDataFormat } from '../dtypes';
 import type { ModelSource } from '../model-source';
-import { EngineError, type DtypeOffer, type LoadProgress, type RepoRef } from '../protocol';
+import { EngineError, type DtypeOffer, type LoadProgress, type RepoRef } from '../../shared/protocol';
 import type { PassageVectors } from './passage-vectors';
 
 /** The dtype to run an embedding model in: small first (the model runs beside the chat model), then exact. */

@@ -1,7 +1,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { createKeyValueStore } from '../key-value-store';
-import { fingerprint } from './fingerprint';
+import { createKeyValueStore } from '../../shared/key-value-store';
+import { fingerprint } from '../../shared/fingerprint';
 import { PassageVectors } from './passage-vectors';
 
 function vectorsInMemory(): PassageVectors {

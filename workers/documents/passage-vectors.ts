@@ -1,6 +1,6 @@
 import { promisifyRequest, type UseStore } from 'idb-keyval';
-import { createKeyValueStore } from '../key-value-store';
-import { fingerprint } from './fingerprint';
+import { createKeyValueStore } from '../../shared/key-value-store';
+import { fingerprint } from '../../shared/fingerprint';
 
 /** A passage's vector, the text it is of (a key is a hash), and the fingerprints of the files it was found in. */
 interface StoredVector {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../protocol';
+import { EngineError } from '../../shared/protocol';
 import { choosePassages } from './choose-passages';
 import { chunkDocuments, fuseRankings, pickPassages, rankByKeywords, rankByVectors, type Chunk } from './passages';
 

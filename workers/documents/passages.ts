@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import type { DocumentText, Passage } from '../protocol';
+import type { DocumentText, Passage } from '../../shared/protocol';
 
 /** A passage with its place among all the passages of a question's files, and its length in the model's tokens. */
 export interface Chunk extends Passage {

@@ -1,4 +1,4 @@
-import { EngineError } from '../protocol';
+import { EngineError } from '../../shared/protocol';
 
 /** Delays between attempts that made no progress: 0.25 s doubling to 15 s; an attempt that got bytes starts over. */
 export const RETRY_LIMIT = 8;

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { LoadProgress } from '../protocol';
+import type { LoadProgress } from '../../shared/protocol';
 import { ensureDownloaded, type DownloadDeps, type DownloadRequest } from './download-manager';
 import { fileKey, ModelStore } from './model-store';
 import { StoreCache } from './store-cache';

@@ -1,4 +1,4 @@
-import { EngineError, type FileProgress, type LoadProgress } from '../protocol';
+import { EngineError, type FileProgress, type LoadProgress } from '../../shared/protocol';
 import { describeBytes } from './bytes';
 import { downloadFile, type DownloadTarget } from './file-download';
 import { fileKey, type ModelStore } from './model-store';

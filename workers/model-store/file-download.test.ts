@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../protocol';
+import { EngineError } from '../../shared/protocol';
 import { downloadFile, type DownloadTarget, type FileDownloadOptions } from './file-download';
 import { fileKey, ModelStore, type FileRecord } from './model-store';
 import { abortedBy, isStored, testBytes, testHub, testTarget, type TestHubFaults } from './test-hub';

@@ -1,4 +1,4 @@
-import { EngineError } from '../protocol';
+import { EngineError } from '../../shared/protocol';
 import { backoffMs, isTransientStatus, RETRY_LIMIT, sleep, TransientError } from './backoff';
 import { ChunkWriter } from './chunk-writer';
 import { copyStoredFile, findIdenticalFile } from './identical-file';

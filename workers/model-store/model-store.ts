@@ -1,6 +1,6 @@
 import { clear, del, get, promisifyRequest, set, values, type UseStore } from 'idb-keyval';
-import { createKeyValueStore, storageBackend } from '../key-value-store';
-import type { Dtype, StoredModel } from '../protocol';
+import { createKeyValueStore, storageBackend } from '../../shared/key-value-store';
+import type { Dtype, StoredModel } from '../../shared/protocol';
 
 /** One file of a repository as the hub lists it, with what its bytes can be checked against. */
 export interface ListedFile {

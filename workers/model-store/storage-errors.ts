@@ -1,4 +1,4 @@
-import { EngineError } from '../protocol';
+import { EngineError } from '../../shared/protocol';
 
 export function isQuotaError(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'QuotaExceededError';

@@ -1,5 +1,5 @@
-import { storageBackend } from '../key-value-store';
-import { EngineError, type StorageReport, type StoredModel } from '../protocol';
+import { storageBackend } from '../../shared/key-value-store';
+import { EngineError, type StorageReport, type StoredModel } from '../../shared/protocol';
 import { downloadLockName } from './download-manager';
 import { fileKey, type ModelRecord, type ModelStore } from './model-store';
 

@@ -1,4 +1,4 @@
-import type { DocumentText, Passage } from '../protocol';
+import type { DocumentText, Passage } from './protocol';
 
 /** Attribute values in the tags: quotes and line breaks would end a tag early. */
 function attribute(value: string): string {
