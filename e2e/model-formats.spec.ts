@@ -37,6 +37,21 @@ test('a model with no chat template is refused before its weights are downloaded
   await expect(page.getByRole('region', { name: 'Stored models' })).toContainText('No models are stored yet');
 });
 
+test('a chat template that loops is tried in a worker of its own and refused within seconds, before any weights', async ({ chat, hub, page }) => {
+  const repo = 'airgap-test/looping-template';
+  await chat.loadModel(repo);
+  await expect(chat.alerts).toContainText(
+    `The chat template of “${repo}” did not finish formatting a four-message conversation within 3 s: it may loop without end, so this model is not loaded.`,
+    { timeout: 20_000 },
+  );
+  await expect(chat.backend).toHaveText('No model loaded');
+  expect(hub.stats.requests.filter((request) => request.path.includes('/onnx/'))).toEqual([]);
+  expect(await storedFiles(page)).toEqual([]);
+  // The engine was never stuck: a good model loads and answers right after.
+  await chat.loadForComparison(TINY_CHAT);
+  expect((await chat.ask('Hello')).reply).toBe((await tinyChatReference([{ role: 'user', content: 'Hello' }])).text);
+});
+
 test('a template that opens the reasoning for the model: the reply shows as Reasoning and equals the reference', async ({
   chat,
   page,

@@ -317,6 +317,7 @@ export type ErrorCode =
   | 'file-not-found'
   | 'no-onnx-weights'
   | 'no-chat-template'
+  | 'bad-chat-template'
   | 'not-a-text-model'
   | 'dtype-not-offered'
   | 'hub-not-json'

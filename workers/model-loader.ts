@@ -16,6 +16,7 @@ import { yieldBetweenSteps } from './yield-between-steps';
 import { sessionStartQuietMs, type QuietAnnouncer } from './liveness';
 import { judgeMemory, modelDimensions, type ModelDimensions } from './memory-budget';
 import { planLoad } from './load-plan';
+import { tryChatTemplate } from './template-trial';
 
 export type CausalLM = Awaited<ReturnType<typeof AutoModelForCausalLM.from_pretrained>>;
 
@@ -176,6 +177,10 @@ export class ModelLoader {
       await this.source.discardShared(manifest);
       throw noChatTemplate(manifest.repo);
     }
+    await timed('template trial', () => tryChatTemplate(manifest.repo, tokenizer.chat_template, specialTokensOf(tokenizer))).catch(async (error: unknown) => {
+      await this.source.discardShared(manifest);
+      throw error;
+    });
     return tokenizer;
   }
 
@@ -223,6 +228,14 @@ async function guard<T>(signal: AbortSignal, step: () => Promise<T>): Promise<T>
  * the stream and copies it): half the peak memory for a multi-GB file.
  */
 const readWholeFiles = () => {};
+
+/** The special tokens transformers.js gives a chat template as variables (`bos_token`, `eos_token`, …). */
+function specialTokensOf(tokenizer: PreTrainedTokenizer): Record<string, string> {
+  const tokens = tokenizer as unknown as Record<string, unknown>;
+  return Object.fromEntries(
+    ['bos_token', 'eos_token', 'unk_token', 'pad_token'].flatMap((key) => (typeof tokens[key] === 'string' ? [[key, tokens[key]]] : [])),
+  );
+}
 
 function label(candidate: BackendCandidate): string {
   return `${candidate.device === 'webgpu' ? 'WebGPU' : 'WASM'}/${candidate.dtype}`;
