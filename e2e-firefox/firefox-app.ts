@@ -86,7 +86,28 @@ export class FirefoxChat {
   async showPlainText(): Promise<void> {
     const open = await this.page.$eval('details.settings', (element) => (element as HTMLDetailsElement).open);
     if (!open) await this.page.locator('details.settings > summary').click();
-    await this.page.locator('::-p-aria(Show replies as Markdown[role="checkbox"])').click();
+    // The choice is kept across pages: uncheck only what is checked.
+    const markdown = await this.page.$('::-p-aria(Show replies as Markdown[role="checkbox"])');
+    if (await markdown!.evaluate((box) => (box as HTMLInputElement).checked)) await markdown!.click();
+  }
+
+  /** Picks files as the "Attach files" button's chooser would, and waits for their chips. */
+  async attach(paths: string[]): Promise<void> {
+    const chips = await this.page.$$eval('.composer [aria-label="Attached files"] li', (items) => items.length);
+    const picker = await this.page.$('.composer input[type="file"]');
+    await picker!.uploadFile(...paths);
+    await this.page.waitForFunction(
+      (count) => document.querySelectorAll('.composer [aria-label="Attached files"] li').length >= count,
+      { timeout: 60_000 },
+      chips + paths.length,
+    );
+  }
+
+  /** Sets a setting of this chat by its label, in the Settings panel. */
+  async setSetting(label: string, value: string): Promise<void> {
+    const open = await this.page.$eval('details.settings', (element) => (element as HTMLDetailsElement).open);
+    if (!open) await this.page.locator('details.settings > summary').click();
+    await this.page.locator(`::-p-aria(${label}[role="spinbutton"])`).fill(value);
   }
 
   async newChat(): Promise<void> {

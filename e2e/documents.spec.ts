@@ -2,12 +2,13 @@ import { mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FileChooser, Page } from '@playwright/test';
-import { PDFDocument, PDFHexString, rgb, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFHexString, StandardFonts } from 'pdf-lib';
 import type { Attachment } from '../src/chat/types';
 import { withDocuments } from '../shared/document-prompt';
 import type { Passage } from '../shared/protocol';
 import { EMBEDDER_REPO } from '../scripts/fixtures/embedder.mjs';
 import { expect, test, tinyChatReference, TINY_CHAT } from './fixtures';
+import { BOOK_LINES, pdfWithPages, storedMessagesJson } from './document-files';
 import { storedFiles } from './stored-files';
 
 test.use({ appConfig: { catalog: [], embeddingModel: EMBEDDER_REPO } });
@@ -42,18 +43,6 @@ async function attach(page: Page, files: Parameters<FileChooser['setFiles']>[0])
   await (await chooser).setFiles(files);
 }
 
-/** A PDF with one line of text on each page (none for an empty line: that page is only a grey box, as in a scan). */
-async function pdfWithPages(lines: string[]): Promise<Buffer> {
-  const pdf = await PDFDocument.create();
-  const font = await pdf.embedFont(StandardFonts.Helvetica);
-  for (const line of lines) {
-    const page = pdf.addPage([612, 300]);
-    if (line) page.drawText(line, { x: 40, y: 200, size: 14, font });
-    else page.drawRectangle({ x: 40, y: 40, width: 300, height: 200, color: rgb(0.5, 0.5, 0.5) });
-  }
-  return Buffer.from(await pdf.save());
-}
-
 /**
  * A PDF locked with a password (the standard security handler, revision 2): pdf-lib cannot encrypt, so the lock is
  * written by hand — an /Encrypt dictionary whose user-password check no password but the real one passes.
@@ -82,23 +71,6 @@ async function pasteFile(page: Page, name: string, content: string, type: string
   );
 }
 
-/** Every message record the conversations database holds, as JSON. */
-function storedMessages(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('airgap-chat-conversations');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const records = await new Promise<unknown[]>((resolve, reject) => {
-      const request = db.transaction('messages').objectStore('messages').getAll();
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    db.close();
-    return JSON.stringify(records);
-  });
-}
 
 test('attached files go into the prompt whole, show as chips, stay across a reload and go with their chat', async ({ chat, page }) => {
   await chat.loadForComparison(TINY_CHAT);
@@ -146,13 +118,13 @@ test('attached files go into the prompt whole, show as chips, stay across a relo
 
   await page.reload();
   await expect(onMessage).toHaveText([/^notes\.txt/, /^team\.html/, /^sizes\.csv/]);
-  expect(await storedMessages(page)).toContain('Bring the blue folder.');
+  expect(await page.evaluate(storedMessagesJson)).toContain('Bring the blue folder.');
 
   const chats = page.getByRole('navigation', { name: 'Chats' });
   await chats.getByRole('button', { name: 'Delete “When is the meeting?”…' }).click();
   await chats.getByRole('button', { name: 'Delete “When is the meeting?”' }).click();
   await expect(chat.userMessages()).toHaveCount(0);
-  await expect.poll(() => storedMessages(page)).not.toContain('Bring the blue folder.');
+  await expect.poll(() => page.evaluate(storedMessagesJson)).not.toContain('Bring the blue folder.');
 });
 
 test('a file attached in one chat is attached again in another from “From your chats”, as it was read', async ({ chat, page }) => {
@@ -241,10 +213,7 @@ test('files too long for the context: the passages that answer the question go i
   // Room for about two passages: no keyword of the question is on page 23, only words the fixture embedder reads as
   // the same ("car" for "automobile", "waits" for "parked").
   await page.getByLabel('Context limit (tokens)').fill('400');
-  const lines = Array.from({ length: 40 }, (_, index) =>
-    index === 22 ? 'A car waits in a barn.' : `The road goes on past fields and farms, day ${index + 1} of the walk.`,
-  );
-  await attach(page, { name: 'book.pdf', mimeType: 'application/pdf', buffer: await pdfWithPages(lines) });
+  await attach(page, { name: 'book.pdf', mimeType: 'application/pdf', buffer: await pdfWithPages(BOOK_LINES) });
   await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('listitem')).toHaveText(/^book\.pdf\s*PDF · 40 pages/);
   const question = 'Where is the automobile parked?';
   const { reply } = await chat.ask(question);
@@ -259,7 +228,7 @@ test('files too long for the context: the passages that answer the question go i
   expect(shown).toBeLessThan(5);
 
   // The reply is the reference's for exactly the prompt the passages make (as stored with the question).
-  const stored = (JSON.parse(await storedMessages(page)) as { role: string; attachments?: Attachment[]; passages?: Passage[] }[]).find(
+  const stored = (JSON.parse(await page.evaluate(storedMessagesJson)) as { role: string; attachments?: Attachment[]; passages?: Passage[] }[]).find(
     (message) => message.passages,
   )!;
   expect(stored.passages).toHaveLength(shown);
