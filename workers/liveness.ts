@@ -10,9 +10,18 @@ const SESSION_START_MS_PER_GB = 60_000;
 const PREFILL_MS_PER_TOKEN_PER_GB = 100;
 const GB = 1e9;
 
-/** How long creating and warming up a session on `weightBytes` of weights may keep the worker silent. */
-export function sessionStartQuietMs(weightBytes: number): number {
-  return DEFAULT_QUIET_MS + Math.ceil((weightBytes / GB) * SESSION_START_MS_PER_GB);
+/**
+ * The first session of a worker also compiles onnxruntime's WebAssembly (about 11 MB) and starts its threads: seconds
+ * on a busy 2-core machine, where Firefox ESR now and then stayed silent past the default allowance doing it.
+ */
+const RUNTIME_START_MS = 15_000;
+
+/**
+ * How long creating and warming up a session on `weightBytes` of weights may keep the worker silent, with the runtime's
+ * own start when it is the worker's first (`runtimeStarting`).
+ */
+export function sessionStartQuietMs(weightBytes: number, runtimeStarting: boolean): number {
+  return DEFAULT_QUIET_MS + Math.ceil((weightBytes / GB) * SESSION_START_MS_PER_GB) + (runtimeStarting ? RUNTIME_START_MS : 0);
 }
 
 /** How long reading `promptTokens` new tokens into a model of `weightBytes` may keep the worker silent. */

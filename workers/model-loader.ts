@@ -8,7 +8,7 @@ import type { Manifest } from './model-store/model-store';
 import type { StoreCache } from './model-store/store-cache';
 import { EngineError, type DownloadedModel, type DtypeOffer, type LoadedModel, type LoadParams, type LoadProgress } from '../shared/protocol';
 import { chooseChatTemplate, hasThinkingSwitch, noChatTemplate } from './chat-template';
-import { configureRuntime, needsFreshRuntime, startRuntime } from './runtime-env';
+import { configureRuntime, needsFreshRuntime, runtimeStarting, startRuntime } from './runtime-env';
 import { timed } from './load-timing';
 import { lowerLimit } from './context-window';
 import { messageOf } from './error-text';
@@ -88,7 +88,7 @@ export class ModelLoader {
         continue;
       }
       onProgress(startingProgress(offer));
-      const allowanceMs = sessionStartQuietMs(offer.bytes);
+      const allowanceMs = sessionStartQuietMs(offer.bytes, runtimeStarting());
       this.quiet.expectQuiet(allowanceMs);
       try {
         const start = async () => {

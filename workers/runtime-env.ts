@@ -59,6 +59,11 @@ export function configureRuntime({ hubUrl, threads, cache }: RuntimeOptions): vo
 }
 
 /** Whether this worker already runs a build other than the one `device` is best served by: a fresh worker would. */
+/** Whether this worker has not started onnxruntime yet: its first session also compiles the runtime's WebAssembly. */
+export function runtimeStarting(): boolean {
+  return startedBuild === null;
+}
+
 export function needsFreshRuntime(device: Device): boolean {
   return startedBuild !== null && startedBuild !== buildFor(device);
 }

@@ -4,16 +4,15 @@ export interface TemplateTrialRequest {
   templates: string[];
   /** The variables of each render: the conversation and the tokenizer's special tokens. */
   renders: Record<string, unknown>[];
-  maxCharacters: number;
 }
 
-export interface TemplateTrialResult {
-  /** Characters of the longest render. */
-  longest: number;
-}
+/** What the trial worker says: that it started, then how long its longest render was (in characters). */
+export type TemplateTrialResult = { type: 'ready' } | { type: 'rendered'; longest: number };
 
-/** Real templates render a short conversation in milliseconds; the rest is the trial worker's start. */
+/** Real templates render a short conversation in milliseconds. Counted from the worker's start, not including it. */
 const TRIAL_MS = 3000;
+/** A worker that has not started by then (a machine very busy, or workers unable to start workers) is not waited for. */
+const START_MS = 15_000;
 /** A few kilobytes is what a four-message conversation becomes. */
 const MAX_CHARACTERS = 1_000_000;
 
@@ -43,17 +42,19 @@ export async function tryChatTemplate(repo: string, chatTemplate: unknown, speci
   const renders = [true, false].map((enable_thinking) => ({ ...specialTokens, messages: SAMPLE, add_generation_prompt: true, enable_thinking }));
   const worker = new Worker(new URL('./template-trial.worker.ts', import.meta.url), { type: 'module', name: 'template-trial' });
   try {
-    const result = await new Promise<TemplateTrialResult | 'timeout' | 'failed'>((resolve) => {
-      const timer = setTimeout(() => resolve('timeout'), TRIAL_MS);
+    const result = await new Promise<number | 'timeout' | 'failed'>((resolve) => {
+      let timer = setTimeout(() => resolve('failed'), START_MS);
+      const settle = (outcome: number | 'timeout' | 'failed') => {
+        clearTimeout(timer);
+        resolve(outcome);
+      };
       worker.onmessage = ({ data }: MessageEvent<TemplateTrialResult>) => {
+        if (data.type === 'rendered') return settle(data.longest);
         clearTimeout(timer);
-        resolve(data);
+        timer = setTimeout(() => resolve('timeout'), TRIAL_MS);
+        worker.postMessage({ templates, renders } satisfies TemplateTrialRequest);
       };
-      worker.onerror = () => {
-        clearTimeout(timer);
-        resolve('failed');
-      };
-      worker.postMessage({ templates, renders, maxCharacters: MAX_CHARACTERS } satisfies TemplateTrialRequest);
+      worker.onerror = () => settle('failed');
     });
     // A trial that could not run says nothing of the template.
     if (result === 'failed') return;
@@ -63,7 +64,7 @@ export async function tryChatTemplate(repo: string, chatTemplate: unknown, speci
         `The chat template of “${repo}” did not finish formatting a four-message conversation within ${TRIAL_MS / 1000} s: it may loop without end, so this model is not loaded. Choose another export of the model.`,
       );
     }
-    if (result.longest > MAX_CHARACTERS) {
+    if (result > MAX_CHARACTERS) {
       throw new EngineError(
         'bad-chat-template',
         `The chat template of “${repo}” turned a four-message conversation into more than ${(MAX_CHARACTERS / 1e6).toFixed(0)} million characters, so this model is not loaded. Choose another export of the model.`,

@@ -14,8 +14,9 @@ self.onmessage = ({ data }: MessageEvent<TemplateTrialRequest>) => {
       } catch {
         // A template may refuse the sample (an unexpected role, a missing variable); the real render reports that.
       }
-      if (longest > data.maxCharacters) break;
     }
   }
-  self.postMessage({ longest } satisfies TemplateTrialResult);
+  self.postMessage({ type: 'rendered', longest } satisfies TemplateTrialResult);
 };
+// Started and its code loaded: the time the renders take is counted from here.
+self.postMessage({ type: 'ready' } satisfies TemplateTrialResult);
