@@ -134,10 +134,13 @@ export const createModelSlice: SliceCreator<ModelSlice> =
           set(pausing ? { loadStatus: 'paused' } : afterStop(false));
         } else {
           set(afterStop(true));
+          const engineStopped = error instanceof EngineError && error.code === 'engine-stopped';
           get().reportError(
-            error instanceof EngineError && error.code === 'engine-stopped'
-              ? new Error(`${error.message} It happened while loading ${repo}, which often means the model needs more memory than this tab has. ${TRY_SMALLER}`)
-              : error,
+            !engineStopped
+              ? error
+              : storeOnly
+                ? new Error(`${error.message} It happened while downloading ${repo}; what arrived is kept, so downloading it again finishes it.`)
+                : new Error(`${error.message} It happened while loading ${repo}, which often means the model needs more memory than this tab has. ${TRY_SMALLER}`),
           );
         }
       } finally {

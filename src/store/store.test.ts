@@ -479,6 +479,19 @@ describe('chat slice', () => {
     await eventually(() => expect(store.getState()).toMatchObject({ loadStatus: 'ready', model: { repo: 'a/b' } }));
   });
 
+  it('an engine that stops during a download for offline use says so, without blaming the model’s size', async () => {
+    const { engine, store } = setUp();
+    store.getState().setModelId('c/d');
+    const downloading = store.getState().downloadModel();
+    await eventually(() => expect(engine.calls.some((c) => c.type === 'download' && !c.settled)).toBe(true));
+    engine.last('download').reject(new EngineError('engine-stopped', 'The engine stopped unexpectedly (worker error).'));
+    store.getState().engineLost('The engine stopped unexpectedly (worker error).');
+    await downloading;
+    expect(store.getState().notices.map((n) => n.message)).toEqual([
+      'The engine stopped unexpectedly (worker error). It happened while downloading c/d; what arrived is kept, so downloading it again finishes it.',
+    ]);
+  });
+
   it('a lost GPU device reloads the model on WebGPU once, and after a second loss on WASM, saying so each time', async () => {
     const { engine, store } = setUp();
     const onGpu: LoadedModel = { ...loadedModel, device: 'webgpu', dtype: 'q4f16', threads: 1 };
