@@ -1,9 +1,13 @@
-import * as z from 'zod/mini';
 import { DEVICES, DTYPES, type GenerationSettings, type GenerationStats, type Passage, type StopReason } from '../../shared/protocol';
 import { childrenOf, latestLeaf } from '../chat/message-tree';
 import type { Attachment, Conversation, ConversationSettings, MessageStatus, ModelUsed, StoredMessage } from '../chat/types';
 import { DOCUMENT_KINDS } from '../documents/document-kinds';
 import { CHATS, MESSAGES, type ConversationRecord, type MessageRecord } from './conversation-records';
+
+// Hand-written, not zod/mini, because it measured faster at start-up: restoring 30,000 messages in 300 chats, the first
+// run in a fresh Node 20 process took 335 ms with zod/mini vs 269 ms here (488 vs 241 ms with garbage collection on the
+// main thread: zod allocates more), and 1,000 messages 21 vs 8 ms (medians of 7–14 runs). The zod version was barely
+// shorter (239 vs 254 lines) and weighed the same in the page bundle (115.7 vs 115.9 kB gzip); see this file's history.
 
 /**
  * Every stored record passes here on its way into the app, whatever version wrote it. What a record says — a chat's
@@ -81,25 +85,45 @@ export function restoreConversations(chats: StoredEntry[], messages: StoredEntry
 
 /** A chat's fields, or why they cannot be read. */
 export function restoreChat(value: unknown): ConversationRecord | Unreadable {
-  return readOrWhyNot(CHAT, value, { record: 'it is not a chat', fields: { id: 'it has no chat id' } });
+  if (!isObject(value)) return new Unreadable('it is not a chat');
+  if (typeof value.id !== 'string') return new Unreadable('it has no chat id');
+  const createdAt = finite(value.createdAt) ?? 0;
+  return {
+    id: value.id,
+    title: typeof value.title === 'string' ? value.title : '',
+    createdAt,
+    updatedAt: finite(value.updatedAt) ?? createdAt,
+    settings: restoreSettings(value.settings),
+    model: restoreModel(value.model),
+    leafId: typeof value.leafId === 'string' ? value.leafId : null,
+  };
 }
-
-const MESSAGE_REASONS = {
-  record: 'it is not a message',
-  fields: {
-    conversationId: 'it has no message id or chat id',
-    id: 'it has no message id or chat id',
-    parentId: 'it does not say which message it answers',
-    role: 'it is neither a question nor a reply',
-    content: 'it has no text',
-    attachments: 'one of its files cannot be read',
-    passages: 'one of the passages chosen from its files cannot be read',
-  },
-};
 
 /** One message record, or why it cannot be read. */
 export function restoreMessage(value: unknown): MessageRecord | Unreadable {
-  return readOrWhyNot(MESSAGE, value, MESSAGE_REASONS);
+  if (!isObject(value)) return new Unreadable('it is not a message');
+  const { id, conversationId, parentId, role, content } = value;
+  if (typeof id !== 'string' || typeof conversationId !== 'string') return new Unreadable('it has no message id or chat id');
+  if (parentId !== null && typeof parentId !== 'string') return new Unreadable('it does not say which message it answers');
+  if (role !== 'user' && role !== 'assistant') return new Unreadable('it is neither a question nor a reply');
+  if (typeof content !== 'string') return new Unreadable('it has no text');
+  const attachments = value.attachments === undefined ? undefined : listOf(value.attachments, restoreAttachment);
+  if (attachments === null) return new Unreadable('one of its files cannot be read');
+  const passages = value.passages === undefined ? undefined : listOf(value.passages, restorePassage);
+  if (passages === null) return new Unreadable('one of the passages chosen from its files cannot be read');
+  return withoutAbsent<MessageRecord>({
+    conversationId,
+    id,
+    parentId,
+    role,
+    content,
+    status: isKey(MESSAGE_STATUSES, value.status) ? value.status : 'done',
+    createdAt: finite(value.createdAt) ?? 0,
+    stats: restoreStats(value.stats),
+    droppedMessages: finite(value.droppedMessages),
+    attachments,
+    passages,
+  });
 }
 
 /** The conversation, with the messages that hang on its tree; the keys of those that do not. */
@@ -132,108 +156,104 @@ function newestLeaf(messages: Record<string, StoredMessage>): string | null {
   return newestRoot ? latestLeaf(messages, newestRoot.id) : null;
 }
 
+/** Each sampling setting's kind of value: a setting added to GenerationSettings must be listed here to compile. */
+const OVERRIDE_KINDS: { [K in keyof GenerationSettings]-?: GenerationSettings[K] extends number | undefined ? 'number' : 'boolean' } = {
+  maxNewTokens: 'number',
+  doSample: 'boolean',
+  temperature: 'number',
+  topP: 'number',
+  topK: 'number',
+  repetitionPenalty: 'number',
+};
+
+function restoreSettings(value: unknown): ConversationSettings {
+  const stored = isObject(value) ? value : {};
+  const overrides = isObject(stored.overrides) ? stored.overrides : {};
+  return withoutAbsent<ConversationSettings>({
+    systemPrompt: typeof stored.systemPrompt === 'string' ? stored.systemPrompt : '',
+    overrides: Object.fromEntries(
+      Object.entries(OVERRIDE_KINDS)
+        .filter(([key, kind]) => (kind === 'number' ? finite(overrides[key]) !== undefined : typeof overrides[key] === 'boolean'))
+        .map(([key]) => [key, overrides[key]]),
+    ),
+    contextLimit: finite(stored.contextLimit),
+    thinking: typeof stored.thinking === 'boolean' ? stored.thinking : undefined,
+  });
+}
+
+function restoreModel(value: unknown): ModelUsed | null {
+  if (!isObject(value)) return null;
+  const { repo, revision, device, dtype } = value;
+  const known = typeof repo === 'string' && typeof revision === 'string' && isOneOf(DEVICES, device) && isOneOf(DTYPES, dtype);
+  return known ? { repo, revision, device, dtype } : null;
+}
+
+const MESSAGE_STATUSES = { streaming: true, done: true, stopped: true, error: true, interrupted: true } satisfies Record<MessageStatus, true>;
+const STOP_REASONS = { eos: true, length: true, user: true } satisfies Record<StopReason, true>;
+
+const STATS_NUMBERS = ['promptTokens', 'generatedTokens', 'ttftMs', 'tokensPerSecond', 'totalMs'] as const;
+
+/** A reply's numbers: shown, never sent to the model, so left out when they cannot all be read. */
+function restoreStats(value: unknown): GenerationStats | undefined {
+  if (!isObject(value) || !isKey(STOP_REASONS, value.stopReason)) return undefined;
+  if (!STATS_NUMBERS.every((key) => finite(value[key]) !== undefined)) return undefined;
+  const numbers = Object.fromEntries(STATS_NUMBERS.map((key) => [key, value[key]])) as Record<(typeof STATS_NUMBERS)[number], number>;
+  // Versions before the KV-cache reuse did not count the reused tokens: none were.
+  return { ...numbers, stopReason: value.stopReason, cachedTokens: finite(value.cachedTokens) ?? 0 };
+}
+
+function restoreAttachment(value: unknown): Attachment | undefined {
+  if (!isObject(value)) return undefined;
+  const { id, name, text } = value;
+  const size = finite(value.size);
+  if (typeof id !== 'string' || typeof name !== 'string' || typeof text !== 'string' || size === undefined) return undefined;
+  // The kind only picks how the file is shown; its text is what the model read.
+  const kind = isOneOf(DOCUMENT_KINDS, value.kind) ? value.kind : 'text';
+  return withoutAbsent<Attachment>({ id, name, kind, size, text, pages: finite(value.pages) });
+}
+
+function restorePassage(value: unknown): Passage | undefined {
+  if (!isObject(value) || typeof value.name !== 'string' || typeof value.text !== 'string') return undefined;
+  return withoutAbsent<Passage>({
+    name: value.name,
+    text: value.text,
+    page: finite(value.page),
+    section: typeof value.section === 'string' ? value.section : undefined,
+  });
+}
+
 /**
- * A schema for each field of T whose output is that field's type: a field added to T is a compile error where the
- * record is restored until the restore reads it, instead of a field dropped from every record on load.
+ * Each field of T, its optional ones undefined when absent: a field added to T is a compile error where a record is
+ * restored until the restore reads it, instead of a field dropped from every record on load.
  */
-type EveryField<T> = { [K in keyof Required<T>]: z.ZodMiniType<T[K]> };
+type EveryField<T> = { [K in keyof Required<T>]: T[K] };
 
-/** A describing field that may be absent: left out when it is missing or holds a value this version cannot read. */
-function ifReadable<T extends z.ZodMiniType>(schema: T) {
-  return z.optional(z.catch(z.optional(schema), undefined));
-}
-
-/** An object of these fields as the app writes it: zod keeps a key it read as undefined, this drops it. */
-function asWritten<T extends z.core.$ZodLooseShape>(shape: T) {
-  return z.pipe(z.object(shape), z.transform(withoutAbsent));
-}
-
-function withoutAbsent<T extends object>(fields: T): T {
+/** The record without its absent optional fields, as the app writes it. */
+function withoutAbsent<T>(fields: EveryField<T>): T {
   const present: Partial<T> = {};
   for (const key in fields) if (fields[key] !== undefined) present[key] = fields[key];
   return present as T;
 }
 
-const MESSAGE_STATUSES = { streaming: 'streaming', done: 'done', stopped: 'stopped', error: 'error', interrupted: 'interrupted' } satisfies {
-  [S in MessageStatus]: S;
-};
-const STOP_REASONS = { eos: 'eos', length: 'length', user: 'user' } satisfies { [R in StopReason]: R };
+/** Every item read, or null when one cannot be. */
+function listOf<T>(value: unknown, restore: (item: unknown) => T | undefined): T[] | null {
+  if (!Array.isArray(value)) return null;
+  const items = value.map(restore);
+  return items.every((item) => item !== undefined) ? (items as T[]) : null;
+}
 
-const OVERRIDES = {
-  maxNewTokens: ifReadable(z.number()),
-  doSample: ifReadable(z.boolean()),
-  temperature: ifReadable(z.number()),
-  topP: ifReadable(z.number()),
-  topK: ifReadable(z.number()),
-  repetitionPenalty: ifReadable(z.number()),
-} satisfies EveryField<Partial<GenerationSettings>>;
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
-const SETTINGS = {
-  systemPrompt: z.catch(z.string(), ''),
-  overrides: z.catch(asWritten(OVERRIDES), () => ({})),
-  contextLimit: ifReadable(z.number()),
-  thinking: ifReadable(z.boolean()),
-} satisfies EveryField<ConversationSettings>;
+function finite(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
 
-const MODEL = { repo: z.string(), revision: z.string(), device: z.enum(DEVICES), dtype: z.enum(DTYPES) } satisfies EveryField<ModelUsed>;
+function isOneOf<T extends string>(options: readonly T[], value: unknown): value is T {
+  return (options as readonly unknown[]).includes(value);
+}
 
-const CHAT = z.pipe(
-  z.object({
-    id: z.string(),
-    title: z.catch(z.string(), ''),
-    createdAt: z.catch(z.number(), 0),
-    // Read as optional here: its default is the chat's createdAt, below.
-    updatedAt: ifReadable(z.number()),
-    settings: z.catch(asWritten(SETTINGS), () => ({ systemPrompt: '', overrides: {} })),
-    model: z.catch(z.nullable(z.object(MODEL)), null),
-    leafId: z.catch(z.nullable(z.string()), null),
-  } satisfies EveryField<Omit<ConversationRecord, 'updatedAt'> & { updatedAt?: number }>),
-  z.transform(({ updatedAt, ...chat }): ConversationRecord => ({ ...chat, updatedAt: updatedAt ?? chat.createdAt })),
-);
-
-const STATS = {
-  promptTokens: z.number(),
-  generatedTokens: z.number(),
-  ttftMs: z.number(),
-  tokensPerSecond: z.number(),
-  totalMs: z.number(),
-  stopReason: z.enum(STOP_REASONS),
-  // Versions before the KV-cache reuse did not count the reused tokens: none were.
-  cachedTokens: z.catch(z.number(), 0),
-} satisfies EveryField<GenerationStats>;
-
-const ATTACHMENT = {
-  id: z.string(),
-  name: z.string(),
-  // The kind only picks how the file is shown; its text is what the model read.
-  kind: z.catch(z.enum(DOCUMENT_KINDS), 'text'),
-  size: z.number(),
-  text: z.string(),
-  pages: ifReadable(z.number()),
-} satisfies EveryField<Attachment>;
-
-const PASSAGE = { name: z.string(), page: ifReadable(z.number()), section: ifReadable(z.string()), text: z.string() } satisfies EveryField<Passage>;
-
-const MESSAGE = asWritten({
-  // What a message says first, in the order of MESSAGE_REASONS: the first field it cannot read gives the reason.
-  conversationId: z.string(),
-  id: z.string(),
-  parentId: z.nullable(z.string()),
-  role: z.enum(['user', 'assistant']),
-  content: z.string(),
-  attachments: z.optional(z.array(asWritten(ATTACHMENT))),
-  passages: z.optional(z.array(asWritten(PASSAGE))),
-  status: z.catch(z.enum(MESSAGE_STATUSES), 'done'),
-  createdAt: z.catch(z.number(), 0),
-  // A reply's numbers: shown, never sent to the model, so left out when they cannot all be read.
-  stats: ifReadable(z.object(STATS)),
-  droppedMessages: ifReadable(z.number()),
-} satisfies EveryField<MessageRecord>);
-
-/** What `schema` reads from a record, or the reason for the first field it cannot (or for a record that is no object). */
-function readOrWhyNot<T>(schema: z.ZodMiniType<T>, value: unknown, reasons: { record: string; fields: Record<string, string> }): T | Unreadable {
-  const read = schema.safeParse(value);
-  if (read.success) return read.data;
-  const field = read.error.issues[0].path[0];
-  return new Unreadable(field === undefined ? reasons.record : reasons.fields[String(field)]);
+function isKey<T extends string>(options: Record<T, true>, value: unknown): value is T {
+  return typeof value === 'string' && Object.hasOwn(options, value);
 }
