@@ -112,6 +112,59 @@ describe('restoring stored conversations', () => {
     });
   });
 
+  it('leaves a describing field it cannot read out of the record, as the app writes it, and gives each chat defaults of its own', () => {
+    const { conversations } = restoreConversations(
+      [
+        chat({ id: 'c', createdAt: 5, settings: { systemPrompt: 'S', overrides: { temperature: 'hot' }, contextLimit: '4k', thinking: 'yes' } }),
+        chat({ id: 'd' }),
+        chat({ id: 'e' }),
+      ],
+      [
+        message({ ...question, attachments: [{ id: 'f', name: 'a.pdf', kind: 'pdf', size: 3, text: 'abc', pages: 'one' }], passages: [{ name: 'a.pdf', page: 'x', section: 5, text: 'abc' }] }),
+        message({ ...reply, stats: { ...stats, stopReason: 'tired' }, droppedMessages: 'some' }),
+      ],
+    );
+    // Strict: a key kept with the value undefined would be written back to the database and into exports.
+    expect(conversations[0]).toStrictEqual({
+      id: 'c',
+      title: '',
+      createdAt: 5,
+      // Never changed since it was made.
+      updatedAt: 5,
+      settings: { systemPrompt: 'S', overrides: {} },
+      model: null,
+      messages: {
+        q: { ...withoutChatId(question), attachments: [{ id: 'f', name: 'a.pdf', kind: 'pdf', size: 3, text: 'abc' }], passages: [{ name: 'a.pdf', text: 'abc' }] },
+        a: withoutChatId(reply),
+      },
+      leafId: 'a',
+    });
+    const [, d, e] = conversations;
+    expect(d.settings).toEqual(e.settings);
+    expect(d.settings).not.toBe(e.settings);
+    expect(d.settings.overrides).not.toBe(e.settings.overrides);
+  });
+
+  it('gives the first reason a message cannot be read, in the order: ids, parent, role, text, files, passages', () => {
+    const { unreadable } = restoreConversations(
+      [chat({ id: 'c' })],
+      [
+        message({ ...question, id: 'no-parent', parentId: undefined, role: 'system' }),
+        message({ ...question, id: 7, parentId: 5 }),
+        message({ ...question, id: 'bad-role', role: 'system', content: 7 }),
+        message({ ...question, id: 'bad-text', content: null, attachments: 'a.md' }),
+        message({ ...question, id: 'bad-files', attachments: [{}], passages: [{}] }),
+      ],
+    );
+    expect(unreadable.map(({ reason }) => reason)).toEqual([
+      'it does not say which message it answers',
+      'it has no message id or chat id',
+      'it is neither a question nor a reply',
+      'it has no text',
+      'one of its files cannot be read',
+    ]);
+  });
+
   it('sets aside each record it cannot read, with its key and why, and loads the rest of the chat', () => {
     const { conversations, unreadable } = restoreConversations(
       [chat({ id: 5, title: 'number id' }), { key: 'text', value: 'not a chat' }, chat({ id: 'c', leafId: 'lost-child', settings })],

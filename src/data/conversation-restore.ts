@@ -4,6 +4,11 @@ import type { Attachment, Conversation, ConversationSettings, MessageStatus, Mod
 import { DOCUMENT_KINDS } from '../documents/document-kinds';
 import { CHATS, MESSAGES, type ConversationRecord, type MessageRecord } from './conversation-records';
 
+// Hand-written, not zod/mini, because it measured faster at start-up: restoring 30,000 messages in 300 chats, the first
+// run in a fresh Node 20 process took 335 ms with zod/mini vs 269 ms here (488 vs 241 ms with garbage collection on the
+// main thread: zod allocates more), and 1,000 messages 21 vs 8 ms (medians of 7–14 runs). The zod version was barely
+// shorter (239 vs 254 lines) and weighed the same in the page bundle (115.7 vs 115.9 kB gzip); see this file's history.
+
 /**
  * Every stored record passes here on its way into the app, whatever version wrote it. What a record says — a chat's
  * id; a message's chat, place in the tree, role, text and files — must be readable, or the record is set aside: left
