@@ -204,6 +204,15 @@ describe('restoring stored conversations', () => {
     ]);
   });
 
+  it('reaches each message id once, so two records of one id (which the key rules out) cannot double the tree', () => {
+    const deep = Array.from({ length: 60 }, (_, index) => ({ ...reply, id: `m${index}`, parentId: index === 0 ? 'q' : `m${index - 1}` }));
+    const { conversations } = restoreConversations(
+      [chat({ id: 'c' })],
+      [message(question), { key: ['c', 'q', 'twin'], value: question }, ...deep.map(message)],
+    );
+    expect(Object.keys(conversations[0].messages)).toHaveLength(61);
+  });
+
   it('tells the person how many records were set aside, and that they are kept', () => {
     const set = (chats: number, messages: number) => [
       ...Array.from({ length: chats }, (_, key) => ({ store: 'chats' as const, key, reason: '' })),

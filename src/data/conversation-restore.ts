@@ -137,10 +137,14 @@ function assemble(
     if (siblings) siblings.push(entry);
     else children.set(entry.message.parentId, [entry]);
   }
-  // Down from the roots: a message in a loop, or below one that is missing, is never reached.
+  // Down from the roots: a message in a loop, or below one that is missing, is never reached. An id is reached once
+  // (the database's key rules out two records of one id, but a twice-reached id would double every branch below it).
   const reached: StoredMessage[] = [];
+  const reachedIds = new Set<string>();
   for (let next = -1; next < reached.length; next++) {
     for (const { message } of children.get(next < 0 ? null : reached[next].id) ?? []) {
+      if (reachedIds.has(message.id)) continue;
+      reachedIds.add(message.id);
       const { conversationId: _, ...stored } = message;
       reached.push(stored);
     }
