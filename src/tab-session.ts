@@ -25,20 +25,19 @@ function recall(): TabSession | null {
  * the browser discarded to save memory comes back as it was.
  */
 export function rememberTab(store: AppStore): void {
-  let saved = '';
-  const save = () => {
-    const { activeId, model } = store.getState();
+  const save = ({ activeId, model }: ReturnType<AppStore['getState']>) => {
     const session: TabSession = { activeId, model: model && { repo: model.repo, device: model.device, dtype: model.dtype } };
-    const json = JSON.stringify(session);
-    if (json === saved) return;
-    saved = json;
     try {
-      sessionStorage.setItem(KEY, json);
+      sessionStorage.setItem(KEY, JSON.stringify(session));
     } catch {
       // Full or disabled storage costs only this restore.
     }
   };
-  store.subscribe(save);
+  save(store.getState());
+  // Called on every change of the store, a streamed frame included: it writes only when the chat or the model changed.
+  store.subscribe((state, previous) => {
+    if (state.activeId !== previous.activeId || state.model !== previous.model) save(state);
+  });
 }
 
 /**

@@ -155,7 +155,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
 
   /**
    * The worker keeps the vectors of attached files' passages; once a chat or a branch is gone, those of files no chat
-   * holds any more go too. Housekeeping: if the worker cannot do it now, the next deletion or start does.
+   * holds any more go too. Housekeeping: if the worker cannot do it now, the next deletion does (it names every file).
    */
   const forgetVectorsOfRemovedFiles = () => {
     deps.engine.call('keepPassageVectors', { documents: fingerprintsOfFiles(Object.values(get().conversations)) }).catch(() => {});
@@ -187,7 +187,6 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
         if (unreadable.length > 0) get().reportError(new Error(unreadableNotice(unreadable)));
         const conversations = Object.fromEntries(stored.map((c) => [c.id, markInterrupted(c, live)]));
         set((state) => ({ conversations: { ...state.conversations, ...conversations } }));
-        forgetVectorsOfRemovedFiles();
         const newest = listConversations({ conversations, searchQuery: '' })[0];
         const draft = get().conversations[get().activeId];
         if (newest && !hasMessages(draft)) get().openConversation(newest.id);

@@ -37,7 +37,8 @@ export class PassageVectors {
   }
 
   /** Stores passages' vectors under `model`, each filed under its file too. */
-  keep(model: string, passages: readonly PassageVector[]): Promise<void> {
+  async keep(model: string, passages: readonly PassageVector[]): Promise<void> {
+    if (passages.length === 0) return;
     return this.store('readwrite', (vectors) => {
       for (const { text, vector, documents } of passages) {
         const key = keyOf(model, text);
