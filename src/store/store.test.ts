@@ -116,6 +116,17 @@ async function loadModel({ engine, store }: Pick<Setup, 'engine' | 'store'>) {
   await loading;
 }
 
+/**
+ * Starts `start` ('loadModel' or 'downloadModel') for model c/d and waits until its download is under way; `running`
+ * settles when the call ends (in an object, which awaiting the helper does not unwrap).
+ */
+async function startDownloadingCD({ engine, store }: Pick<Setup, 'engine' | 'store'>, start: 'loadModel' | 'downloadModel') {
+  store.getState().setModelId('c/d');
+  const running = store.getState()[start]();
+  await eventually(() => expect(engine.calls.some((c) => c.type === 'download' && !c.settled && (c.params as { repo: string }).repo === 'c/d')).toBe(true));
+  return { running };
+}
+
 describe('model slice', () => {
   it('loads the typed repository with the chosen preferences and tracks its progress', async () => {
     const { engine, store } = setUp();
@@ -368,9 +379,7 @@ describe('chat slice', () => {
     const setup = setUp();
     await loadModel(setup);
     const { engine, store } = setup;
-    store.getState().setModelId('c/d');
-    const switching = store.getState().loadModel();
-    await eventually(() => expect(engine.last('download').params).toMatchObject({ repo: 'c/d' }));
+    const { running: switching } = await startDownloadingCD(setup, 'loadModel');
     expect(store.getState()).toMatchObject({ loadStatus: 'loading', loadingRepo: 'c/d', model: { repo: 'a/b' } });
 
     // The loaded model answers during the download.
@@ -397,9 +406,7 @@ describe('chat slice', () => {
 
   it('Download for offline use stores a model and loads nothing; Resume after a pause still only stores it', async () => {
     const { engine, store } = setUp();
-    store.getState().setModelId('c/d');
-    const downloading = store.getState().downloadModel();
-    await eventually(() => expect(engine.last('download').params).toMatchObject({ repo: 'c/d' }));
+    const { running: downloading } = await startDownloadingCD({ engine, store }, 'downloadModel');
     store.getState().pauseLoad();
     engine.last('download').reject(new EngineError('cancelled', 'Cancelled.'));
     await downloading;
@@ -451,9 +458,7 @@ describe('chat slice', () => {
     const setup = setUp();
     await loadModel(setup);
     const { engine, store } = setup;
-    store.getState().setModelId('c/d');
-    const failing = store.getState().loadModel();
-    await eventually(() => expect(engine.calls.some((c) => c.type === 'download' && !c.settled)).toBe(true));
+    const { running: failing } = await startDownloadingCD(setup, 'loadModel');
     engine.last('download').reject(new EngineError('network', 'Could not reach the model hub.'));
     await failing;
     expect(store.getState()).toMatchObject({ loadStatus: 'ready', model: { repo: 'a/b' } });
@@ -464,9 +469,7 @@ describe('chat slice', () => {
     const setup = setUp();
     await loadModel(setup);
     const { engine, store } = setup;
-    store.getState().setModelId('c/d');
-    const downloading = store.getState().loadModel();
-    await eventually(() => expect(engine.calls.some((c) => c.type === 'download' && !c.settled)).toBe(true));
+    const { running: downloading } = await startDownloadingCD(setup, 'loadModel');
     const reason = 'The engine stopped unexpectedly (worker error).';
     engine.last('download').reject(new EngineError('engine-stopped', reason));
     store.getState().engineLost(reason);
@@ -481,9 +484,7 @@ describe('chat slice', () => {
 
   it('an engine that stops during a download for offline use says so, without blaming the model’s size', async () => {
     const { engine, store } = setUp();
-    store.getState().setModelId('c/d');
-    const downloading = store.getState().downloadModel();
-    await eventually(() => expect(engine.calls.some((c) => c.type === 'download' && !c.settled)).toBe(true));
+    const { running: downloading } = await startDownloadingCD({ engine, store }, 'downloadModel');
     engine.last('download').reject(new EngineError('engine-stopped', 'The engine stopped unexpectedly (worker error).'));
     store.getState().engineLost('The engine stopped unexpectedly (worker error).');
     await downloading;
