@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { readFileSync } from 'node:fs';
 import { VitePWA, type ManifestOptions } from 'vite-plugin-pwa';
+import { viteStaticCopy } from 'vite-plugin-static-copy';
 import { defineConfig } from 'vitest/config';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
@@ -37,6 +38,10 @@ export default defineConfig({
   },
   plugins: [
     react(),
+    // pdf.js reads the text of PDFs whose fonts are not embedded (common in Chinese, Japanese and Korean files) through
+    // Adobe's predefined CMaps; served from this origin (src/documents/pdf-text.ts), and listed before the PWA plugin
+    // so its precache, which runs after the copy, keeps them for offline use.
+    viteStaticCopy({ targets: [{ src: 'node_modules/pdfjs-dist/cmaps/*.bcmap', dest: 'pdfjs/cmaps', rename: { stripBase: true } }] }),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'workers',
@@ -49,10 +54,10 @@ export default defineConfig({
       includeManifestIcons: false,
       injectManifest: {
         rollupFormat: 'iife',
-        // The app shell with the chunks it loads later (Markdown, KaTeX and its woff2 fonts, the import schema) and
-        // the onnxruntime-web files (the .wasm is ~25 MB); the plugin adds the manifest itself. KaTeX's CSS names its
-        // .woff and .ttf fonts only for browsers without woff2. Model weights never come from here.
-        globPatterns: ['**/*.{html,js,mjs,css,wasm,svg,png,woff2}'],
+        // The app shell with the chunks it loads later (Markdown, KaTeX and its woff2 fonts, the import schema), the
+        // onnxruntime-web files (the .wasm is ~25 MB) and pdf.js' CMaps (1.7 MB); the plugin adds the manifest itself.
+        // KaTeX's CSS names its .woff and .ttf fonts only for browsers without woff2. Model weights never come from here.
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,svg,png,woff2,bcmap}'],
         globIgnores: [`${EMBED_LOADER}.js`],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
       },

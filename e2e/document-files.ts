@@ -1,4 +1,18 @@
-import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import {
+  beginText,
+  endText,
+  moveText,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFString,
+  popGraphicsState,
+  pushGraphicsState,
+  rgb,
+  setFontAndSize,
+  showText,
+  StandardFonts,
+} from 'pdf-lib';
 
 /** A PDF with one line of text on each page (none for an empty line: that page is only a grey box, as in a scan). */
 export async function pdfWithPages(lines: string[]): Promise<Buffer> {
@@ -9,6 +23,36 @@ export async function pdfWithPages(lines: string[]): Promise<Buffer> {
     if (line) page.drawText(line, { x: 40, y: 200, size: 14, font });
     else page.drawRectangle({ x: 40, y: 40, width: 300, height: 200, color: rgb(0.5, 0.5, 0.5) });
   }
+  return Buffer.from(await pdf.save());
+}
+
+/**
+ * A one-page Japanese PDF as many office tools write them: the font is not embedded, and its text is encoded by
+ * Adobe's predefined UniJIS-UCS2-H CMap (each character's UTF-16 code), so a reader needs that CMap to know the text.
+ */
+export async function japanesePdf(text: string): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  const { context } = pdf;
+  const fontName = 'KozMinPr6N-Regular';
+  const descriptor = context.obj({ Type: 'FontDescriptor', FontName: fontName, Flags: 4, FontBBox: [0, -141, 1000, 859] });
+  const cidFont = context.obj({
+    Type: 'Font',
+    Subtype: 'CIDFontType0',
+    BaseFont: fontName,
+    CIDSystemInfo: context.obj({ Registry: PDFString.of('Adobe'), Ordering: PDFString.of('Japan1'), Supplement: 6 }),
+    FontDescriptor: context.register(descriptor),
+  });
+  const font = context.obj({
+    Type: 'Font',
+    Subtype: 'Type0',
+    BaseFont: `${fontName}-UniJIS-UCS2-H`,
+    Encoding: 'UniJIS-UCS2-H',
+    DescendantFonts: [context.register(cidFont)],
+  });
+  const page = pdf.addPage([595, 300]);
+  page.node.setFontDictionary(PDFName.of('F1'), context.register(font));
+  const utf16 = Array.from(text, (character) => character.charCodeAt(0).toString(16).padStart(4, '0')).join('');
+  page.pushOperators(pushGraphicsState(), beginText(), setFontAndSize('F1', 14), moveText(40, 200), showText(PDFHexString.of(utf16)), endText(), popGraphicsState());
   return Buffer.from(await pdf.save());
 }
 

@@ -8,7 +8,7 @@ import { withDocuments } from '../shared/document-prompt';
 import type { Passage } from '../shared/protocol';
 import { EMBEDDER_REPO } from '../scripts/fixtures/embedder.mjs';
 import { expect, test, tinyChatReference, TINY_CHAT } from './fixtures';
-import { BOOK_LINES, pdfWithPages, storedMessagesJson } from './document-files';
+import { BOOK_LINES, japanesePdf, pdfWithPages, storedMessagesJson } from './document-files';
 import { storedFiles } from './stored-files';
 
 test.use({ appConfig: { catalog: [], embeddingModel: EMBEDDER_REPO } });
@@ -168,6 +168,28 @@ test('a PDF is read page by page in a worker and sent whole, with its pages mark
   const question = 'What colour is the boat?';
   const { reply } = await chat.ask(question);
   const attachment = { id: 'guide', name: 'guide.pdf', kind: 'pdf' as const, size: 0, text };
+  expect(reply).toBe((await tinyChatReference([{ role: 'user', content: withDocuments(question, [attachment]) }])).text);
+});
+
+test('a Japanese PDF whose font is not embedded is read through a CMap served by the app', async ({ chat, page }) => {
+  await chat.loadForComparison(TINY_CHAT);
+  const line = '契約の期限は三月末です。';
+  const cMaps: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('.bcmap')) cMaps.push(new URL(request.url()).pathname);
+  });
+  await attach(page, { name: '契約.pdf', mimeType: 'application/pdf', buffer: await japanesePdf(line) });
+  const chip = page.getByRole('list', { name: 'Attached files' }).getByRole('listitem');
+  await expect(chip).toHaveText(/^契約\.pdf\s*PDF · 1 page · \d+ B/);
+  await chip.getByRole('button', { name: 'Show the text of 契約.pdf' }).click();
+  const text = `[Page 1]\n${line}`;
+  expect(await page.getByRole('region', { name: 'Text of 契約.pdf' }).textContent()).toBe(text);
+  // The encoding's CMap and the one that maps its characters to Unicode, both from the app's own folder.
+  expect(cMaps.sort()).toEqual(['/pdfjs/cmaps/Adobe-Japan1-UCS2.bcmap', '/pdfjs/cmaps/UniJIS-UCS2-H.bcmap']);
+
+  const question = '期限はいつですか?';
+  const { reply } = await chat.ask(question);
+  const attachment = { id: 'contract', name: '契約.pdf', kind: 'pdf' as const, size: 0, text };
   expect(reply).toBe((await tinyChatReference([{ role: 'user', content: withDocuments(question, [attachment]) }])).text);
 });
 

@@ -34,13 +34,25 @@ async function pageText(document: PDFDocumentProxy, pageNumber: number): Promise
 }
 
 /**
+ * Adobe's predefined CMaps, copied from pdfjs-dist by the build (vite.config.ts). A PDF whose font is not embedded and
+ * is encoded by one of them (e.g. UniJIS-UCS2-H in a Japanese file) has no text without it.
+ */
+const cMapsUrl = (): string => new URL('pdfjs/cmaps/', document.baseURI).href;
+
+/**
  * Reads the text layer of a PDF with pdf.js, which parses the file in a worker of its own (started for this file and
- * ended with it, served from this app's origin), off the page's main thread. Nothing is fetched: the bytes are handed
- * over, and fonts are not loaded.
+ * ended with it, served from this app's origin), off the page's main thread. The bytes are handed over; the only
+ * fetches are CMaps from this origin, when a font needs one. Fonts are not loaded.
  */
 export async function pdfToText(bytes: ArrayBuffer): Promise<PdfText> {
   GlobalWorkerOptions.workerSrc = pdfWorkerUrl;
-  const loading = getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false, verbosity: 0 });
+  const loading = getDocument({
+    data: new Uint8Array(bytes),
+    cMapUrl: cMapsUrl(),
+    disableFontFace: true,
+    useSystemFonts: false,
+    verbosity: 0,
+  });
   try {
     let document: PDFDocumentProxy;
     try {
