@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { applyBranding } from './branding';
 import { markdownRenderer } from './components/MarkdownView';
+import { PageFailed } from './components/PageFailed';
+import { RenderGuard } from './components/RenderGuard';
 import { isModelAllowed, loadConfig } from './config';
 import { readEmbedOptions } from './embed/embed-options';
 import { startHostBridge } from './embed/host-bridge';
@@ -38,7 +40,9 @@ async function start(): Promise<void> {
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <AppProvider store={store} config={config}>
-        <App configProblems={problems} compact={embed.compact} updates={updates} />
+        <RenderGuard fallback={(error) => <PageFailed title={config.title} error={error} />}>
+          <App configProblems={problems} compact={embed.compact} updates={updates} />
+        </RenderGuard>
       </AppProvider>
     </StrictMode>,
   );

@@ -11,6 +11,7 @@ import { CopyButton } from './CopyButton';
 import { Sources } from './DocumentSources';
 import { MarkdownView } from './MarkdownView';
 import { MessageEditor } from './MessageEditor';
+import { RenderGuard } from './RenderGuard';
 
 const STATUS_LABEL: Partial<Record<MessageStatus, string>> = {
   streaming: 'Writing…',
@@ -93,6 +94,16 @@ const ReplyContent = memo(function ReplyContent({
   );
 });
 
+/** A reply whose formatting failed to draw: its text as it is, so nothing of it is hidden. */
+function UnformattedReply({ content }: { content: string }) {
+  return (
+    <>
+      <div className="content plain">{content}</div>
+      <p className="message-status">This reply could not be shown formatted, so it is shown as plain text.</p>
+    </>
+  );
+}
+
 interface MessageViewProps {
   id: string;
   /** The last message of the branch on screen. */
@@ -142,10 +153,10 @@ function MessageBody({
           <div className="content plain">{message.content}</div>
         </>
       ) : (
-        <>
+        <RenderGuard retryKey={message.content} fallback={() => <UnformattedReply content={message.content} />}>
           <ReplyContent content={message.content} streaming={streaming} renderMarkdown={renderMarkdown} />
           <Sources reply={message} />
-        </>
+        </RenderGuard>
       )}
       {readingPrompt ? (
         <ReadingPrompt {...readingPrompt} />
