@@ -44,8 +44,8 @@ test('streaming a reply into a 1,000-message chat keeps main-thread tasks short 
   await expect(chats.getByRole('button', { name: 'A long chat', exact: true })).toBeAttached({ timeout: 120_000 });
   const shown = page.locator('[data-message-role]');
   await expect(shown).toHaveCount(onScreen, { timeout: 120_000 });
-  // The Markdown renderer loads once the page is idle, KaTeX once math appears, and each arrival renders every reply
-  // again: the chat is measured as it is shown with both.
+  // The Markdown renderer loads once a model loads or a reply is shown, KaTeX once math appears, and each arrival
+  // renders every reply again: the chat is measured as it is shown with both.
   await expect(page.locator('[data-message-role="assistant"] .content strong').first()).toBeAttached({ timeout: 120_000 });
   await expect(page.locator('[data-message-role="assistant"] .katex').first()).toBeAttached({ timeout: 120_000 });
   await chat.openSettings();

@@ -9,7 +9,6 @@ import { isModelAllowed, loadConfig } from './config';
 import { readEmbedOptions } from './embed/embed-options';
 import { startHostBridge } from './embed/host-bridge';
 import { WorkerEngineClient } from './engine-client';
-import { whenIdle } from './lazy-module';
 import { registerServiceWorker } from './pwa/service-worker-updates';
 import { createAppStore } from './store';
 import { rememberTab, restoreDiscardedTab } from './tab-session';
@@ -46,8 +45,13 @@ async function start(): Promise<void> {
       </AppProvider>
     </StrictMode>,
   );
-  // Left out of the first load to keep it small; fetched before the first reply needs it.
-  whenIdle(() => void markdownRenderer.load().then((renderer) => renderer.warmUp(), () => undefined));
+  // Left out of the first load to keep it small. A reply on screen asks for it; the first reply of a session would
+  // wait for it, so it is fetched as soon as a model starts loading, which takes longer.
+  const stopWatchingLoads = store.subscribe((state) => {
+    if (state.loadStatus !== 'loading') return;
+    stopWatchingLoads();
+    void markdownRenderer.load().then((renderer) => renderer.warmUp(), () => undefined);
+  });
   if (window.parent !== window && config.embedOrigins.length > 0) {
     startHostBridge({ store, config, self: window, host: window.parent, ancestorOrigin: window.location.ancestorOrigins?.[0] ?? null });
   }

@@ -4,6 +4,7 @@
  * reads what it shows: the load time in "Loaded … in 4.2 s." and the stats line under each reply.
  */
 import { gzipSync } from 'node:zlib';
+import { measureBundle } from '../check-bundle-size.mjs';
 
 /** @typedef {import('@playwright/test').Page} Page */
 /** @typedef {import('@playwright/test').BrowserContext} BrowserContext */
@@ -69,13 +70,23 @@ export async function openApp(context, url) {
 }
 
 /**
- * The scripts the page loaded before any interaction, with their gzip sizes (as a server compressing them would send).
+ * @typedef {'page' | 'off-main-thread' | 'later'} ScriptRole where a fetched script runs: on the page's main thread as
+ *   part of its first load, in a worker (engine, service worker), or as a chunk the page imports when first needed
+ * @typedef {{ url: string, type: string, bytes: number, gzipBytes: number, role: ScriptRole }} FetchedScript
+ */
+
+/**
+ * The scripts the browser fetched before any interaction, with their gzip sizes (as a server compressing them would
+ * send), each placed by the build's manifest (scripts/check-bundle-size.mjs). `gzipBytes` counts the page's own; a
+ * script the manifest does not name counts as the page's, so nothing escapes the count.
  * @param {BrowserContext} context a fresh context
  * @param {string} url
+ * @param {string} dist the build the app is served from
+ * @returns {Promise<{ scripts: FetchedScript[], gzipBytes: number }>}
  */
-export async function pageScriptsBeforeUse(context, url) {
+export async function pageScriptsBeforeUse(context, url, dist) {
   const page = await context.newPage();
-  /** @type {Promise<{ url: string, type: string, bytes: number, gzipBytes: number }>[]} */
+  /** @type {Promise<Omit<FetchedScript, 'role'>>[]} */
   const loads = [];
   page.on('response', (response) => {
     const type = response.request().resourceType();
@@ -87,12 +98,18 @@ export async function pageScriptsBeforeUse(context, url) {
   await page.goto(url, { waitUntil: 'load' });
   await page.getByRole('heading', { name: 'Airgap Chat' }).waitFor();
   await page.waitForTimeout(2000);
-  const scripts = await Promise.all(loads);
+  const fetched = await Promise.all(loads);
   await page.close();
-  return {
-    scripts,
-    gzipBytes: scripts.filter((s) => s.type === 'script').reduce((sum, s) => sum + s.gzipBytes, 0),
-  };
+  const bundle = await measureBundle(dist);
+  const filesOf = (/** @type {{ file: string }[]} */ files) => new Set(files.map(({ file }) => file));
+  const [later, offMainThread] = [filesOf(bundle.lazy), filesOf(bundle.other)];
+  const appPath = new URL(url).pathname;
+  /** @type {FetchedScript[]} */
+  const scripts = fetched.map((script) => {
+    const file = new URL(script.url).pathname.slice(appPath.length);
+    return { ...script, role: later.has(file) ? 'later' : offMainThread.has(file) ? 'off-main-thread' : 'page' };
+  });
+  return { scripts, gzipBytes: scripts.filter((s) => s.role === 'page').reduce((sum, s) => sum + s.gzipBytes, 0) };
 }
 
 /**

@@ -315,7 +315,7 @@ async function main() {
     const emptyPss = await emptyBrowserPss();
     log(`empty browser: ${(emptyPss / 2 ** 20).toFixed(0)} MiB PSS`);
     const browser = await launchChromium();
-    const pageJs = await pageScriptsBeforeUse(await browser.newContext(), app.url).finally(() => browser.close());
+    const pageJs = await pageScriptsBeforeUse(await browser.newContext(), app.url, 'dist').finally(() => browser.close());
     log(`page JavaScript before first use: ${(pageJs.gzipBytes / 1000).toFixed(1)} KB gzip in ${pageJs.scripts.length} file(s)`);
     /** @type {ModelResult[]} */
     const results = [];

@@ -27,13 +27,25 @@ import { QUICK_REPLY_PLAN, REPLY_PLAN, markdownReport, median, ratios, summarize
  * @property {boolean} quick
  * @property {number} repetitions
  * @property {number} emptyBrowserPssBytes
- * @property {{ gzipBytes: number, scripts: { url: string, type: string, bytes: number, gzipBytes: number }[] }} pageJs
+ * @property {{ gzipBytes: number, scripts: import('./app-driver.mjs').FetchedScript[] }} pageJs
  * @property {{ bytes: number, plainFetchMBps: number, storeMBps: number, ratio: number } | null} download
  * @property {ModelResult[]} models
  */
 
 const BARE_BUILDS = ['wasm', 'asyncify'];
 const mib = (/** @type {number} */ bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/**
+ * "index-abc.js 116.4 KB, …" for the fetched scripts in one role, or "none".
+ * @param {import('./app-driver.mjs').FetchedScript[]} scripts
+ * @param {import('./app-driver.mjs').ScriptRole} role
+ */
+function scriptList(scripts, role) {
+  const listed = scripts
+    .filter((script) => script.role === role)
+    .map((script) => `${new URL(script.url).pathname.split('/').pop()} ${(script.gzipBytes / 1000).toFixed(1)} KB`);
+  return listed.length > 0 ? listed.join(', ') : 'none';
+}
 
 /** The peak JS heaps of the first repetition, as a phrase. @param {ModelResult} result */
 function jsHeapsOf(result) {
@@ -93,10 +105,9 @@ function reportParts(raw) {
     `Peak memory: the whole browser's proportional set size (all its processes); the empty browser is ${(emptyPss / 2 ** 30).toFixed(2)} GiB, ` +
       `the weights file ${(first.modelBytes / 2 ** 30).toFixed(2)} GiB. onnxruntime-node: the process's peak RSS. ` +
       `Peak JS heaps (WebAssembly memory is not in them): ${jsHeapsOf(first)}.`,
-    `Page JavaScript before first use: ${(pageJs.gzipBytes / 1000).toFixed(1)} KB gzip (${pageJs.scripts
-      .filter((s) => s.type === 'script')
-      .map((s) => `${new URL(s.url).pathname.split('/').pop()} ${(s.gzipBytes / 1000).toFixed(1)} KB`)
-      .join(', ')}). ` +
+    `Page JavaScript before first use: ${(pageJs.gzipBytes / 1000).toFixed(1)} KB gzip (${scriptList(pageJs.scripts, 'page')}); ` +
+      `fetched in the same seconds for workers, off the page's main thread: ${scriptList(pageJs.scripts, 'off-main-thread')}; ` +
+      `chunks the page imported when first needed: ${scriptList(pageJs.scripts, 'later')}. ` +
       (download
         ? `Download of ${(download.bytes / 1e6).toFixed(0)} MB: plain fetch ${download.plainFetchMBps.toFixed(0)} MB/s, into the store ${download.storeMBps.toFixed(0)} MB/s.`
         : 'Download: not measured (it runs last).'),

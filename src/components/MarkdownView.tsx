@@ -3,8 +3,9 @@ import { useLazyModule } from './use-lazy-module';
 
 /**
  * The Markdown renderer (react-markdown, its plugins, highlight.js) is a chunk of its own, so the page's first load
- * stays small. The page requests it once it is idle, so a reply hardly ever waits for it; until it is there, a reply
- * shows as plain text, which the rendered Markdown then replaces.
+ * stays small. A reply on screen asks for it, and the page asks as soon as a model starts loading (src/main.tsx), so a
+ * new reply hardly ever waits for it; until it is there, a reply shows as plain text, which the rendered Markdown then
+ * replaces.
  */
 export const markdownRenderer = lazyModule(() => import('./MarkdownRenderer'));
 

@@ -1,6 +1,7 @@
-import { useEffect, useRef } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef } from 'react';
 import { useApp } from '../store/context';
 import { selectLastShown, selectShownIds, selectShownVersions } from '../store/selectors';
+import { MessageActionsStateContext } from './message-actions-state';
 import { MessageView } from './MessageView';
 
 /** Keeps the end of the conversation in view as messages arrive and the last one grows. */
@@ -20,9 +21,10 @@ function ScrollToEnd({ count }: { count: number }) {
 export function MessageList() {
   const ids = useApp(selectShownIds);
   const versions = useApp(selectShownVersions);
-  const generating = useApp((state) => state.generating);
-  const modelReady = useApp((state) => state.model !== null);
   const renderMarkdown = useApp((state) => state.renderMarkdown);
+  const generating = useDeferredValue(useApp((state) => state.generating));
+  const modelReady = useDeferredValue(useApp((state) => state.model !== null));
+  const actionsState = useMemo(() => ({ generating, modelReady }), [generating, modelReady]);
   if (ids.length === 0) {
     return (
       <div className="empty-chat">
@@ -32,18 +34,18 @@ export function MessageList() {
   }
   return (
     <div className="messages" role="log" aria-label="Conversation">
-      {ids.map((id, index) => (
-        <MessageView
-          key={id}
-          id={id}
-          isLeaf={index === ids.length - 1}
-          versionIndex={versions[index].index}
-          versionCount={versions[index].count}
-          generating={generating}
-          modelReady={modelReady}
-          renderMarkdown={renderMarkdown}
-        />
-      ))}
+      <MessageActionsStateContext value={actionsState}>
+        {ids.map((id, index) => (
+          <MessageView
+            key={id}
+            id={id}
+            isLeaf={index === ids.length - 1}
+            versionIndex={versions[index].index}
+            versionCount={versions[index].count}
+            renderMarkdown={renderMarkdown}
+          />
+        ))}
+      </MessageActionsStateContext>
       <ScrollToEnd count={ids.length} />
     </div>
   );

@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { memo, useContext, useState } from 'react';
 import { splitReasoning } from '../chat/reasoning';
 import type { PromptRead } from '../../shared/protocol';
 import type { MessageStatus, StoredMessage } from '../chat/types';
@@ -11,6 +11,7 @@ import { CopyButton } from './CopyButton';
 import { Sources } from './DocumentSources';
 import { MarkdownView } from './MarkdownView';
 import { MessageEditor } from './MessageEditor';
+import { MessageActionsStateContext } from './message-actions-state';
 import { RenderGuard } from './RenderGuard';
 
 const STATUS_LABEL: Partial<Record<MessageStatus, string>> = {
@@ -104,20 +105,70 @@ function UnformattedReply({ content }: { content: string }) {
   );
 }
 
+/**
+ * What can be done with a message. Only these buttons follow whether a reply is being written and whether a model is
+ * loaded (see MessageActionsStateContext): when that changes, the action bars render again, not the messages.
+ */
+function MessageActions({
+  message,
+  isLeaf,
+  versionIndex,
+  versionCount,
+  onEdit,
+}: {
+  message: StoredMessage;
+  isLeaf: boolean;
+  versionIndex: number;
+  versionCount: number;
+  onEdit: () => void;
+}) {
+  const { generating, modelReady } = useContext(MessageActionsStateContext);
+  const getState = useGetState();
+  const continuable = canContinue(message, isLeaf ? message.id : null);
+  return (
+    <div className="message-actions">
+      <BranchSwitcher id={message.id} index={versionIndex} count={versionCount} generating={generating} />
+      <CopyButton label={`Copy ${message.role === 'user' ? 'your message' : 'reply'}`} text={() => message.content} />
+      {message.role === 'user' ? (
+        <button type="button" onClick={onEdit} disabled={generating}>
+          Edit
+        </button>
+      ) : (
+        <>
+          <button type="button" onClick={() => void getState().regenerate(message.id)} disabled={generating || !modelReady}>
+            {message.status === 'interrupted' || message.status === 'error' ? 'Retry' : 'Regenerate'}
+          </button>
+          {continuable && (
+            <button type="button" onClick={() => void getState().continueReply(message.id)} disabled={generating || !modelReady}>
+              Continue
+            </button>
+          )}
+        </>
+      )}
+      <button
+        type="button"
+        aria-label={`Delete this ${message.role === 'user' ? 'message' : 'reply'} and what follows`}
+        onClick={() => void getState().deleteBranch(message.id)}
+        disabled={generating}
+      >
+        Delete
+      </button>
+    </div>
+  );
+}
+
 interface MessageViewProps {
   id: string;
   /** The last message of the branch on screen. */
   isLeaf: boolean;
   versionIndex: number;
   versionCount: number;
-  // What every message on screen shares, read once by the list rather than watched by each of a thousand messages.
-  generating: boolean;
-  modelReady: boolean;
+  // Read once by the list rather than watched by each of a thousand messages.
   renderMarkdown: boolean;
 }
 
 /**
- * One message of the conversation on screen, by id: it follows its own record in the store (its only subscription), so
+ * One message of the conversation on screen, by id: it follows its own record in the store, so
  * a streamed piece of a reply re-renders that reply alone.
  */
 export const MessageView = memo(function MessageView(props: MessageViewProps) {
@@ -132,13 +183,9 @@ function MessageBody({
   isLeaf,
   versionIndex,
   versionCount,
-  generating,
-  modelReady,
   renderMarkdown,
 }: MessageViewProps & { message: StoredMessage }) {
   const [editing, setEditing] = useState(false);
-  const getState = useGetState();
-  const continuable = canContinue(message, isLeaf ? message.id : null);
   const streaming = message.status === 'streaming';
   const readingPrompt = useApp((state) => (state.writingReplyId === message.id ? state.readingPrompt : null));
   const who = message.role === 'user' ? 'You' : 'Assistant';
@@ -177,34 +224,7 @@ function MessageBody({
       )}
       <StatsLine message={message} />
       {!editing && (
-        <div className="message-actions">
-          <BranchSwitcher id={message.id} index={versionIndex} count={versionCount} generating={generating} />
-          <CopyButton label={`Copy ${message.role === 'user' ? 'your message' : 'reply'}`} text={() => message.content} />
-          {message.role === 'user' ? (
-            <button type="button" onClick={() => setEditing(true)} disabled={generating}>
-              Edit
-            </button>
-          ) : (
-            <>
-              <button type="button" onClick={() => void getState().regenerate(message.id)} disabled={generating || !modelReady}>
-                {message.status === 'interrupted' || message.status === 'error' ? 'Retry' : 'Regenerate'}
-              </button>
-              {continuable && (
-                <button type="button" onClick={() => void getState().continueReply(message.id)} disabled={generating || !modelReady}>
-                  Continue
-                </button>
-              )}
-            </>
-          )}
-          <button
-            type="button"
-            aria-label={`Delete this ${message.role === 'user' ? 'message' : 'reply'} and what follows`}
-            onClick={() => void getState().deleteBranch(message.id)}
-            disabled={generating}
-          >
-            Delete
-          </button>
-        </div>
+        <MessageActions message={message} isLeaf={isLeaf} versionIndex={versionIndex} versionCount={versionCount} onEdit={() => setEditing(true)} />
       )}
     </article>
   );
