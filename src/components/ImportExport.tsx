@@ -22,6 +22,9 @@ export function ImportExport() {
   const exportConversation = useApp((state) => state.exportConversation);
   const exportAll = useApp((state) => state.exportAll);
   const importConversations = useApp((state) => state.importConversations);
+  const unreadableCount = useApp((state) => state.unreadable.length);
+  const exportUnreadable = useApp((state) => state.exportUnreadable);
+  const reportError = useApp((state) => state.reportError);
 
   const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
@@ -48,6 +51,11 @@ export function ImportExport() {
         <button type="button" onClick={() => download(exportAll(withFiles))}>
           Export all chats (JSON)
         </button>
+        {unreadableCount > 0 && (
+          <button type="button" onClick={() => void exportUnreadable().then(download, reportError)}>
+            Save the {unreadableCount} unreadable stored {unreadableCount === 1 ? 'record' : 'records'} to a file
+          </button>
+        )}
         <label htmlFor={inputId} className="file-label">
           Import chats (JSON)
         </label>

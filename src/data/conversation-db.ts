@@ -8,6 +8,7 @@ import {
   MESSAGES,
   MESSAGES_BY_CONVERSATION,
   upgradeConversationDatabase,
+  VERSION_1_STORE,
   type ConversationRecord,
   type MessageRecord,
 } from './conversation-records';
@@ -18,6 +19,7 @@ import {
   Unreadable,
   type RestoredConversations,
   type StoredEntry,
+  type UnreadableRecord,
 } from './conversation-restore';
 
 export type ConversationPatch = Partial<Pick<Conversation, 'title' | 'settings' | 'model' | 'leafId' | 'updatedAt'>>;
@@ -56,7 +58,28 @@ export class ConversationDb {
       messageStore.getAllKeys(),
       messageStore.getAll() as IDBRequest<unknown[]>,
     ]);
-    return restoreConversations(entries(chatKeys, chats), entries(messageKeys, messages));
+    const restored = restoreConversations(entries(chatKeys, chats), entries(messageKeys, messages));
+    return { ...restored, unreadable: [...restored.unreadable, ...(await this.version1Leftovers())] };
+  }
+
+  /** The version-1 records the upgrade could not move (see conversation-records.ts). */
+  private async version1Leftovers(): Promise<UnreadableRecord[]> {
+    const database = await this.database();
+    if (!database.objectStoreNames.contains(VERSION_1_STORE)) return [];
+    const keys = await promisifyRequest(database.transaction(VERSION_1_STORE, 'readonly').objectStore(VERSION_1_STORE).getAllKeys());
+    const reason = 'a chat saved by an older version of the app, not all of which could be moved to this version’s layout';
+    return keys.map((key) => ({ store: VERSION_1_STORE, key, reason }));
+  }
+
+  /** The records `unreadable` lists, as they lie in their stores (one that is gone since is left out). */
+  async readUnreadable(unreadable: UnreadableRecord[]): Promise<(UnreadableRecord & { value: unknown })[]> {
+    const database = await this.database();
+    const present = unreadable.filter((record) => database.objectStoreNames.contains(record.store));
+    if (present.length === 0) return [];
+    const transaction = database.transaction([...new Set(present.map((record) => record.store))], 'readonly');
+    const requests = present.map((record) => ({ record, request: transaction.objectStore(record.store).get(record.key) as IDBRequest<unknown> }));
+    await promisifyRequest(transaction);
+    return requests.filter(({ request }) => request.result !== undefined).map(({ record, request }) => ({ ...record, value: request.result }));
   }
 
   /** A conversation as stored now, without what cannot be read (list() reports that); undefined when it is gone. */

@@ -219,7 +219,7 @@ describe('restoring stored conversations', () => {
       ...Array.from({ length: messages }, (_, key) => ({ store: 'messages' as const, key, reason: '' })),
     ];
     expect(unreadableNotice(set(1, 2))).toBe(
-      'Part of the saved chats could not be read by this version of the app and is not shown (1 chat and 2 messages). It is kept in this browser’s storage, unchanged.',
+      'Part of the saved chats could not be read by this version of the app and is not shown (1 chat and 2 messages). It is kept in this browser’s storage, unchanged, and Import and export can save it to a file.',
     );
     expect(unreadableNotice(set(0, 1))).toMatch(/\(1 message\)/);
     expect(unreadableNotice(set(3, 0))).toMatch(/\(3 chats\)/);

@@ -2,7 +2,7 @@ import { DEVICES, DTYPES, type GenerationSettings, type GenerationStats, type Pa
 import { childrenOf, latestLeaf } from '../chat/message-tree';
 import type { Attachment, Conversation, ConversationSettings, MessageStatus, ModelUsed, StoredMessage } from '../chat/types';
 import { DOCUMENT_KINDS } from '../documents/document-kinds';
-import { CHATS, MESSAGES, type ConversationRecord, type MessageRecord } from './conversation-records';
+import { CHATS, MESSAGES, VERSION_1_STORE, type ConversationRecord, type MessageRecord } from './conversation-records';
 
 // Hand-written, not zod/mini, because it measured faster at start-up: restoring 30,000 messages in 300 chats, the first
 // run in a fresh Node 20 process took 335 ms with zod/mini vs 269 ms here (488 vs 241 ms with garbage collection on the
@@ -25,9 +25,12 @@ export interface StoredEntry {
   value: unknown;
 }
 
-/** A record this version cannot read: not loaded, kept in its store as it is, and reported. */
+/**
+ * A record this version cannot read: not loaded, kept in its store as it is, and reported. In the version-1 store, a
+ * whole chat of the old layout that could not be moved whole (conversation-records.ts).
+ */
 export interface UnreadableRecord {
-  store: typeof CHATS | typeof MESSAGES;
+  store: typeof CHATS | typeof MESSAGES | typeof VERSION_1_STORE;
   key: IDBValidKey;
   reason: string;
 }
@@ -39,13 +42,13 @@ export interface RestoredConversations {
 
 /** What the person is told about the records set aside: how many, that they are kept, and that they are not shown. */
 export function unreadableNotice(unreadable: UnreadableRecord[]): string {
-  const chats = unreadable.filter((record) => record.store === CHATS).length;
+  const chats = unreadable.filter((record) => record.store !== MESSAGES).length;
   const messages = unreadable.length - chats;
   const counts = [
     chats > 0 && `${chats} ${chats === 1 ? 'chat' : 'chats'}`,
     messages > 0 && `${messages} ${messages === 1 ? 'message' : 'messages'}`,
   ].filter(Boolean);
-  return `Part of the saved chats could not be read by this version of the app and is not shown (${counts.join(' and ')}). It is kept in this browser’s storage, unchanged.`;
+  return `Part of the saved chats could not be read by this version of the app and is not shown (${counts.join(' and ')}). It is kept in this browser’s storage, unchanged, and Import and export can save it to a file.`;
 }
 
 /** Why a record cannot be read. */

@@ -182,7 +182,7 @@ describe('records this version cannot read', () => {
     const databases = await laidOut(fixture);
     const store = await startedApp(databases, 'An answer.');
     expect(store.getState().notices.map((notice) => notice.message)).toEqual([
-      'Part of the saved chats could not be read by this version of the app and is not shown (1 chat and 2 messages). It is kept in this browser’s storage, unchanged.',
+      'Part of the saved chats could not be read by this version of the app and is not shown (1 chat and 2 messages). It is kept in this browser’s storage, unchanged, and Import and export can save it to a file.',
     ]);
     const { conversations } = store.getState();
     for (const conversation of fixture.conversations) expect(conversations[conversation.id]).toEqual(asLoaded(conversation));

@@ -2,7 +2,7 @@ import type { GenerationSettings } from '../../shared/protocol';
 import { removeBranch } from '../chat/message-tree';
 import { emptyConversation, hasMessages, type Conversation, type ConversationSettings } from '../chat/types';
 import { ConversationDb, type ConversationParts } from '../data/conversation-db';
-import { unreadableNotice } from '../data/conversation-restore';
+import { unreadableNotice, type UnreadableRecord } from '../data/conversation-restore';
 import type { ConversationChange } from '../data/sync-channel';
 import { toExportFile, toMarkdown } from '../data/conversation-export';
 import { MAX_IMPORT_BYTES, TOO_LARGE_TO_IMPORT } from '../data/import-limits';
@@ -42,12 +42,15 @@ export interface ConversationsSlice {
   setContextLimit: (limit: number | undefined) => void;
   setThinking: (thinking: boolean) => void;
   resetToModelDefaults: () => void;
-  /** Reads an export file; returns how many conversations it added (0 when it was refused). */
   /** Reads an export file (its size is checked before it is read); returns how many chats were imported. */
   importConversations: (file: Pick<Blob, 'size' | 'text'>) => Promise<number>;
   /** A chat as a file; a JSON export holds its attached files only `withFiles`. */
   exportConversation: (id: string, format: 'json' | 'markdown', withFiles?: boolean) => ExportedFile;
   exportAll: (withFiles?: boolean) => ExportedFile;
+  /** Stored records this version could not read at start-up: not shown, kept in the database as they are. */
+  unreadable: UnreadableRecord[];
+  /** Those records as they lie in the database, each with its store, key and why it was set aside, as a JSON file. */
+  exportUnreadable: () => Promise<ExportedFile>;
   /**
    * Changes a conversation in memory at once and in IndexedDB through `persist` (skipped while it is unsaved). A
    * failed write is reported; what is on screen stays.
@@ -184,7 +187,10 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
       });
       try {
         const [{ conversations: stored, unreadable }, live] = await Promise.all([db.list(), repliesBeingWritten()]);
-        if (unreadable.length > 0) get().reportError(new Error(unreadableNotice(unreadable)));
+        if (unreadable.length > 0) {
+          set({ unreadable });
+          get().reportError(new Error(unreadableNotice(unreadable)));
+        }
         const conversations = Object.fromEntries(stored.map((c) => [c.id, markInterrupted(c, live)]));
         set((state) => ({ conversations: { ...state.conversations, ...conversations } }));
         const newest = listConversations({ conversations, searchQuery: '' })[0];
@@ -298,6 +304,13 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
       const saved = Object.values(conversations).filter((conversation) => conversation.id !== unsavedId && !transientIds.includes(conversation.id));
       const text = JSON.stringify(toExportFile(saved, { withFiles }), null, 2);
       return { fileName: 'airgap-chat-conversations.json', mimeType: 'application/json', text };
+    },
+
+    unreadable: [],
+    exportUnreadable: async () => {
+      const records = await db.readUnreadable(get().unreadable);
+      const text = JSON.stringify({ app: 'airgap-chat', unreadableRecords: records }, null, 2);
+      return { fileName: 'airgap-chat-unreadable-records.json', mimeType: 'application/json', text };
     },
 
     changeConversation: async (id, change, persist) => {

@@ -810,6 +810,46 @@ describe('saving and rendering cost, whatever the length of the chat', () => {
     expect(Object.keys(stored!.messages)).toHaveLength(5);
     expect(pathTo(stored!.messages, stored!.leafId).map((m) => m.content)).toEqual(['Old question', 'Old answer', 'new question', 'new answer']);
   });
+
+  it('keeps version-1 records that cannot be moved whole in the old store, shows what can be shown, and saves them to a file', async () => {
+    const name = `chats-${++databases}`;
+    const question = { id: 'q', parentId: null, role: 'user', content: 'Kept question', status: 'done', createdAt: 1 };
+    const records: [IDBValidKey, unknown][] = [
+      // Its second message has no id, so it has no key in the new layout.
+      ['half', { id: 'half', title: 'Half readable', createdAt: 1, updatedAt: 5, leafId: 'q', messages: { q: question, x: { content: 'no id' } } }],
+      ['no-id', { title: 'A chat without an id' }],
+      ['odd', 'not even a record'],
+    ];
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open(name, 1);
+      request.onupgradeneeded = () => {
+        const store = request.result.createObjectStore('conversations');
+        for (const [key, value] of records) store.put(value, key);
+      };
+      request.onsuccess = () => {
+        request.result.close();
+        resolve();
+      };
+      request.onerror = () => reject(request.error);
+    });
+
+    for (const attempt of [1, 2]) {
+      const setup = setUp(new ConversationDb(name));
+      await setup.store.getState().hydrate();
+      const state = setup.store.getState();
+      expect(state.activeId, `start ${attempt}`).toBe('half');
+      expect(branch(setup)).toEqual([['user', 'Kept question', 'done']]);
+      expect(state.notices.map((notice) => notice.message)).toEqual([
+        'Part of the saved chats could not be read by this version of the app and is not shown (3 chats). It is kept in this browser’s storage, unchanged, and Import and export can save it to a file.',
+      ]);
+      const file = await state.exportUnreadable();
+      expect(file.fileName).toBe('airgap-chat-unreadable-records.json');
+      const saved = JSON.parse(file.text) as { unreadableRecords: { store: string; key: IDBValidKey; value: unknown }[] };
+      expect(saved.unreadableRecords.map(({ store, key, value }) => [store, key, value])).toEqual(
+        [...records].sort(([a], [b]) => String(a).localeCompare(String(b))).map(([key, value]) => ['conversations', key, value]),
+      );
+    }
+  });
 });
 
 describe('storage slice', () => {
