@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
-import { expect, test, TINY_CHAT, tinyChatReference, type ChatPage, type RequestWatch } from './fixtures';
+import { referenceReply } from '../scripts/fixtures/reference.mjs';
+import { expect, HUB_ROOT, test, TINY_CHAT, tinyChatReference, type ChatPage, type RequestWatch } from './fixtures';
 
 const PROMPT = 'Write a long story';
 const MAX_NEW_TOKENS = 300;
@@ -57,6 +58,36 @@ test('an engine worker that hangs mid-reply is noticed within the heartbeat boun
   // The bound: 15 s of silence, checked every second, and the check's own delay on a busy machine.
   const detectedMs = await expectRecovery(chat, page, requestWatch, hub.url, harmedAt, 25_000);
   console.log(`[figures] worker hung mid-reply: noticed after ${(detectedMs / 1000).toFixed(1)} s`);
+});
+
+test('a chat template that loops only on longer chats: the engine is noticed stuck in it, the message blames the template, the model reloads, and a new chat answers', async ({
+  chat,
+  page,
+}) => {
+  const repo = 'airgap-test/template-loops-late';
+  // A four-message trial at load passes it.
+  await chat.loadModel(repo);
+  await chat.waitForLoaded(repo);
+  await chat.ask('One');
+  await chat.ask('Two');
+  // Five messages: the template spins in the engine's worker before any of the reply's prompt is read.
+  await chat.message.fill('Three');
+  await chat.sendButton.click();
+  const stuckAt = Date.now();
+  const interrupted = chat.assistantMessages().last();
+  await expect(interrupted.getByText(/^Interrupted/)).toBeVisible({ timeout: 25_000 });
+  console.log(`[figures] engine stuck in a chat template: noticed after ${((Date.now() - stuckAt) / 1000).toFixed(1)} s`);
+  await expect(interrupted.locator('.content')).toHaveText('');
+  await expect(
+    chat.alerts.filter({
+      hasText: `It stopped while putting this conversation into ${repo}'s chat template, which seems not to finish on it. Your chats are kept; the model is being loaded again from storage. Start a new chat, or delete earlier messages of this one`,
+    }),
+  ).toBeVisible();
+  await chat.waitForLoaded(repo);
+
+  await page.getByRole('button', { name: 'New chat' }).click();
+  const expected = await referenceReply({ root: HUB_ROOT, repo, dtype: 'q8', messages: [{ role: 'user', content: 'Hello' }], maxNewTokens: 32 });
+  expect((await chat.ask('Hello')).reply).toBe(expected.text);
 });
 
 test('a page frozen for longer than the heartbeat allows (a sleeping laptop, a frozen tab) keeps its engine and its model', async ({ chat, page }) => {

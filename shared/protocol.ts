@@ -210,6 +210,15 @@ export interface TokenDelta {
   generatedTokens: number;
 }
 
+/**
+ * The conversation went through the model's chat template and was tokenized: the engine reads it next. Before this, a
+ * worker that stops answering was stuck in the template (see the model slice's engineLost).
+ */
+export interface PromptBuilt {
+  type: 'prompt-built';
+  tokens: number;
+}
+
 /** How much of a long prompt has been read, when it is read in steps (before the reply's first token). */
 export interface PromptRead {
   type: 'prompt';
@@ -248,7 +257,7 @@ export interface Calls {
    * while it downloads.
    */
   download: { params: LoadParams; progress: LoadProgress; result: DownloadedModel };
-  generate: { params: GenerateParams; progress: PromptRead | TokenDelta; result: GenerationResult };
+  generate: { params: GenerateParams; progress: PromptBuilt | PromptRead | TokenDelta; result: GenerationResult };
   /**
    * Whether a question's files fit the context whole (`passages: null`) or, if not, the parts of them that best
    * match the question and fit, in the files' order.

@@ -5,6 +5,7 @@ import type { StoreCache } from './model-store/store-cache';
 import {
   EngineError,
   type DownloadedModel,
+  type Calls,
   type ChoosePassagesParams,
   type ChosenPassages,
   type GenerateParams,
@@ -15,8 +16,6 @@ import {
   type PassagesProgress,
   type RepoInspection,
   type RepoRef,
-  type PromptRead,
-  type TokenDelta,
 } from '../shared/protocol';
 import { choosePassages, type RankByMeaning } from './documents/choose-passages';
 import { Embedder } from './documents/embedder';
@@ -114,7 +113,7 @@ export class ChatEngine {
     );
   }
 
-  async generate(params: GenerateParams, onProgress: (progress: PromptRead | TokenDelta) => void, signal: AbortSignal): Promise<GenerationResult> {
+  async generate(params: GenerateParams, onProgress: (progress: Calls['generate']['progress']) => void, signal: AbortSignal): Promise<GenerationResult> {
     if (!this.session) throw new EngineError('not-loaded', 'No model is loaded. Load a model first.');
     this.claim('generating');
     const run = this.generator.generate(this.session, params, onProgress, signal);

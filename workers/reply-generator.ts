@@ -1,6 +1,6 @@
 import { InterruptableStoppingCriteria, Tensor, type DynamicCache, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { toGenerateOptions } from './generation-config';
-import { EngineError, type GenerateParams, type GenerationResult, type PromptRead, type StopReason, type TokenDelta } from '../shared/protocol';
+import { EngineError, type Calls, type GenerateParams, type GenerationResult, type StopReason } from '../shared/protocol';
 import { lowerLimit } from './context-window';
 import { messageOf } from './error-text';
 import { buildPrompt } from './prompt-builder';
@@ -26,7 +26,7 @@ export class ReplyGenerator {
   async generate(
     { model, tokenizer, info, weightBytes, dimensions }: ChatSession,
     params: GenerateParams,
-    onProgress: (progress: PromptRead | TokenDelta) => void,
+    onProgress: (progress: Calls['generate']['progress']) => void,
     signal: AbortSignal,
   ): Promise<GenerationResult> {
     const started = performance.now();
@@ -37,6 +37,7 @@ export class ReplyGenerator {
       maxNewTokens: params.settings.maxNewTokens,
       context: lowerLimit(info.contextLength, params.contextLimit),
     });
+    onProgress({ type: 'prompt-built', tokens: prompt.ids.length });
     const { continuedIds, lead } = prompt;
     const cacheKey = JSON.stringify(params.settings);
     let reused: ReadSoFar | null = null;

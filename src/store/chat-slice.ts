@@ -16,6 +16,11 @@ export interface ChatSlice {
   writingReplyId: string | null;
   /** How much of a long conversation the model has read before that reply's first token (null once it writes). */
   readingPrompt: PromptRead | null;
+  /**
+   * Whether the engine has put the conversation of the reply being written through the model's chat template (its
+   * first progress of any kind says so). An engine that stops before that was stuck in the template.
+   */
+  promptBuilt: boolean;
   /** Sends a message with the files attached to it so far (see the attachments slice). */
   send: (text: string) => Promise<void>;
   /** A new version of a user message, as a branch next to the old one, and a reply to it. */
@@ -123,6 +128,7 @@ export const createChatSlice: SliceCreator<ChatSlice> =
       set((state) => ({
         generating: true,
         writingReplyId: message.id,
+        promptBuilt: false,
         conversations: {
           ...state.conversations,
           [activeId]: {
@@ -156,6 +162,8 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         {
           signal: controller.signal,
           onProgress: (progress) => {
+            if (!get().promptBuilt) set({ promptBuilt: true });
+            if (progress.type === 'prompt-built') return;
             if (progress.type === 'prompt') return set({ readingPrompt: progress });
             if (get().readingPrompt) set({ readingPrompt: null });
             batcher.push(progress.text);
@@ -281,6 +289,7 @@ export const createChatSlice: SliceCreator<ChatSlice> =
       choosingPassages: null,
       writingReplyId: null,
       readingPrompt: null,
+      promptBuilt: false,
 
       send: (text) => {
         const { conversations, activeId, pendingAttachments } = get();

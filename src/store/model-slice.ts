@@ -254,7 +254,21 @@ export const createModelSlice: SliceCreator<ModelSlice> =
           loadController?.abort();
           loadController = null;
         }
+        // A reply whose conversation never came out of the chat template: the template does not finish on this
+        // conversation (some loop on long or unusual ones). The model is not to blame for other chats, so it is always
+        // loaded again, and the advice is about the conversation.
+        const stuckInTemplate = !gpuLost && get().writingReplyId !== null && !get().promptBuilt;
         set({ loadStatus: 'idle', model: null, progress: null });
+        if (stuckInTemplate) {
+          get().reportError(
+            new Error(
+              `${reason} It stopped while putting this conversation into ${model.repo}'s chat template, which seems not to finish on it. ` +
+                `Your chats are kept; the model is being loaded again from storage. Start a new chat, or delete earlier messages of this one, before trying again; if short chats stop too, use another model.${downloadNote}`,
+            ),
+          );
+          void loadRepo(model.repo, { pin: model });
+          return;
+        }
         if (gpuLost && model.device === 'webgpu') {
           gpuLosses = { repo: model.repo, count: gpuLosses.repo === model.repo ? gpuLosses.count + 1 : 1 };
           const again = gpuLosses.count < MAX_STOPS_IN_A_ROW;

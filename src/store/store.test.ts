@@ -375,6 +375,39 @@ describe('chat slice', () => {
     expect(engine.calls.filter((c) => c.type === 'load')).toHaveLength(4);
   });
 
+  it('an engine that stops before the conversation came out of the chat template blames the template, and reloads the model every time', async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    const { engine, store } = setup;
+    const reason = 'The engine stopped answering (nothing heard from it for 16 s).';
+    const progressOf = () => engine.last('generate').options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
+    for (const attempt of [1, 2, 3]) {
+      const sending = store.getState().send(`long chat ${attempt}`);
+      await eventually(() => expect(engine.calls.filter((c) => c.type === 'generate')).toHaveLength(attempt));
+      engine.last('generate').reject(new EngineError('engine-stopped', reason));
+      store.getState().engineLost(reason);
+      await sending;
+      expect(branch(setup).at(-1)).toEqual(['assistant', '', 'interrupted']);
+      expect(store.getState().notices.at(-1)?.message).toBe(
+        `${reason} It stopped while putting this conversation into a/b's chat template, which seems not to finish on it. Your chats are kept; ` +
+          'the model is being loaded again from storage. Start a new chat, or delete earlier messages of this one, before trying again; if short chats stop too, use another model.',
+      );
+      // Not counted against the model: it is loaded again each time.
+      expect(engine.calls.filter((c) => c.type === 'load')).toHaveLength(attempt + 1);
+      engine.last('load').resolve(loadedModel);
+      await eventually(() => expect(store.getState().loadStatus).toBe('ready'));
+    }
+
+    // Once the template is done, a stop is the model's, as before.
+    const sending = store.getState().send('short');
+    await eventually(() => expect(engine.calls.filter((c) => c.type === 'generate')).toHaveLength(4));
+    progressOf()({ type: 'prompt-built', tokens: 12 });
+    engine.last('generate').reject(new EngineError('engine-stopped', reason));
+    store.getState().engineLost(reason);
+    await sending;
+    expect(store.getState().notices.at(-1)?.message).toBe(`${reason} Your chats are kept; a/b is being loaded again from storage.`);
+  });
+
   it('downloads another model while the loaded one keeps answering, and switches only once it is stored', async () => {
     const setup = setUp();
     await loadModel(setup);
