@@ -4,29 +4,37 @@
  * hub, attaches a generated 100-page PDF (about 2,000 characters a page) to a chat whose model's context holds only a
  * part of it, asks about it twice (the second time its passages' vectors are remembered), and measures reading the PDF (pdf.js in its worker, pages per second) and choosing
  * the passages (splitting by the model's tokens, keyword ranking, ranking by meaning; passages per second), from the
- * `passages:*` measures on the engine worker's timeline. Writes bench-results/documents.json.
+ * `passages:*` measures on the engine worker's timeline.
  *
- * The chat and embedding models are the test fixtures (tiny-chat's byte-level tokenizer, tiny-embedder): the figures
- * are the app's own steps, not what a 118 MB embedding model takes per passage.
+ * The chat model is the test fixture (tiny-chat, a byte-level tokenizer). The embedding model is the fixture's
+ * word-group lookup by default, so the figures are the app's own steps; `--embedder twin` uses a random-weight twin of
+ * the default embedding model at its real size (scripts/fixtures/encoder-twin.mjs, generated into .fixtures/bench-hub
+ * once), which shows what ranking by meaning costs. Writes bench-results/documents.json (documents-twin.json).
  *
- *   npm run bench:documents [-- --pages 100 --skip-build]
+ *   npm run bench:documents [-- --pages 100 --embedder fixture|twin --skip-build]
  */
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { startFakeHub } from '../fake-hub.mjs';
 import { EMBEDDER_REPO } from '../fixtures/embedder.mjs';
+import { EMBEDDER_TWIN_REPO, encoderTwinRepoFiles } from '../fixtures/encoder-twin.mjs';
 import { DEFAULT_OUT_DIR as HUB_ROOT, makeFixtures } from '../fixtures/make-fixtures.mjs';
 import { createRandom } from '../fixtures/prng.mjs';
 import { startAppServer } from '../serve.mjs';
-import { launchChromium } from './bench-kit.mjs';
+import { BENCH_HUB_ROOT, launchChromium } from './bench-kit.mjs';
 
 const CHAT_MODEL = 'airgap-test/tiny-chat';
-const { values } = parseArgs({ options: { pages: { type: 'string', default: '100' }, 'skip-build': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { pages: { type: 'string', default: '100' }, embedder: { type: 'string', default: 'fixture' }, 'skip-build': { type: 'boolean', default: false } },
+});
 const pageCount = Number(values.pages);
+if (values.embedder !== 'fixture' && values.embedder !== 'twin') throw new Error(`--embedder is fixture or twin, not ${values.embedder}`);
+const twin = values.embedder === 'twin';
 
 const WORDS = 'the road river bridge farm field town hill morning night house door window tree stone boat green red blue old wide long short keeper walks waits stands'.split(' ');
 
@@ -48,9 +56,21 @@ async function bookPdf(count) {
 const log = (/** @type {string} */ message) => console.log(`[bench:documents] ${message}`);
 
 if (!values['skip-build']) await promisify(execFile)('npm', ['run', 'build'], { maxBuffer: 64 * 1024 * 1024 });
-await makeFixtures(HUB_ROOT);
-const hub = await startFakeHub({ root: HUB_ROOT });
-const app = await startAppServer({ dist: 'dist', port: 0, config: { hubUrl: hub.url, catalog: [], embeddingModel: EMBEDDER_REPO } });
+// The twin is generated once, next to the real-size chat models; the chat fixture goes beside it, so one hub serves both.
+const hubRoot = twin ? BENCH_HUB_ROOT : HUB_ROOT;
+await makeFixtures(hubRoot);
+if (twin && !(await stat(path.join(hubRoot, EMBEDDER_TWIN_REPO, 'onnx/model_quantized.onnx')).catch(() => null))) {
+  log(`generating ${EMBEDDER_TWIN_REPO}`);
+  // The weights last, so an interrupted run leaves no complete-looking repository.
+  const files = encoderTwinRepoFiles().sort(([a], [b]) => Number(a.endsWith('.onnx')) - Number(b.endsWith('.onnx')));
+  for (const [file, contents] of files) {
+    await mkdir(path.dirname(path.join(hubRoot, EMBEDDER_TWIN_REPO, file)), { recursive: true });
+    await writeFile(path.join(hubRoot, EMBEDDER_TWIN_REPO, file), contents);
+  }
+}
+const embeddingModel = twin ? EMBEDDER_TWIN_REPO : EMBEDDER_REPO;
+const hub = await startFakeHub({ root: hubRoot });
+const app = await startAppServer({ dist: 'dist', port: 0, config: { hubUrl: hub.url, catalog: [], embeddingModel } });
 const browser = await launchChromium();
 try {
   const page = await browser.newPage();
@@ -68,7 +88,7 @@ try {
   const readMs = performance.now() - readStarted;
   log(`read ${pageCount} pages (${(pdf.length / 1e6).toFixed(1)} MB) in ${Math.round(readMs)} ms`);
 
-  /** @type {{ question: number, whole: number, split: number, keywords: number, meaning: number, pick: number, passages: number, wallMs: number }[]} */
+  /** @type {{ question: number, whole: number, split: number, keywords: number, meaning: number, vectors: { ms: number, recalled: number, computed: number }, pick: number, passages: number, wallMs: number }[]} */
   const questions = [];
   for (const [index, question] of ['Where does the keeper hide the spare key?', 'Under which stone is the key?'].entries()) {
     if (index > 0) {
@@ -90,23 +110,31 @@ try {
       performance.getEntriesByType('measure').filter((entry) => entry.name.startsWith('passages:')).map((entry) => ({
         name: entry.name.slice('passages:'.length),
         duration: entry.duration,
-        passages: /** @type {{ passages: number }} */ (/** @type {PerformanceMeasure} */ (entry).detail).passages,
+        detail: /** @type {{ passages?: number, recalled?: number, computed?: number }} */ (/** @type {PerformanceMeasure} */ (entry).detail),
       })),
     );
     const last = (/** @type {string} */ name) => Math.round(measures.filter((entry) => entry.name === name).at(-1)?.duration ?? NaN);
-    const passages = measures.at(-1)?.passages ?? 0;
-    questions.push({ question: index + 1, whole: last('whole'), split: last('split'), keywords: last('keywords'), meaning: last('meaning'), pick: last('pick'), passages, wallMs: Math.round(wallMs) });
-    log(`question ${index + 1}: ${passages} passages; measuring the files whole ${last('whole')} ms, split ${last('split')} ms, keywords ${last('keywords')} ms, meaning ${last('meaning')} ms, picking ${last('pick')} ms; passages chosen ${Math.round(wallMs)} ms after Send`);
+    const passages = measures.findLast((entry) => entry.name === 'pick')?.detail.passages ?? 0;
+    // The embedding model's own work (its load excluded): vectors recalled from IndexedDB and vectors computed.
+    const { recalled = 0, computed = 0 } = measures.findLast((entry) => entry.name === 'vectors')?.detail ?? {};
+    const vectors = { ms: last('vectors'), recalled, computed };
+    questions.push({ question: index + 1, whole: last('whole'), split: last('split'), keywords: last('keywords'), meaning: last('meaning'), vectors, pick: last('pick'), passages, wallMs: Math.round(wallMs) });
+    log(
+      `question ${index + 1}: ${passages} passages; measuring the files whole ${last('whole')} ms, split ${last('split')} ms, keywords ${last('keywords')} ms, ` +
+        `meaning ${last('meaning')} ms (vectors: ${computed} computed, ${recalled} recalled in ${vectors.ms} ms), picking ${last('pick')} ms; passages chosen ${Math.round(wallMs)} ms after Send`,
+    );
     await page.locator('[data-message-role="assistant"]').nth(before).and(page.locator('[aria-busy="false"]')).waitFor({ timeout: 600_000 });
   }
   const result = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadAverage: os.loadavg()[0] },
+    embeddingModel,
     pdf: { pages: pageCount, bytes: pdf.length, readMs: Math.round(readMs), pagesPerSecond: Math.round((pageCount / readMs) * 1000) },
     questions: questions.map((entry) => ({ ...entry, passagesPerSecond: Math.round((entry.passages / (entry.split + entry.keywords + entry.meaning + entry.pick)) * 1000) })),
   };
   await mkdir('bench-results', { recursive: true });
-  await writeFile('bench-results/documents.json', `${JSON.stringify(result, null, 2)}\n`);
-  log('wrote bench-results/documents.json');
+  const out = `bench-results/${twin ? 'documents-twin' : 'documents'}.json`;
+  await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+  log(`wrote ${out}`);
 } finally {
   await browser.close();
   await app.close();
