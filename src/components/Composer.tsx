@@ -15,6 +15,7 @@ export function Composer() {
   const attachments = useApp((state) => state.pendingAttachments);
   const reading = useApp((state) => state.readingFiles);
   const choosingPassages = useApp((state) => state.choosingPassages);
+  const preparingFiles = useApp((state) => state.preparingFiles);
   const attachFiles = useApp((state) => state.attachFiles);
   const removeAttachment = useApp((state) => state.removeAttachment);
   const filePicker = useRef<HTMLInputElement>(null);
@@ -46,9 +47,9 @@ export function Composer() {
       <div className="composer-body">
         {library && <FileLibrary files={library} />}
         <AttachmentChips attachments={attachments} onRemove={removeAttachment} />
-        {(reading.length > 0 || choosingPassages) && (
+        {(reading.length > 0 || choosingPassages || preparingFiles) && (
           <p className="muted" role="status">
-            {reading.length > 0 ? `Reading ${reading.join(', ')}…` : choosingPassages}
+            {reading.length > 0 ? `Reading ${reading.join(', ')}…` : (choosingPassages ?? preparingFiles)}
           </p>
         )}
         <textarea

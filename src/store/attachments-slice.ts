@@ -45,6 +45,7 @@ export const createAttachmentsSlice: SliceCreator<AttachmentsSlice> = () => (set
         }
       }),
     );
+    get().prepareFiles();
   },
 
   attachFromChats: (attachment) => {
@@ -55,7 +56,11 @@ export const createAttachmentsSlice: SliceCreator<AttachmentsSlice> = () => (set
       return;
     }
     set({ pendingAttachments: [...pendingAttachments, { ...attachment, id: newId() }] });
+    get().prepareFiles();
   },
 
-  removeAttachment: (id) => set((state) => ({ pendingAttachments: state.pendingAttachments.filter((attachment) => attachment.id !== id) })),
+  removeAttachment: (id) => {
+    set((state) => ({ pendingAttachments: state.pendingAttachments.filter((attachment) => attachment.id !== id) }));
+    get().prepareFiles();
+  },
 });

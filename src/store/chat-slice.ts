@@ -1,5 +1,5 @@
 import { withDocuments } from '../../shared/document-prompt';
-import { EngineError, isCancellation, type ChatMessage, type PassagesProgress, type PromptRead } from '../../shared/protocol';
+import { EngineError, isCancellation, type ChatMessage, type ChoosePassagesParams, type PassagesProgress, type PromptRead } from '../../shared/protocol';
 import { keepTreeIndex, pathTo, switchBranch } from '../chat/message-tree';
 import { newId, titleFrom, type Attachment, type Conversation, type StoredMessage } from '../chat/types';
 import { holdWhileWriting } from '../data/live-replies';
@@ -12,6 +12,13 @@ export interface ChatSlice {
   generating: boolean;
   /** While the passages of a question's files are being chosen: what is happening, in words. */
   choosingPassages: string | null;
+  /**
+   * While the files attached for the next message are being prepared (split into passages and their vectors computed
+   * and kept, when they are too long to go whole), so the question finds the work done: how far, in words.
+   */
+  preparingFiles: string | null;
+  /** Starts (again) preparing the files attached for the next message; the question's own choice stops it. */
+  prepareFiles: () => void;
   /** The reply this tab is writing, if any. */
   writingReplyId: string | null;
   /** How much of a long conversation the model has read before that reply's first token (null once it writes). */
@@ -45,6 +52,12 @@ function describePassagesProgress(progress: PassagesProgress, embeddingModel: st
   return `Finding the passages that answer the question: ${progress.done} of ${progress.total} read`;
 }
 
+/** What preparing the attached files is doing, in words. */
+function describePreparing(progress: PassagesProgress, embeddingModel: string): string {
+  if (progress.stage === 'download') return describePassagesProgress(progress, embeddingModel);
+  return `Preparing the attached files for your question: ${progress.done} of ${progress.total} passages read`;
+}
+
 /** The conversation as the model sees it: the system prompt (only when set) and every turn that has text. */
 export function toPrompt(systemPrompt: string, messages: StoredMessage[]): ChatMessage[] {
   const turns: ChatMessage[] = messages
@@ -74,6 +87,32 @@ export const createChatSlice: SliceCreator<ChatSlice> =
   ({ engine, config }) =>
   (set, get) => {
     let generation: AbortController | null = null;
+    /** Preparing the files attached for the next message, while it runs. */
+    let preparing: AbortController | null = null;
+    const stopPreparing = () => {
+      preparing?.abort();
+      preparing = null;
+      set({ preparingFiles: null });
+    };
+
+    /**
+     * What the engine needs to choose passages of `attachments` for `question`, asked in `conversation` after
+     * `history`; null without a loaded model.
+     */
+    const passagesRequest = (conversation: Conversation, history: StoredMessage[], question: string, attachments: readonly Attachment[]) => {
+      const { model } = get();
+      if (!model) return null;
+      const { settings } = conversation;
+      const { embeddingModel } = config;
+      return {
+        messages: [...toPrompt(settings.systemPrompt, history), { role: 'user', content: question }],
+        documents: attachments.map(({ name, text }) => ({ name, text })),
+        maxNewTokens: effectiveSettings(model.generationDefaults, settings.overrides).maxNewTokens,
+        contextLimit: settings.contextLimit,
+        thinking: settings.thinking,
+        embedding: embeddingModel ? { hubUrl: config.hubUrl, repo: embeddingModel, revision: 'main' } : null,
+      } satisfies ChoosePassagesParams;
+    };
 
     /** Adds a message at the end of the branch it continues and stores it with the conversation's new fields. */
     const addMessage = (conversationId: string, message: StoredMessage) =>
@@ -200,28 +239,21 @@ export const createChatSlice: SliceCreator<ChatSlice> =
      * message the passages chosen instead, so this prompt (and any regeneration of its reply) carries them.
      */
     const chooseFilesParts = async (conversationId: string, message: StoredMessage) => {
-      const { model } = get();
       const conversation = get().conversations[conversationId];
-      if (!model || !conversation || !message.attachments) return;
-      const { settings } = conversation;
-      const { embeddingModel } = config;
+      if (!conversation || !message.attachments) return;
+      const request = passagesRequest(conversation, pathTo(conversation.messages, message.parentId), message.content, message.attachments);
+      if (!request) return;
+      // What the preparation kept, this finds; what it had not reached yet, this does.
+      stopPreparing();
       // Stop ends this too (the embedding model's first download may take a while); the question keeps its files.
       const controller = new AbortController();
       generation = controller;
       set({ choosingPassages: 'Checking whether the files fit the model’s context…' });
       try {
-        const { passages, keywordsOnly } = await engine.call(
-          'choosePassages',
-          {
-            messages: toPrompt(settings.systemPrompt, [...pathTo(conversation.messages, message.parentId), { ...message, attachments: undefined }]),
-            documents: message.attachments.map(({ name, text }) => ({ name, text })),
-            maxNewTokens: effectiveSettings(model.generationDefaults, settings.overrides).maxNewTokens,
-            contextLimit: settings.contextLimit,
-            thinking: settings.thinking,
-            embedding: embeddingModel ? { hubUrl: config.hubUrl, repo: embeddingModel, revision: 'main' } : null,
-          },
-          { signal: controller.signal, onProgress: (progress) => set({ choosingPassages: describePassagesProgress(progress, embeddingModel ?? '') }) },
-        );
+        const { passages, keywordsOnly } = await engine.call('choosePassages', request, {
+          signal: controller.signal,
+          onProgress: (progress) => set({ choosingPassages: describePassagesProgress(progress, config.embeddingModel ?? '') }),
+        });
         if (keywordsOnly) get().reportError(new Error(`The passages were chosen by their words alone: ${keywordsOnly}`));
         if (!passages) return;
         updateMessage(conversationId, message.id, () => ({ passages }));
@@ -287,6 +319,29 @@ export const createChatSlice: SliceCreator<ChatSlice> =
     return {
       generating: false,
       choosingPassages: null,
+      preparingFiles: null,
+
+      prepareFiles: () => {
+        stopPreparing();
+        const { pendingAttachments, conversations, activeId } = get();
+        // Without an embedding model there is nothing to keep: splitting and ranking by keywords take a moment.
+        const request = config.embeddingModel && pendingAttachments.length > 0 ? passagesRequest(conversations[activeId], [], '', pendingAttachments) : null;
+        if (!request) return;
+        const controller = new AbortController();
+        preparing = controller;
+        void engine
+          .call('choosePassages', request, {
+            signal: controller.signal,
+            onProgress: (progress) => {
+              if (preparing === controller) set({ preparingFiles: describePreparing(progress, config.embeddingModel ?? '') });
+            },
+          })
+          // Whatever goes wrong here goes wrong again when the question is sent, and is reported then.
+          .catch(() => undefined)
+          .finally(() => {
+            if (preparing === controller) stopPreparing();
+          });
+      },
       writingReplyId: null,
       readingPrompt: null,
       promptBuilt: false,

@@ -9,6 +9,7 @@ import { MAX_IMPORT_BYTES, TOO_LARGE_TO_IMPORT } from '../data/import-limits';
 import { repliesBeingWritten } from '../data/live-replies';
 import type { SliceCreator } from './types';
 import { fingerprintsOfFiles } from '../documents/file-library';
+import { fingerprint } from '../../shared/fingerprint';
 
 export interface ExportedFile {
   fileName: string;
@@ -161,7 +162,10 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (deps)
    * holds any more go too. Housekeeping: if the worker cannot do it now, the next deletion does (it names every file).
    */
   const forgetVectorsOfRemovedFiles = () => {
-    deps.engine.call('keepPassageVectors', { documents: fingerprintsOfFiles(Object.values(get().conversations)) }).catch(() => {});
+    // The files attached for the next message count too: their passages may have been prepared already.
+    const pending = get().pendingAttachments.map((attachment) => fingerprint(attachment.text));
+    const documents = [...new Set([...fingerprintsOfFiles(Object.values(get().conversations)), ...pending])];
+    deps.engine.call('keepPassageVectors', { documents }).catch(() => {});
   };
 
   const forget = (id: string) => {

@@ -128,6 +128,8 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         if (loadController !== controller) return;
         // On a narrow screen the side panel folds away, so the chat is in view.
         set(model ? { loadStatus: 'ready', model, progress: null, panelOpen: false } : { ...afterStop(false), storedForOffline: repo });
+        // Files attached before this model was loaded are measured against its context now.
+        if (model) get().prepareFiles();
       } catch (error) {
         if (loadController !== controller) return;
         if (controller.signal.aborted) {

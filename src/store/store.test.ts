@@ -255,8 +255,13 @@ describe('chat slice', () => {
     expect(store.getState().notices.map((n) => n.message)).toEqual([expect.stringContaining('“blob.bin” is not a text file')]);
     expect(store.getState().readingFiles).toEqual([]);
 
+    // Attached, the files are prepared at once (for no question yet); the question stops that and asks for itself.
+    const passageCalls = () => engine.calls.filter((c) => c.type === 'choosePassages');
+    expect(passageCalls()).toHaveLength(1);
+    expect((passageCalls()[0].params as Calls['choosePassages']['params']).messages).toEqual([{ role: 'user', content: '' }]);
     const sending = store.getState().send('What is in it?');
-    await eventually(() => expect(engine.calls.some((c) => c.type === 'choosePassages')).toBe(true));
+    await eventually(() => expect(passageCalls()).toHaveLength(2));
+    expect(passageCalls()[0].options.signal?.aborted).toBe(true);
     expect(engine.last('choosePassages').params).toEqual({
       messages: [{ role: 'user', content: 'What is in it?' }],
       documents: [{ name: 'notes.txt', text: 'Alpha beta.' }],
@@ -280,12 +285,46 @@ describe('chat slice', () => {
 
     // An edit keeps the files; these were too long this time, so the chosen passage goes instead.
     const editing = store.getState().editMessage(question.id, 'And the second word?');
-    await eventually(() => expect(engine.calls.filter((c) => c.type === 'choosePassages')).toHaveLength(2));
+    await eventually(() => expect(passageCalls()).toHaveLength(3));
     engine.last('choosePassages').resolve({ passages: [{ name: 'notes.txt', text: 'Alpha beta.' }] });
     await answer(setup, 'Beta.', editing);
     expect(prompt()[0].content).toMatch(/^<passage id="1" source="notes.txt">\nAlpha beta.\n<\/passage>\n\n.*cite.*\n\nAnd the second word\?$/);
     const edited = Object.values(store.getState().conversations[conversation.id].messages).find((m) => m.content === 'And the second word?')!;
     expect((await setup.db.get(conversation.id))?.messages[edited.id].passages).toEqual([{ name: 'notes.txt', text: 'Alpha beta.' }]);
+  });
+
+  it('prepares the attached files while the question is written: from when a model is loaded, again when they change, with its progress shown', async () => {
+    const setup = setUp();
+    const { engine, store } = setup;
+    const passageCalls = () => engine.calls.filter((c) => c.type === 'choosePassages');
+    await store.getState().attachFiles([new File(['Alpha beta.'], 'a.txt')]);
+    // No model yet: its context decides whether the files go whole.
+    expect(passageCalls()).toHaveLength(0);
+    await loadModel(setup);
+    expect(passageCalls()).toHaveLength(1);
+    const progressOf = (index: number) => passageCalls()[index].options.onProgress as unknown as (p: Calls['choosePassages']['progress']) => void;
+    progressOf(0)({ stage: 'embedding', done: 8, total: 40 });
+    expect(store.getState().preparingFiles).toBe('Preparing the attached files for your question: 8 of 40 passages read');
+
+    // Another file: the preparation starts again with both (what it computed is kept by the engine).
+    await store.getState().attachFiles([new File(['Gamma delta.'], 'b.txt')]);
+    expect(passageCalls()).toHaveLength(2);
+    expect(passageCalls()[0].options.signal?.aborted).toBe(true);
+    expect((passageCalls()[1].params as Calls['choosePassages']['params']).documents.map((d) => d.name)).toEqual(['a.txt', 'b.txt']);
+    expect(store.getState().preparingFiles).toBeNull();
+
+    // Done: the status goes, and nothing is reported whatever the outcome.
+    engine.last('choosePassages').resolve({ passages: [{ name: 'a.txt', text: 'Alpha beta.' }] });
+    await eventually(() => expect(store.getState().notices).toEqual([]));
+
+    // Every file removed: nothing more to prepare.
+    store.getState().removeAttachment(store.getState().pendingAttachments[0].id);
+    expect(passageCalls()).toHaveLength(3);
+    progressOf(2)({ stage: 'embedding', done: 1, total: 5 });
+    store.getState().removeAttachment(store.getState().pendingAttachments[0].id);
+    expect(passageCalls()[2].options.signal?.aborted).toBe(true);
+    expect(passageCalls()).toHaveLength(3);
+    expect(store.getState().preparingFiles).toBeNull();
   });
 
   it('Stop while the passages are chosen ends that, writes no reply and reports nothing; the question keeps its files', async () => {

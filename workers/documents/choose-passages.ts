@@ -53,7 +53,11 @@ export async function choosePassages(
         'Lower Max new tokens or shorten the system prompt, or use a model with a longer context.',
     );
   }
-  chunks = chunkDocuments(params.documents, textTokens, Math.max(MIN_PASSAGE_TOKENS, Math.min(MAX_PASSAGE_TOKENS, Math.floor(budget / PASSAGES_AT_LEAST))));
+  // Passages are sized from the room without the question, so every question about the same files (and preparing them
+  // before any question) splits them alike and finds their vectors kept; the question's own length bounds the picking.
+  const roomForPassages = room - size(withDocuments('', undefined, []));
+  const passageTokens = Math.max(MIN_PASSAGE_TOKENS, Math.min(MAX_PASSAGE_TOKENS, Math.floor(roomForPassages / PASSAGES_AT_LEAST)));
+  chunks = chunkDocuments(params.documents, textTokens, passageTokens);
   step('split');
   const byKeywords = rankByKeywords(chunks, question.content);
   step('keywords');

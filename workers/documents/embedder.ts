@@ -22,6 +22,8 @@ export interface TextToEmbed {
  */
 export class Embedder {
   private loaded: { key: string; vectorsKey: string; extract: FeatureExtractionPipeline } | null = null;
+  /** The run under way, if any (settled either way). */
+  private running: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly source: ModelSource,
@@ -34,24 +36,37 @@ export class Embedder {
     texts: readonly TextToEmbed[],
     options: { signal: AbortSignal; onDownload: (progress: LoadProgress) => void; onEmbedded: (done: number) => void },
   ): Promise<number[][]> {
+    // One run at a time: a question's run waits for the files' preparation it stopped to end its batch.
+    const turn = this.running.then(() => this.embedInTurn(ref, texts, options));
+    this.running = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async embedInTurn(
+    ref: RepoRef,
+    texts: readonly TextToEmbed[],
+    options: { signal: AbortSignal; onDownload: (progress: LoadProgress) => void; onEmbedded: (done: number) => void },
+  ): Promise<number[][]> {
+    options.signal.throwIfAborted();
     const { extract, vectorsKey } = await this.load(ref, options.signal, options.onDownload);
     const started = performance.now();
     const vectors = await this.kept.recall(vectorsKey, texts.filter((item) => item.document !== undefined).map((item) => item.text));
     const recalled = vectors.size;
     const missing = [...new Set(texts.map((item) => item.text).filter((text) => !vectors.has(text)))];
+    const filesOf = new Map<string, Set<string>>();
+    for (const { text, document } of texts) {
+      if (document !== undefined) filesOf.set(text, (filesOf.get(text) ?? new Set()).add(document));
+    }
     for (let start = 0; start < missing.length; start += BATCH) {
       options.signal.throwIfAborted();
       const batch = missing.slice(start, start + BATCH);
       const output = (await extract(batch, { pooling: 'mean', normalize: true })).tolist() as number[][];
       batch.forEach((text, index) => vectors.set(text, output[index]));
+      // Kept batch by batch, so a run stopped part-way (files being prepared when the question was sent) keeps its work.
+      const kept = batch.filter((text) => filesOf.has(text));
+      await this.kept.keep(vectorsKey, kept.map((text) => ({ text, vector: vectors.get(text)!, documents: [...filesOf.get(text)!] })));
       options.onEmbedded(texts.length - missing.length + start + batch.length);
     }
-    const computed = new Set(missing);
-    const filesOf = new Map<string, Set<string>>();
-    for (const { text, document } of texts) {
-      if (document !== undefined && computed.has(text)) filesOf.set(text, (filesOf.get(text) ?? new Set()).add(document));
-    }
-    await this.kept.keep(vectorsKey, [...filesOf].map(([text, documents]) => ({ text, vector: vectors.get(text)!, documents: [...documents] })));
     // On the worker's timeline for tests and `npm run bench:documents`: how many vectors were kept from before.
     performance.measure('passages:vectors', { start: started, detail: { recalled, computed: missing.length } });
     return texts.map((item) => vectors.get(item.text)!);
