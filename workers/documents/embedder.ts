@@ -15,6 +15,13 @@ export interface TextToEmbed {
   document?: string;
 }
 
+interface EmbedOptions {
+  signal: AbortSignal;
+  onDownload: (progress: LoadProgress) => void;
+  /** How many of the texts have their vector so far (recalled or computed). */
+  onEmbedded: (done: number) => void;
+}
+
 /**
  * A sentence-embedding model (transformers.js feature extraction, mean pooled and normalised) on WASM, beside the chat
  * model. Its files come through the same model store as a chat model's: downloaded once with resume and integrity
@@ -34,7 +41,7 @@ export class Embedder {
   async embed(
     ref: RepoRef,
     texts: readonly TextToEmbed[],
-    options: { signal: AbortSignal; onDownload: (progress: LoadProgress) => void; onEmbedded: (done: number) => void },
+    options: EmbedOptions,
   ): Promise<number[][]> {
     // One run at a time: a question's run waits for the files' preparation it stopped to end its batch.
     const turn = this.running.then(() => this.embedInTurn(ref, texts, options));
@@ -45,7 +52,7 @@ export class Embedder {
   private async embedInTurn(
     ref: RepoRef,
     texts: readonly TextToEmbed[],
-    options: { signal: AbortSignal; onDownload: (progress: LoadProgress) => void; onEmbedded: (done: number) => void },
+    options: EmbedOptions,
   ): Promise<number[][]> {
     options.signal.throwIfAborted();
     const { extract, vectorsKey } = await this.load(ref, options.signal, options.onDownload);
