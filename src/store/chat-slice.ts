@@ -89,6 +89,8 @@ export const createChatSlice: SliceCreator<ChatSlice> =
     let generation: AbortController | null = null;
     /** Preparing the files attached for the next message, while it runs. */
     let preparing: AbortController | null = null;
+    /** A question's passages stopped the preparation part-way: the files still waiting are prepared after its reply. */
+    let preparationStopped = false;
     const stopPreparing = () => {
       preparing?.abort();
       preparing = null;
@@ -229,6 +231,11 @@ export const createChatSlice: SliceCreator<ChatSlice> =
       } finally {
         generation = null;
         set({ generating: false, writingReplyId: null, readingPrompt: null });
+        // An edit's passages stopped the preparation of files waiting in the composer: it goes on once the reply is done.
+        if (preparationStopped) {
+          preparationStopped = false;
+          get().prepareFiles();
+        }
         saver.flush();
         await saveMessage(activeId, message.id);
       }
@@ -244,6 +251,7 @@ export const createChatSlice: SliceCreator<ChatSlice> =
       const request = passagesRequest(conversation, pathTo(conversation.messages, message.parentId), message.content, message.attachments);
       if (!request) return;
       // What the preparation kept, this finds; what it had not reached yet, this does.
+      if (preparing) preparationStopped = true;
       stopPreparing();
       // Stop ends this too (the embedding model's first download may take a while); the question keeps its files.
       const controller = new AbortController();

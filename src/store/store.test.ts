@@ -325,6 +325,22 @@ describe('chat slice', () => {
     expect(passageCalls()[2].options.signal?.aborted).toBe(true);
     expect(passageCalls()).toHaveLength(3);
     expect(store.getState().preparingFiles).toBeNull();
+
+    // An edit of a message with files of its own stops the preparation for its passages; it goes on after the reply.
+    await store.getState().attachFiles([new File(['Alpha beta.'], 'a.txt')]);
+    const sending = store.getState().send('First');
+    await eventually(() => expect(store.getState().choosingPassages).not.toBeNull());
+    engine.last('choosePassages').resolve({ passages: null });
+    await answer(setup, 'Noted.', sending);
+    await store.getState().attachFiles([new File(['Epsilon.'], 'c.txt')]);
+    const first = Object.values(store.getState().conversations[store.getState().activeId].messages).find((m) => m.content === 'First')!;
+    const preparing = passageCalls().at(-1)!;
+    const editing = store.getState().editMessage(first.id, 'First, again');
+    await eventually(() => expect(preparing.options.signal?.aborted).toBe(true));
+    engine.last('choosePassages').resolve({ passages: null });
+    await answer(setup, 'Again.', editing);
+    expect((passageCalls().at(-1)!.params as Calls['choosePassages']['params']).documents.map((d) => d.name)).toEqual(['c.txt']);
+    expect(passageCalls().at(-1)!.options.signal?.aborted).toBe(false);
   });
 
   it('Stop while the passages are chosen ends that, writes no reply and reports nothing; the question keeps its files', async () => {
