@@ -5,8 +5,8 @@ export function PageFailed({ title, error }: { title: string; error: Error }) {
       <h1 id="page-failed-heading">{title} could not show this page</h1>
       <p>An error stopped the page while it was drawing: {error.message || error.name}.</p>
       <p>
-        Your chats, your draft and your downloaded models are kept in this browser. Reload the page to go on; if the error
-        comes back, a reply being written when it happened is kept as interrupted, and Retry writes it again.
+        Your chats, your draft and your downloaded models are kept in this browser, and a reply that was being written keeps
+        what it had, marked as interrupted. Reload the page to go on.
       </p>
       <button type="button" onClick={() => window.location.reload()}>
         Reload the page
