@@ -46,7 +46,10 @@ function moveVersion1(db: IDBDatabase, transaction: IDBTransaction, chats: IDBOb
   };
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A plain object: what a stored record must be before its fields are read. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /**
  * Puts a version-1 conversation into the new stores: its fields, and each message that has a key there (a string id).
@@ -54,13 +57,13 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  * Whether the moved fields and messages make sense is for the restore step to judge, as for any stored record.
  */
 function moveConversation(stored: unknown, chats: IDBObjectStore, messages: IDBObjectStore): boolean {
-  if (!isRecord(stored) || typeof stored.id !== 'string') return false;
+  if (!isObject(stored) || typeof stored.id !== 'string') return false;
   const { messages: inside = {}, ...record } = stored;
   chats.put(record);
-  if (!isRecord(inside)) return false;
+  if (!isObject(inside)) return false;
   let whole = true;
   for (const message of Object.values(inside)) {
-    if (isRecord(message) && typeof message.id === 'string') messages.put({ ...message, conversationId: stored.id });
+    if (isObject(message) && typeof message.id === 'string') messages.put({ ...message, conversationId: stored.id });
     else whole = false;
   }
   return whole;
