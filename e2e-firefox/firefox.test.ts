@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -22,9 +22,12 @@ describe('Firefox ESR', () => {
   let app: Awaited<ReturnType<typeof startAppServer>>;
   let proxy: RecordingProxy;
   let browser: Browser;
+  /** Files the tests attach; removed with the suite. */
+  let folder: string;
   const cspReports: unknown[] = [];
 
   beforeAll(async () => {
+    folder = await mkdtemp(path.join(os.tmpdir(), 'airgap-firefox-'));
     hub = await startFakeHub({ root: HUB_ROOT });
     app = await startAppServer({ dist: 'dist', port: 0, config: { hubUrl: hub.url, catalog: [], embeddingModel: EMBEDDER_REPO }, onCspViolation: (report) => cspReports.push(report) });
     proxy = await startRecordingProxy([new URL(app.url).origin, new URL(hub.url).origin]);
@@ -36,6 +39,7 @@ describe('Firefox ESR', () => {
     await proxy?.close();
     await app?.close();
     await hub?.close();
+    if (folder) await rm(folder, { recursive: true, force: true });
   });
 
   test('loads the tiny model on WASM with threads, replies as the reference, keeps the chat and the model across a reload, and works offline', async () => {
@@ -78,7 +82,6 @@ describe('Firefox ESR', () => {
     // Room for about two passages: no keyword of the question is on page 23, only words the fixture embedder reads as
     // the same ("car" for "automobile", "waits" for "parked").
     await chat.setSetting('Context limit (tokens)', '400');
-    const folder = await mkdtemp(path.join(os.tmpdir(), 'airgap-firefox-'));
     const book = path.join(folder, 'book.pdf');
     await writeFile(book, await pdfWithPages(BOOK_LINES));
     await chat.attach([book]);

@@ -1,6 +1,4 @@
-import { mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readFile, truncate, writeFile } from 'node:fs/promises';
 import type { FileChooser, Page } from '@playwright/test';
 import { PDFDocument, PDFHexString, StandardFonts } from 'pdf-lib';
 import type { Attachment } from '../src/chat/types';
@@ -219,7 +217,8 @@ test('a file that is not text, an empty one, a PDF without text, a password-prot
     { name: 'broken.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\nnot really a PDF') },
     '“broken.pdf” could not be read as a PDF: the file is damaged or is not a PDF.',
   );
-  const huge = path.join(await mkdtemp(path.join(os.tmpdir(), 'airgap-attach-')), 'huge.txt');
+  // Under the test's output folder, which Playwright empties at the start of each run.
+  const huge = test.info().outputPath('huge.txt');
   await writeFile(huge, '');
   await truncate(huge, 200 * 1024 * 1024);
   await attach(page, huge);

@@ -1,6 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { exportFileOf, linearConversation } from './export-files';
 import { expect, test } from './fixtures';
 
@@ -134,7 +132,7 @@ test('a malformed or hostile import file is refused with a message and changes n
   await expect(chat.alerts).toContainText('This file is not JSON');
   await page.getByRole('button', { name: 'Dismiss message' }).click();
   // Refused from its size alone: the file is never read.
-  const huge = path.join(await mkdtemp(path.join(os.tmpdir(), 'airgap-import-')), 'huge.json');
+  const huge = test.info().outputPath('huge.json');
   await writeFile(huge, Buffer.alloc(51 * 1024 * 1024, ' '));
   await page.getByLabel('Import chats (JSON)').setInputFiles(huge);
   await expect(chat.alerts).toContainText('This file is larger than 50 MB, too large to be a conversation export. Nothing was changed.');
