@@ -13,8 +13,15 @@ export interface BareRunParams {
   dataFiles: string[];
   threads: number;
   device: 'wasm' | 'webgpu';
-  /** Each reply's prompt token ids and how many tokens to generate. */
-  replies: { ids: number[]; newTokens: number }[];
+  /** Each reply's prompt token ids, how many tokens to generate, and whether memory is sampled meanwhile. */
+  replies: { ids: number[]; newTokens: number; sampled: boolean }[];
+}
+
+/** Set by the benchmark script: pauses (false) or resumes (true) its memory sampling, as it does around the app's replies. */
+declare global {
+  interface Window {
+    benchSampling?: (on: boolean) => Promise<void>;
+  }
 }
 
 export interface BareRunResult {
@@ -54,11 +61,14 @@ export function exposeBareRuntime(ort: typeof Ort, build: string, files: { wasm:
     const ready = performance.now();
     const replies: ReplyTiming[] = [];
     for (const reply of params.replies) {
+      if (!reply.sampled) await window.benchSampling?.(false);
       try {
         replies.push(await greedyReply(ort, session, kvShapeOf(config), reply.ids, reply.newTokens));
       } catch (error) {
         // Out of memory on a long prompt, say: recorded, and the run goes on.
         replies.push({ promptTokens: reply.ids.length, generatedTokens: 0, ttftMs: NaN, tokensPerSecond: NaN, error: String(error) });
+      } finally {
+        if (!reply.sampled) await window.benchSampling?.(true);
       }
     }
     await session.release();

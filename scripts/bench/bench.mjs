@@ -38,6 +38,7 @@ import {
 import { sampleJsHeaps } from './js-heaps.mjs';
 import { childrenPss, samplePss } from './process-memory.mjs';
 import { loadPromptTokenizer } from './prompts.mjs';
+import { unsampled } from './sampling-loop.mjs';
 import { QUICK_REPLY_PLAN, REPLY_PLAN, median } from './report.mjs';
 import { writeReport } from './write-report.mjs';
 
@@ -149,7 +150,8 @@ async function appRepetition({ appUrl, model, prompts, streamPrompt }) {
     const replies = [];
     for (const [i, prompt] of prompts.entries()) {
       try {
-        const reply = await ask(page, prompt.text, { newChat: i > 0, maxNewTokens: PLAN[i].newTokens });
+        const asked = () => ask(page, prompt.text, { newChat: i > 0, maxNewTokens: PLAN[i].newTokens });
+        const reply = await (PLAN[i].sampled ? asked() : unsampled([pss, heaps], asked));
         log(`  app reply ${PLAN[i].key}: ${reply.stats}`);
         replies.push(reply);
       } catch (error) {
@@ -159,7 +161,7 @@ async function appRepetition({ appUrl, model, prompts, streamPrompt }) {
         replies.push(failedReply(prompt.ids.length, said || /** @type {Error} */ (error).message));
       }
     }
-    const stream = await withLongTasks(page, () => ask(page, streamPrompt, { maxNewTokens: STREAM_TOKENS }));
+    const stream = await unsampled([pss, heaps], () => withLongTasks(page, () => ask(page, streamPrompt, { maxNewTokens: STREAM_TOKENS })));
     log(`  app ${STREAM_TOKENS}-token stream: ${stream.result.stats}; longest main-thread task ${stream.longestTaskMs} ms`);
     const generateEnded = performance.now();
     const coldHeaps = await heaps.stop();
@@ -198,6 +200,11 @@ async function bareRepetition({ pagesUrl, build, params }) {
   try {
     const page = await browser.newPage();
     const heaps = await sampleJsHeaps(page);
+    // The page pauses sampling around the replies timed unsampled, as the app's are.
+    await page.exposeFunction('benchSampling', async (/** @type {boolean} */ on) => {
+      if (on) [pss, heaps].forEach((sampler) => sampler.resume());
+      else await Promise.all([pss.pause(), heaps.pause()]);
+    });
     await page.goto(`${pagesUrl}/bare-${build}.html`);
     await page.waitForFunction(() => 'bareRuntime' in window);
     const result = await page.evaluate((p) => /** @type {any} */ (window).bareRuntime.run(p), params);
@@ -258,7 +265,7 @@ async function benchModel(model, { hubUrl, appUrl, pagesUrl, tokenizer }, save) 
     await save(result);
     log(`  ${brief(app)}; warm load ${app.warmLoadMs} ms; ${app.backend}; runtime files ${app.runtimeFiles.join(', ')}`);
     const threads = Number(app.backend.match(/(\d+) threads?/)?.[1] ?? 1);
-    const replies = prompts.map((prompt, i) => ({ ids: prompt.ids, newTokens: PLAN[i].newTokens }));
+    const replies = prompts.map((prompt, i) => ({ ids: prompt.ids, newTokens: PLAN[i].newTokens, sampled: PLAN[i].sampled ?? false }));
     for (const build of BARE_BUILDS) {
       log(`${model.id}: bare ${build}, repetition ${repetition + 1}/${repetitions}`);
       const params = { modelBase: `${hubUrl}/${model.id}/resolve/main`, onnxFile, dataFiles: [], threads, device: /** @type {const} */ ('wasm'), replies };

@@ -5,6 +5,8 @@
  * those) and attaches to each worker as it starts, asking it the same through `Target.sendMessageToTarget`.
  */
 
+import { samplingLoop } from './sampling-loop.mjs';
+
 /** @typedef {import('@playwright/test').Page} Page */
 
 /**
@@ -38,21 +40,18 @@ export async function sampleJsHeaps(page, intervalMs = 250) {
       setTimeout(() => pending.delete(id) && resolve(null), 5000);
     });
   const peaks = { page: 0, workers: 0 };
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const usage = await cdp.send('Runtime.getHeapUsage').catch(() => null);
-      if (usage) peaks.page = Math.max(peaks.page, usage.usedSize);
-      const sizes = await Promise.all([...workers.keys()].map(askWorker));
-      peaks.workers = Math.max(peaks.workers, sizes.reduce((sum, size) => sum + (size?.usedSize ?? 0), 0));
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  })();
+  const loop = samplingLoop(intervalMs, async () => {
+    const usage = await cdp.send('Runtime.getHeapUsage').catch(() => null);
+    if (usage) peaks.page = Math.max(peaks.page, usage.usedSize);
+    const sizes = await Promise.all([...workers.keys()].map(askWorker));
+    peaks.workers = Math.max(peaks.workers, sizes.reduce((sum, size) => sum + (size?.usedSize ?? 0), 0));
+  });
   return {
+    pause: loop.pause,
+    resume: loop.resume,
     /** @returns {Promise<{ page: number, workers: number }>} peak bytes: the page's heap, all its workers' together */
     async stop() {
-      running = false;
-      await loop;
+      await loop.stop();
       await cdp.detach().catch(() => {});
       return peaks;
     },

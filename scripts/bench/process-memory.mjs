@@ -4,6 +4,7 @@
  * /proc/<pid>/smaps_rollup, which counts shared pages once across the processes instead of once per process. Linux only.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { samplingLoop } from './sampling-loop.mjs';
 
 /** @returns {Promise<Map<number, number>>} pid → parent pid, for every process */
 async function parentsOfAll() {
@@ -46,28 +47,23 @@ export async function childrenPss() {
 }
 
 /**
- * Samples `childrenPss()` every `intervalMs` until stopped.
+ * Samples `childrenPss()` every `intervalMs` until stopped; `pause`/`resume` step aside for timed work.
  * @param {number} [intervalMs]
  */
 export function samplePss(intervalMs = 500) {
   /** @type {{ at: number, bytes: number }[]} */
   const samples = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      samples.push({ at: performance.now(), bytes: await childrenPss() });
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  })();
+  const loop = samplingLoop(intervalMs, async () => {
+    samples.push({ at: performance.now(), bytes: await childrenPss() });
+  });
   return {
     samples,
     /** The highest sample taken between two `performance.now()` times (the whole run without them). */
     peakBetween(from = 0, to = Infinity) {
       return Math.max(0, ...samples.filter((s) => s.at >= from && s.at <= to).map((s) => s.bytes));
     },
-    async stop() {
-      running = false;
-      await loop;
-    },
+    pause: loop.pause,
+    resume: loop.resume,
+    stop: loop.stop,
   };
 }

@@ -102,7 +102,7 @@ function reportParts(raw) {
       `(the longer prompts' replies are ${plan[2].newTokens} tokens${quick ? '; a quick run has no 2,048-token prompt' : ''}); every reply is a new prompt in a new chat.`,
     "Load: the app's cold load is hub → store → ready through the UI (download included), the warm load store → ready in a new tab; " +
       'bare runtimes fetch the bytes from the hub over loopback and create the session; onnxruntime-node reads the file and creates the session.',
-    `Peak memory: the whole browser's proportional set size (all its processes); the empty browser is ${(emptyPss / 2 ** 30).toFixed(2)} GiB, ` +
+    `Peak memory: the whole browser's proportional set size (all its processes), sampled while loading and while the longest prompt is read; the other replies and the long stream run unsampled, since a sample costs about 0.2 s of a core. The empty browser is ${(emptyPss / 2 ** 30).toFixed(2)} GiB, ` +
       `the weights file ${(first.modelBytes / 2 ** 30).toFixed(2)} GiB. onnxruntime-node: the process's peak RSS. ` +
       `Peak JS heaps (WebAssembly memory is not in them): ${jsHeapsOf(first)}.`,
     `Page JavaScript before first use: ${(pageJs.gzipBytes / 1000).toFixed(1)} KB gzip (${scriptList(pageJs.scripts, 'page')}); ` +
