@@ -22,8 +22,26 @@ const OPTIONS: KatexOptions = {
   output: 'htmlAndMathml',
 };
 
+/**
+ * Formulas already rendered, newest last. A streamed reply is rendered again as it grows, and every formula of the
+ * paragraph being written went through KaTeX and parse5 again each time: with many formulas in one paragraph, one
+ * render took 50–270 ms. The elements are only read after this (rehype-highlight touches only code with a language).
+ */
+const rendered = new Map<string, ElementContent[]>();
+const RENDERED_KEPT = 500;
+
 /** TeX source as KaTeX's elements, inline or as a display block. */
 export function renderMath(source: string, displayMode: boolean): ElementContent[] {
+  const key = `${displayMode ? 'display' : 'inline'} ${source}`;
+  const known = rendered.get(key);
+  if (known) return known;
+  const elements = renderAnew(source, displayMode);
+  if (rendered.size >= RENDERED_KEPT) rendered.delete(rendered.keys().next().value!);
+  rendered.set(key, elements);
+  return elements;
+}
+
+function renderAnew(source: string, displayMode: boolean): ElementContent[] {
   try {
     return fromHtml(katex.renderToString(source, { ...OPTIONS, displayMode }), { fragment: true }).children as ElementContent[];
   } catch {

@@ -31,3 +31,14 @@ describe('rehypeMath', () => {
     expect((math.children[0] as Element).properties.className).toEqual(['katex']);
   });
 });
+
+describe('renderMath', () => {
+  it('renders a formula once: a streamed paragraph rendered again gets the same elements back', () => {
+    const first = renderMath('\\sum_{i=1}^{n} i^2', false);
+    expect(renderMath('\\sum_{i=1}^{n} i^2', false)).toBe(first);
+    // The same source as a display block is another rendering.
+    const display = renderMath('\\sum_{i=1}^{n} i^2', true);
+    expect(display).not.toBe(first);
+    expect(JSON.stringify(display)).toContain('katex-display');
+  });
+});

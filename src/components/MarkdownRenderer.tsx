@@ -16,7 +16,8 @@ import { usePacedText } from './use-paced-text';
  * HTML strings: raw HTML in the text stays text (react-markdown without rehype-raw), links keep only safe protocols,
  * images are not fetched (they would reach other hosts), and math is rendered by rehypeMath (KaTeX without trust).
  *
- * This module is a chunk of its own that MarkdownView loads; KaTeX is another, loaded when math first appears.
+ * This module is a chunk of its own that MarkdownView loads; KaTeX is another, loaded by warmUp or when math first
+ * appears.
  */
 const remarkPlugins = [remarkGfm, remarkMath];
 const katex = lazyModule(() => import('../chat/katex-math'));
@@ -90,14 +91,24 @@ const WARM_UP_TEXT = '# Title\n\nSome *text*, **bold**, `code` and a [link](http
 
 /**
  * Cold, the first reply's first render took about 100 ms of the main thread (most of it building the highlighter,
- * the rest the parser's code running for the first time): a hitch just as the first words arrive. Done in two idle
- * moments after this module loads, it costs the page nothing it would notice.
+ * the rest the parser's code running for the first time): a hitch just as the first words arrive. Done in idle
+ * moments after this module loads (while a model loads), it costs the page nothing it would notice.
+ *
+ * KaTeX too: fetched when math first appeared, it arrived mid-reply and every reply on screen rendered again with
+ * its first, cold math — a 70 ms task while streaming (226 ms on a busy machine). So it is fetched here as well, and
+ * one formula is rendered to run its code once.
  */
 export function warmUp(): void {
   whenIdle(() => {
     highlighter();
     // react-markdown's `Markdown` is a plain function (no hooks): called here it parses and builds elements only.
-    whenIdle(() => void Markdown({ ...options, rehypePlugins: rehypePluginsWith(null), children: WARM_UP_TEXT }));
+    whenIdle(() => {
+      void Markdown({ ...options, rehypePlugins: rehypePluginsWith(null), children: WARM_UP_TEXT });
+      katex.load().then(
+        (math) => whenIdle(() => void math.renderMath('\\frac{a^2}{\\sqrt{b}}', false)),
+        () => undefined, // math asks again when it appears
+      );
+    });
   });
 }
 
