@@ -29,11 +29,24 @@ export function prefillQuietMs(promptTokens: number, weightBytes: number): numbe
   return DEFAULT_QUIET_MS + Math.ceil(promptTokens * Math.max(weightBytes / GB, 0.1) * PREFILL_MS_PER_TOKEN_PER_GB);
 }
 
+/**
+ * Checking a downloaded file's sha256 with WebCrypto blocks the worker's thread (Chromium digests in the caller's
+ * thread): about 2 s for 1.35 GB on the 2-core machine, copy included. Seven times that, for slow and busy machines.
+ */
+const VERIFY_MS_PER_GB = 15_000;
+
+/** How long hashing a stored file of `bytes` in one call may keep the worker silent. */
+export function verifyQuietMs(bytes: number): number {
+  return DEFAULT_QUIET_MS + Math.ceil((bytes / GB) * VERIFY_MS_PER_GB);
+}
+
 /** What the engine tells the page about the silences ahead. */
 export interface QuietAnnouncer {
-  /** From now until `endQuiet`, the worker may be silent for up to `quietMs`. */
-  expectQuiet(quietMs: number): void;
-  endQuiet(): void;
+  /**
+   * From now until the returned function is called (once or more), the worker may be silent for up to `quietMs`.
+   * Steps may overlap (a download verifying a file while a reply reads its prompt): the longest allowance holds.
+   */
+  expectQuiet(quietMs: number): () => void;
 }
 
 /**
@@ -41,7 +54,8 @@ export interface QuietAnnouncer {
  * files, say), every beat repeats it, so the page never sees the default just before the long silence starts.
  */
 export class Heartbeat implements QuietAnnouncer {
-  private quietMs = DEFAULT_QUIET_MS;
+  /** The allowances of the steps under way. */
+  private readonly allowances = new Set<{ quietMs: number }>();
 
   constructor(private readonly post: (message: AliveMessage) => void) {}
 
@@ -50,18 +64,17 @@ export class Heartbeat implements QuietAnnouncer {
     setInterval(() => this.beat(), HEARTBEAT_MS);
   }
 
-  expectQuiet(quietMs: number): void {
-    this.quietMs = Math.max(DEFAULT_QUIET_MS, quietMs);
+  expectQuiet(quietMs: number): () => void {
+    const allowance = { quietMs };
+    this.allowances.add(allowance);
     this.beat();
-  }
-
-  endQuiet(): void {
-    if (this.quietMs === DEFAULT_QUIET_MS) return;
-    this.quietMs = DEFAULT_QUIET_MS;
-    this.beat();
+    return () => {
+      if (this.allowances.delete(allowance)) this.beat();
+    };
   }
 
   private beat(): void {
-    this.post({ type: 'alive', quietMs: this.quietMs });
+    const quietMs = Math.max(DEFAULT_QUIET_MS, ...[...this.allowances].map((allowance) => allowance.quietMs));
+    this.post({ type: 'alive', quietMs });
   }
 }

@@ -1,4 +1,5 @@
 import { EngineError, type FileProgress, type LoadProgress } from '../../shared/protocol';
+import type { QuietAnnouncer } from '../liveness';
 import { describeBytes } from './bytes';
 import { downloadFile, type DownloadTarget } from './file-download';
 import { fileKey, type ModelStore } from './model-store';
@@ -11,6 +12,8 @@ export interface DownloadDeps {
   locks?: LockManager;
   estimate?: () => Promise<StorageEstimate>;
   now?: () => number;
+  /** Told when checking a file will block the worker's thread for long. */
+  quiet?: QuietAnnouncer;
 }
 
 export interface DownloadRequest {
@@ -87,6 +90,7 @@ async function downloadMissing(request: DownloadRequest, deps: DownloadDeps, rep
       fetch: deps.fetch,
       onProgress: (loaded, received) => report.update(target, loaded, received),
       onNote: (note) => report.setNote(note),
+      ...(deps.quiet ? { quiet: deps.quiet } : {}),
     });
     report.finish(target);
   }
