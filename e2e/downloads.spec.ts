@@ -114,9 +114,13 @@ test('Pause keeps what arrived and Resume continues from there', async ({ chat, 
 });
 
 test('corrupted bytes are detected, discarded with a clear message, and never marked complete', async ({ chat, hub, page }) => {
+  // The weights are hashed in a worker of their own, so the engine's thread never blocks on a large file.
+  const hashers: string[] = [];
+  page.on('worker', (worker) => worker.url().includes('sha256.worker') && hashers.push(worker.url()));
   hub.setFaults({ corrupt: true });
   await chat.loadModel(TINY_CHAT);
   await expect(chat.alerts).toContainText(`${WEIGHTS} arrived corrupted: its sha256 is`);
+  expect(hashers.length).toBeGreaterThan(0);
   await expect(chat.backend).toHaveText('No model loaded');
   const weights = (await storedFiles(page)).find((file) => file.path === WEIGHTS);
   expect(weights?.complete ?? false).toBe(false);

@@ -50,7 +50,6 @@ function post(message: WorkerResponse): void {
 
 const heartbeat = new Heartbeat(post);
 heartbeat.start();
-storage.quiet = heartbeat;
 const passageVectors = new PassageVectors();
 const engine = new ChatEngine(new ModelSource(store, cache, storage), cache, heartbeat, passageVectors);
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Heartbeat, prefillQuietMs, sessionStartQuietMs, verifyQuietMs } from './liveness';
+import { Heartbeat, prefillQuietMs, sessionStartQuietMs } from './liveness';
 import { DEFAULT_QUIET_MS, HEARTBEAT_MS, type AliveMessage } from '../shared/protocol';
 
 describe('quiet allowances', () => {
@@ -12,8 +12,6 @@ describe('quiet allowances', () => {
     expect(prefillQuietMs(4096, 1.5e9)).toBeGreaterThan(5 * 60_000);
     expect(prefillQuietMs(4096, 1.5e9)).toBeGreaterThan(prefillQuietMs(512, 1.5e9));
     expect(prefillQuietMs(1, 1e6)).toBeGreaterThanOrEqual(DEFAULT_QUIET_MS);
-    // Hashing a 2 GiB file (the most hashed in one call) on a machine several times slower than a 2-core laptop.
-    expect(verifyQuietMs(2 * 1024 ** 3)).toBeGreaterThan(DEFAULT_QUIET_MS + 20_000);
   });
 });
 
@@ -42,9 +40,9 @@ describe('Heartbeat', () => {
     const beats: AliveMessage[] = [];
     const heartbeat = new Heartbeat((message) => beats.push(message));
     const endPrefill = heartbeat.expectQuiet(300_000);
-    const endVerify = heartbeat.expectQuiet(40_000);
+    const endLoad = heartbeat.expectQuiet(40_000);
     endPrefill();
-    endVerify();
+    endLoad();
     expect(beats.map((beat) => beat.quietMs)).toEqual([300_000, 300_000, 40_000, DEFAULT_QUIET_MS]);
   });
 });

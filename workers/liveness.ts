@@ -29,17 +29,6 @@ export function prefillQuietMs(promptTokens: number, weightBytes: number): numbe
   return DEFAULT_QUIET_MS + Math.ceil(promptTokens * Math.max(weightBytes / GB, 0.1) * PREFILL_MS_PER_TOKEN_PER_GB);
 }
 
-/**
- * Checking a downloaded file's sha256 with WebCrypto blocks the worker's thread (Chromium digests in the caller's
- * thread): about 2 s for 1.35 GB on the 2-core machine, copy included. Seven times that, for slow and busy machines.
- */
-const VERIFY_MS_PER_GB = 15_000;
-
-/** How long hashing a stored file of `bytes` in one call may keep the worker silent. */
-export function verifyQuietMs(bytes: number): number {
-  return DEFAULT_QUIET_MS + Math.ceil((bytes / GB) * VERIFY_MS_PER_GB);
-}
-
 /** What the engine tells the page about the silences ahead. */
 export interface QuietAnnouncer {
   /**

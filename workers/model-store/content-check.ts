@@ -1,4 +1,5 @@
 import { createSHA1, createSHA256 } from 'hash-wasm';
+import { blobSha256 } from './blob-sha256';
 import type { ListedFile } from './model-store';
 
 /** Says whether a downloaded file's bytes are the listed ones. */
@@ -9,13 +10,13 @@ export interface ContentCheck {
   /** Whether the check hashes the bytes as they arrive (`update`); one that does not reads the stored file at the end. */
   readonly streaming: boolean;
   update(bytes: Uint8Array): void;
-  /** The digest of the file; call once, at the end. `stored` reads back the whole stored file, for a check that needs it. */
-  digest(stored: () => Promise<ArrayBuffer>): Promise<string>;
+  /** The digest of the file; call once, at the end. `stored` gives the whole stored file, for a check that needs it. */
+  digest(stored: () => Promise<Blob>): Promise<string>;
 }
 
 /**
  * Up to this size an LFS file's sha256 is taken once the file is stored, with WebCrypto over the file read back in
- * one buffer, instead of hashing each piece as it arrives. WebCrypto's sha256 runs on the CPU's SHA instructions,
+ * one buffer (in a worker of its own: blob-sha256.ts), instead of hashing each piece as it arrives. WebCrypto's sha256 runs on the CPU's SHA instructions,
  * about ten times faster than hash-wasm's (which ran at 100–150 MB/s on the 2-core CI machine and capped the
  * download there); the price is one buffer of the file's size for a moment, no more than loading the model takes.
  * Larger files, which a buffer might not be allowed for, are hashed as they arrive.
@@ -34,7 +35,7 @@ export async function contentCheckFor(file: ListedFile): Promise<ContentCheck> {
       expected: file.sha256,
       streaming: false,
       update: () => {},
-      digest: async (stored) => hex(await crypto.subtle.digest('SHA-256', await stored())),
+      digest: async (stored) => blobSha256(await stored()),
     };
   }
   if (file.sha256) return streamingCheck('sha256', file.sha256, await createSHA256());
@@ -55,8 +56,4 @@ export async function contentCheckFor(file: ListedFile): Promise<ContentCheck> {
 
 function streamingCheck(kind: string, expected: string, hash: { update(bytes: Uint8Array): unknown; digest(format: 'hex'): string }): ContentCheck {
   return { kind, expected, streaming: true, update: (bytes) => void hash.update(bytes), digest: async () => hash.digest('hex') };
-}
-
-function hex(digest: ArrayBuffer): string {
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -1,5 +1,4 @@
 import { EngineError, type FileProgress, type LoadProgress } from '../../shared/protocol';
-import type { QuietAnnouncer } from '../liveness';
 import { describeBytes } from './bytes';
 import { downloadFile, type DownloadTarget } from './file-download';
 import { fileKey, type ModelStore } from './model-store';
@@ -12,8 +11,6 @@ export interface DownloadDeps {
   locks?: LockManager;
   estimate?: () => Promise<StorageEstimate>;
   now?: () => number;
-  /** Told when checking a file will block the worker's thread for long. */
-  quiet?: QuietAnnouncer;
 }
 
 export interface DownloadRequest {
@@ -90,7 +87,6 @@ async function downloadMissing(request: DownloadRequest, deps: DownloadDeps, rep
       fetch: deps.fetch,
       onProgress: (loaded, received) => report.update(target, loaded, received),
       onNote: (note) => report.setNote(note),
-      ...(deps.quiet ? { quiet: deps.quiet } : {}),
     });
     report.finish(target);
   }

@@ -2,7 +2,6 @@ import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../shared/protocol';
-import { verifyQuietMs } from '../liveness';
 import { downloadFile, type DownloadTarget, type FileDownloadOptions } from './file-download';
 import { fileKey, ModelStore, type FileRecord } from './model-store';
 import { abortedBy, isStored, testBytes, testHub, testTarget, type TestHubFaults } from './test-hub';
@@ -51,26 +50,6 @@ describe('downloadFile', () => {
     expect(record).toMatchObject({ chunks: 3, bytes: 10_000, complete: true, etag: '"etag-1"' });
     expect(createHash('sha256').update(await storedBytes(store, target)).digest('hex')).toBe(target.sha256);
     expect(await isStored(store, target)).toBe(true);
-  });
-
-  it('tells the heartbeat before hashing the stored file in one blocking call, and ends the allowance after', async () => {
-    const file = testBytes(10_000);
-    const store = openStore();
-    const target = testTarget(file);
-    const said: string[] = [];
-    const quiet = {
-      expectQuiet: (quietMs: number) => {
-        said.push(`expect ${quietMs}`);
-        return () => void said.push('end');
-      },
-    };
-    const hub = testHub(file, {});
-    await downloadFile(target, options(store, hub.fetch, { quiet }));
-    expect(said).toEqual([`expect ${verifyQuietMs(file.length)}`, 'end']);
-    // A file checked as it arrives never blocks for long: no allowance.
-    said.length = 0;
-    await downloadFile({ ...target, path: 'other.bin', sha256: null, gitOid: null }, options(openStore(), testHub(file, {}).fetch, { quiet }));
-    expect(said).toEqual([]);
   });
 
   it('continues with Range after each dropped connection, re-sending nothing', async () => {

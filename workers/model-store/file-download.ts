@@ -1,5 +1,4 @@
 import { EngineError } from '../../shared/protocol';
-import { verifyQuietMs, type QuietAnnouncer } from '../liveness';
 import { backoffMs, isTransientStatus, RETRY_LIMIT, sleep, TransientError } from './backoff';
 import { ChunkWriter } from './chunk-writer';
 import { copyStoredFile, findIdenticalFile } from './identical-file';
@@ -26,8 +25,6 @@ export interface FileDownloadOptions {
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** How long the hub may send nothing (no headers, no bytes) before the attempt is dropped and tried again. */
   stallMs?: number;
-  /** Told before a check that hashes the whole stored file in one call, which blocks the thread. */
-  quiet?: QuietAnnouncer;
 }
 
 /** A connection can go silent without closing (Wi-Fi dropped, a proxy hung): after this long it is given up. */
@@ -247,13 +244,7 @@ class FileDownload {
 
   private async finish(): Promise<void> {
     await this.writer.flush();
-    const endQuiet = this.check.streaming ? undefined : this.options.quiet?.expectQuiet(verifyQuietMs(this.target.size));
-    let actual: string;
-    try {
-      actual = await this.check.digest(() => this.options.store.readWhole(this.writer.stored));
-    } finally {
-      endQuiet?.();
-    }
+    const actual = await this.check.digest(() => this.options.store.wholeBlob(this.writer.stored));
     if (actual !== this.check.expected) {
       await this.writer.reset();
       this.options.onProgress(0, 0);

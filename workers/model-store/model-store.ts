@@ -109,11 +109,11 @@ export class ModelStore {
     return new Uint8Array(await (await this.chunkBlob(key, index)).arrayBuffer());
   }
 
-  /** A stored file's bytes in one buffer, read from disk in one go (the chunk Blobs are joined, not copied). */
-  async readWhole(record: FileRecord): Promise<ArrayBuffer> {
+  /** A stored file as one Blob: its chunks joined, not copied; read only when the Blob is. */
+  async wholeBlob(record: FileRecord): Promise<Blob> {
     const blobs: Blob[] = [];
     for (let index = 0; index < record.chunks; index++) blobs.push(await this.chunkBlob(record.key, index));
-    return new Blob(blobs).arrayBuffer();
+    return new Blob(blobs);
   }
 
   private async chunkBlob(key: string, index: number): Promise<Blob> {
