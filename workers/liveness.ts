@@ -33,7 +33,7 @@ export function prefillQuietMs(promptTokens: number, weightBytes: number): numbe
 export interface QuietAnnouncer {
   /**
    * From now until the returned function is called (once or more), the worker may be silent for up to `quietMs`.
-   * Steps may overlap (a download verifying a file while a reply reads its prompt): the longest allowance holds.
+   * Each step ends only its own allowance; should two overlap, the longer holds.
    */
   expectQuiet(quietMs: number): () => void;
 }

@@ -24,8 +24,8 @@ const OPTIONS: KatexOptions = {
 
 /**
  * Formulas already rendered, newest last. A streamed reply is rendered again as it grows, and every formula of the
- * paragraph being written went through KaTeX and parse5 again each time: with many formulas in one paragraph, one
- * render took 50–270 ms. The elements are only read after this (rehype-highlight touches only code with a language).
+ * paragraph being written went through KaTeX and parse5 again at each render. The elements are only read after this
+ * (rehype-highlight touches only code with a language), so one rendering can serve every render.
  */
 const rendered = new Map<string, ElementContent[]>();
 const RENDERED_KEPT = 500;

@@ -4,9 +4,9 @@ export type Sha256Answer = { digest: string } | { error: string };
 
 /**
  * The sha256 of a Blob (a stored file, its chunks joined without a copy), taken in a worker of its own. WebCrypto
- * digests in the calling thread (Chromium; about 2 s for 1.35 GB on a 2-core machine, reading it back included),
- * which in the engine's worker froze a reply being written while another model finished downloading, and outlasted
- * the heartbeat's allowance on a busy machine. Where a worker cannot start, the hash is taken here.
+ * digests in the calling thread (Chromium; about 2 s for 1.35 GB on a 2-core machine, reading it back included): in
+ * the engine's worker that silenced its heartbeat and would freeze a reply being written while another model finished
+ * downloading. Where a worker cannot start, the hash is taken here.
  */
 export function blobSha256(blob: Blob): Promise<string> {
   if (typeof Worker === 'undefined') return hashHere(blob);

@@ -16,10 +16,10 @@ export interface ContentCheck {
 
 /**
  * Up to this size an LFS file's sha256 is taken once the file is stored, with WebCrypto over the file read back in
- * one buffer (in a worker of its own: blob-sha256.ts), instead of hashing each piece as it arrives. WebCrypto's sha256 runs on the CPU's SHA instructions,
- * about ten times faster than hash-wasm's (which ran at 100–150 MB/s on the 2-core CI machine and capped the
- * download there); the price is one buffer of the file's size for a moment, no more than loading the model takes.
- * Larger files, which a buffer might not be allowed for, are hashed as they arrive.
+ * one buffer (in a worker of its own, see blob-sha256.ts), instead of hashing each piece as it arrives. WebCrypto's
+ * sha256 runs on the CPU's SHA instructions, about ten times faster than hash-wasm's (which ran at 100–150 MB/s on
+ * the 2-core CI machine and capped the download there); the price is one buffer of the file's size for a moment, no
+ * more than loading the model takes. Larger files, which a buffer might not be allowed for, are hashed as they arrive.
  */
 export const WHOLE_FILE_DIGEST_MAX_BYTES = 2 * 1024 ** 3;
 
