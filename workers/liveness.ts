@@ -31,11 +31,9 @@ export function prefillQuietMs(promptTokens: number, weightBytes: number): numbe
 
 /** What the engine tells the page about the silences ahead. */
 export interface QuietAnnouncer {
-  /**
-   * From now until the returned function is called (once or more), the worker may be silent for up to `quietMs`.
-   * Each step ends only its own allowance; should two overlap, the longer holds.
-   */
-  expectQuiet(quietMs: number): () => void;
+  /** From now until `endQuiet`, the worker may be silent for up to `quietMs`. */
+  expectQuiet(quietMs: number): void;
+  endQuiet(): void;
 }
 
 /**
@@ -43,8 +41,7 @@ export interface QuietAnnouncer {
  * files, say), every beat repeats it, so the page never sees the default just before the long silence starts.
  */
 export class Heartbeat implements QuietAnnouncer {
-  /** The allowances of the steps under way. */
-  private readonly allowances = new Set<{ quietMs: number }>();
+  private quietMs = DEFAULT_QUIET_MS;
 
   constructor(private readonly post: (message: AliveMessage) => void) {}
 
@@ -53,17 +50,18 @@ export class Heartbeat implements QuietAnnouncer {
     setInterval(() => this.beat(), HEARTBEAT_MS);
   }
 
-  expectQuiet(quietMs: number): () => void {
-    const allowance = { quietMs };
-    this.allowances.add(allowance);
+  expectQuiet(quietMs: number): void {
+    this.quietMs = Math.max(DEFAULT_QUIET_MS, quietMs);
     this.beat();
-    return () => {
-      if (this.allowances.delete(allowance)) this.beat();
-    };
+  }
+
+  endQuiet(): void {
+    if (this.quietMs === DEFAULT_QUIET_MS) return;
+    this.quietMs = DEFAULT_QUIET_MS;
+    this.beat();
   }
 
   private beat(): void {
-    const quietMs = Math.max(DEFAULT_QUIET_MS, ...[...this.allowances].map((allowance) => allowance.quietMs));
-    this.post({ type: 'alive', quietMs });
+    this.post({ type: 'alive', quietMs: this.quietMs });
   }
 }

@@ -89,7 +89,7 @@ export class ModelLoader {
       }
       onProgress(startingProgress(offer));
       const allowanceMs = sessionStartQuietMs(offer.bytes, runtimeStarting());
-      const endQuiet = this.quiet.expectQuiet(allowanceMs);
+      this.quiet.expectQuiet(allowanceMs);
       try {
         const start = async () => {
           const started = await timed('session', () => this.startModel(manifest, candidate, offer, layout.modelFileName, signal));
@@ -98,7 +98,7 @@ export class ModelLoader {
           return started;
         };
         const model = await withinAllowance(start(), allowanceMs);
-        endQuiet();
+        this.quiet.endQuiet();
         await this.source.markUsed(manifest, offer);
         const info: LoadedModel = {
           repo: params.repo,
@@ -114,7 +114,7 @@ export class ModelLoader {
         };
         return { model, tokenizer, info, weightBytes: offer.bytes, dimensions };
       } catch (error) {
-        endQuiet();
+        this.quiet.endQuiet();
         if (signal.aborted) throw cancelled();
         // The runtime may still be stuck: no other candidate is tried in this worker (the page's client retries once).
         if (error instanceof EngineError && error.code === 'runtime-stuck') throw error;

@@ -53,11 +53,11 @@ export class ReplyGenerator {
     if (signal.aborted) interrupt();
     // Reading the prompt is forward passes of up to a step each that block this thread; the first token ends them.
     const stepTokens = promptStepTokens(dimensions, prompt.ids.length);
-    const endQuiet = this.quiet.expectQuiet(prefillQuietMs(Math.min(prompt.ids.length - (reused?.length ?? 0), stepTokens), weightBytes));
+    this.quiet.expectQuiet(prefillQuietMs(Math.min(prompt.ids.length - (reused?.length ?? 0), stepTokens), weightBytes));
     const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onProgress({ type: 'text', text, generatedTokens }), {
       lead,
       context: continuedIds.slice(-8),
-      onFirstToken: endQuiet,
+      onFirstToken: () => this.quiet.endQuiet(),
     });
     // The newest cache of this prompt: the reused one, then each step's.
     let read = reused;
@@ -96,7 +96,7 @@ export class ReplyGenerator {
       if (read) await read.cache.dispose();
       throw new EngineError('generation-failed', `Generation failed: ${messageOf(error)}`, { cause: error });
     } finally {
-      endQuiet();
+      this.quiet.endQuiet();
       signal.removeEventListener('abort', interrupt);
     }
 
