@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitBlocks } from './markdown-blocks';
+import { splitBlocks, splitCodeParts } from './markdown-blocks';
 import { splitReasoning } from './reasoning';
 import { safeHref } from './safe-url';
 import { titleFrom } from './types';
@@ -21,6 +22,44 @@ describe('splitBlocks', () => {
 
   it('keeps an unclosed fence of a streaming reply in one block', () => {
     expect(splitBlocks('```\ncode\n\nmore')).toEqual(['```\ncode\n\nmore']);
+  });
+
+  it('ends a fence at a longer closing fence, as CommonMark does', () => {
+    expect(splitBlocks('```\na\n\n````\n\nafter')).toEqual(['```\na\n\n````', 'after']);
+  });
+});
+
+describe('splitCodeParts', () => {
+  const lines = (count: number) => Array.from({ length: count }, (_, line) => `line ${line}`);
+
+  it('cuts a long fenced block into parts of whole lines, without its closing fence', () => {
+    expect(splitCodeParts(['~~~~ python extra', ...lines(5), '~~~~~'].join('\n'), 2)).toEqual({
+      opener: '~~~~ python extra',
+      fence: '~~~~',
+      language: 'python',
+      parts: ['line 0\nline 1', 'line 2\nline 3', 'line 4'],
+    });
+  });
+
+  it('leaves short blocks, other blocks, and fences followed by text to the usual rendering', () => {
+    expect(splitCodeParts(['```', ...lines(2)].join('\n'), 2)).toBeNull();
+    expect(splitCodeParts(lines(9).join('\n'), 2)).toBeNull();
+    expect(splitCodeParts(['    ```', ...lines(9)].join('\n'), 2)).toBeNull();
+    expect(splitCodeParts(['``` a`b', ...lines(9)].join('\n'), 2)).toBeNull();
+    expect(splitCodeParts(['```', ...lines(9), '```', 'text after'].join('\n'), 2)).toBeNull();
+  });
+
+  it('never changes a finished part as the block grows, and loses no line', () => {
+    const block = fc.array(fc.string({ unit: fc.constantFrom('a', ' ', '`', '~', '\n') }), { maxLength: 40 }).map((code) => `\`\`\`js\n${code.join('')}`);
+    fc.assert(
+      fc.property(block, fc.nat(), (text, cut) => {
+        const whole = splitCodeParts(text, 3);
+        const growing = splitCodeParts(text.slice(0, 7 + (cut % Math.max(1, text.length - 6))), 3);
+        if (whole === null || growing === null) return;
+        expect(whole.parts.slice(0, growing.parts.length - 1)).toEqual(growing.parts.slice(0, -1));
+        if (!/\n\s*`{3,}\s*$/.test(text)) expect(whole.parts.join('\n')).toBe(text.split('\n').slice(1).join('\n'));
+      }),
+    );
   });
 });
 

@@ -11,6 +11,8 @@ const pieces = fc.constantFrom(
   '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:1">x</a>', '<iframe src="//evil">',
   '<style>*{}</style>', '<div style="background:url(//evil)">', '<svg onload=alert(1)>', '&lt;b&gt;', '&#106;avascript:',
   '$x^2$', '$$\n\\frac{1}{2}\n$$', '\\href{javascript:alert(1)}{x}', '[^1]', '[^1]: note', '<details open>', '"', "'", '=',
+  // Long enough for a streaming reply to highlight it part by part.
+  `\`\`\`js\n${'let a = "<b>";\n'.repeat(30)}`,
 );
 const markdown = fc.array(fc.oneof(pieces, fc.string({ maxLength: 8 })), { maxLength: 40 }).map((parts) => parts.join(''));
 
@@ -25,10 +27,10 @@ const SAFE_HREF = /^(https?:|mailto:|#)/i;
 describe('the Markdown renderer', () => {
   beforeAll(() => markdownRenderer.load());
 
-  it('makes no element, attribute or link outside the allow-list, whatever the reply says', () => {
+  it('makes no element, attribute or link outside the allow-list, whatever the reply says, streaming or finished', () => {
     fc.assert(
-      fc.property(markdown, (text) => {
-        const html = renderToString(<MarkdownView text={text} />);
+      fc.property(markdown, fc.boolean(), (text, live) => {
+        const html = renderToString(<MarkdownView text={text} live={live} />);
         for (const [, tag, attributes] of html.matchAll(/<([a-zA-Z][\w-]*)([^>]*)>/g)) {
           expect(TAGS, `<${tag}> in ${html}`).toContain(tag.toLowerCase());
           for (const [, name, value] of attributes.matchAll(/([^\s=/]+)(?:="([^"]*)")?/g)) {
