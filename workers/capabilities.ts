@@ -13,7 +13,7 @@ let probed: Promise<Capabilities> | null = null;
 /** What this worker's browser offers. Asked once: requesting an adapter is slow on some drivers. */
 export function probeCapabilities(): Promise<Capabilities> {
   probed ??= (async () => {
-    const gpu = (navigator as WorkerNavigator & { gpu?: GpuLike }).gpu;
+    const gpu = (navigator as { gpu?: GpuLike }).gpu;
     let adapter: GpuAdapterLike | null = null;
     try {
       adapter = gpu ? await gpu.requestAdapter({ powerPreference: 'high-performance' }) : null;

@@ -49,8 +49,6 @@ export class ReplyGenerator {
     const stopping = new InterruptableStoppingCriteria();
     const interrupt = () => stopping.interrupt();
     signal.addEventListener('abort', interrupt);
-    // A Stop that came while the turn cache was taken or cleared came before the listener: it still counts.
-    if (signal.aborted) interrupt();
     // Reading the prompt is forward passes of up to a step each that block this thread; the first token ends them.
     const stepTokens = promptStepTokens(dimensions, prompt.ids.length);
     this.quiet.expectQuiet(prefillQuietMs(Math.min(prompt.ids.length - (reused?.length ?? 0), stepTokens), weightBytes));
@@ -72,7 +70,8 @@ export class ReplyGenerator {
         },
       });
       if (signal.aborted) {
-        // Stopped while reading the prompt: no reply is started, and what was read is kept for the next try.
+        // Stopped while reading the prompt, or before this listened (while the turn cache was taken or freed): no reply
+        // is started, and what was read is kept for the next try.
         await this.keepOrFree(read?.cache, cacheKey, prompt.ids, params.reuseCache);
       } else {
         const output = (await model.generate({
