@@ -36,12 +36,11 @@ export interface HostBridgeOptions {
 export function startHostBridge({ store, config, self, host, ancestorOrigin }: HostBridgeOptions): () => void {
   const allowed = new Set(config.embedOrigins);
   let hostConversationId: string | null = null;
-  /** Opens the host's conversation (a new one the first time, or if it was deleted) and returns its id. */
-  const openHostConversation = (): string => {
+  /** Opens the host's conversation: a new one the first time, or if it was deleted. */
+  const openHostConversation = () => {
     const state = store.getState();
     if (hostConversationId && state.conversations[hostConversationId]) state.openConversation(hostConversationId);
     else hostConversationId = state.newHostConversation(config.keepEmbedChats);
-    return hostConversationId;
   };
 
   const onMessage = (event: MessageEvent) => {
@@ -71,7 +70,7 @@ async function handleRequest(
   config: HostBridgeOptions['config'],
   request: HostRequest,
   post: (message: Outgoing) => void,
-  openHostConversation: () => string,
+  openHostConversation: () => void,
 ): Promise<void> {
   const state = store.getState();
   switch (request.type) {
@@ -108,31 +107,23 @@ function statusOf(state: AppState): EmbedStatus {
   };
 }
 
-/** The message of the first notice the store showed after `before`, which is what went wrong. */
-function newNotice(store: AppStore, before: number, fallback: string): string {
-  const { notices } = store.getState();
-  return notices.find((notice) => notice.id > before)?.message ?? notices.at(-1)?.message ?? fallback;
-}
-
-function lastNoticeId(store: AppStore): number {
-  return store.getState().notices.at(-1)?.id ?? 0;
-}
-
 async function load(store: AppStore, config: HostBridgeOptions['config'], id: RequestId, model: string, post: (message: Outgoing) => void) {
   if (!model || !isModelAllowed(config, model)) {
     post({ type: 'error', id, code: 'model-not-allowed', message: `“${model}” is not a model this deployment allows.` });
     return;
   }
-  const before = lastNoticeId(store);
   store.getState().setModelId(model);
   // A download of gigabytes is the deployment's to allow: by listing the models, or by saying so.
-  await store.getState().loadModel({ storedOnly: config.allowedModels === null && !config.embedMayDownload });
-  const { model: loaded, loadStatus } = store.getState();
-  if (loadStatus === 'ready' && loaded) post({ type: 'loaded', id, model: loaded.repo, backend: describeBackend(loaded) });
-  else post({ type: 'error', id, code: 'load-failed', message: newNotice(store, before, 'The model could not be loaded.') });
+  const outcome = await store.getState().loadModel({ storedOnly: config.allowedModels === null && !config.embedMayDownload });
+  if (outcome.status === 'ready') {
+    post({ type: 'loaded', id, model: outcome.model.repo, backend: describeBackend(outcome.model) });
+    return;
+  }
+  const message = outcome.status === 'failed' ? outcome.message : 'The load was stopped before the model was ready.';
+  post({ type: 'error', id, code: 'load-failed', message });
 }
 
-async function ask(store: AppStore, id: RequestId, text: string, post: (message: Outgoing) => void, openHostConversation: () => string) {
+async function ask(store: AppStore, id: RequestId, text: string, post: (message: Outgoing) => void, openHostConversation: () => void) {
   const { model, generating, send } = store.getState();
   if (!model) {
     post({ type: 'error', id, code: 'not-loaded', message: 'No model is loaded. Send a load request first.' });
@@ -142,31 +133,14 @@ async function ask(store: AppStore, id: RequestId, text: string, post: (message:
     post({ type: 'error', id, code: 'busy', message: 'A reply is still being written.' });
     return;
   }
-  const before = lastNoticeId(store);
-  // The reply goes into the host's conversation; the store names it once send() has created it. Only a reply in that
-  // conversation is ever streamed to the host.
-  const conversationId = openHostConversation();
-  let replyId: string | null = null;
-  const replyOf = (state: AppState) => (replyId ? state.conversations[conversationId]?.messages[replyId] : undefined);
-  let streamed = '';
-  const unsubscribe = store.subscribe((state) => {
-    if (state.writingReplyId && state.conversations[conversationId]?.messages[state.writingReplyId]) replyId ??= state.writingReplyId;
-    const content = replyOf(state)?.content ?? '';
-    if (content.length > streamed.length && content.startsWith(streamed)) {
-      post({ type: 'delta', id, text: content.slice(streamed.length) });
-      streamed = content;
-    }
-  });
-  try {
-    await send(text);
-  } finally {
-    unsubscribe();
-  }
-  const reply = replyOf(store.getState());
-  if (!reply || reply.status === 'error') {
-    post({ type: 'error', id, code: 'reply-failed', message: newNotice(store, before, 'The reply failed.') });
+  // The reply goes into the host's conversation, and only this reply is streamed to the host.
+  openHostConversation();
+  const outcome = await send(text, { onText: (delta) => post({ type: 'delta', id, text: delta }) });
+  if (!outcome.ok) {
+    post({ type: 'error', id, code: 'reply-failed', message: outcome.message });
     return;
   }
+  const { reply } = outcome;
   const stats = reply.stats
     ? { generatedTokens: reply.stats.generatedTokens, ttftMs: reply.stats.ttftMs, tokensPerSecond: reply.stats.tokensPerSecond }
     : null;

@@ -5,6 +5,7 @@ import { newId, titleFrom, type Attachment, type Conversation, type StoredMessag
 import { holdWhileWriting } from '../data/live-replies';
 import { formatPercent } from '../format';
 import { FrameBatcher, throttled } from './frame-batcher';
+import { messageFor } from './notice-slice';
 import { effectiveSettings } from './settings-slice';
 import type { SliceCreator } from './types';
 
@@ -29,17 +30,31 @@ export interface ChatSlice {
    */
   promptBuilt: boolean;
   /** Sends a message with the files attached to it so far (see the attachments slice). */
-  send: (text: string) => Promise<void>;
+  send: (text: string, options?: SendOptions) => Promise<ReplyOutcome>;
   /** A new version of a user message, as a branch next to the old one, and a reply to it. */
-  editMessage: (messageId: string, text: string) => Promise<void>;
+  editMessage: (messageId: string, text: string) => Promise<ReplyOutcome>;
   /** Another reply to the same message, as a branch next to the old one. */
-  regenerate: (messageId: string) => Promise<void>;
+  regenerate: (messageId: string) => Promise<ReplyOutcome>;
   /** Lets the model write on at the end of a reply that stopped early (its limit, Stop, or a closed page). */
-  continueReply: (messageId: string) => Promise<void>;
+  continueReply: (messageId: string) => Promise<ReplyOutcome>;
   /** Shows the version of a message `offset` places before or after it. */
   switchBranch: (messageId: string, offset: number) => void;
   stopGeneration: () => void;
 }
+
+/**
+ * How a question ended: its reply as the model left it (done, or stopped by the person), or why there is none or it
+ * failed. A failure the person should know of is also shown as a notice.
+ */
+export type ReplyOutcome = { ok: true; conversationId: string; reply: StoredMessage } | { ok: false; message: string };
+
+export interface SendOptions {
+  /** Each piece of the reply as the model writes it. */
+  onText?: (text: string) => void;
+}
+
+const NO_MODEL = 'Load a model before sending a message.';
+const BUSY = 'A reply is still being written.';
 
 /** How often a reply being written is saved: often enough that a crash loses little, rarely enough to cost nothing. */
 export const STREAM_SAVE_INTERVAL_MS = 500;
@@ -160,9 +175,14 @@ export const createChatSlice: SliceCreator<ChatSlice> =
      * Streams the model's words into `message` of the active conversation, onto the screen and to disk: a new reply
      * (added first), or the end of a reply that stopped early (`continuing`; the prompt then ends with it).
      */
-    const write = async (message: StoredMessage, prompt: ChatMessage[], continuing: boolean) => {
+    const write = async (
+      message: StoredMessage,
+      prompt: ChatMessage[],
+      continuing: boolean,
+      onText?: (text: string) => void,
+    ): Promise<ReplyOutcome> => {
       const { model, activeId } = get();
-      if (!model) return;
+      if (!model) return { ok: false, message: NO_MODEL };
       const conversation = get().conversations[activeId];
       const controller = new AbortController();
       generation = controller;
@@ -208,10 +228,12 @@ export const createChatSlice: SliceCreator<ChatSlice> =
             if (progress.type === 'prompt') return set({ readingPrompt: progress });
             if (get().readingPrompt) set({ readingPrompt: null });
             batcher.push(progress.text);
+            onText?.(progress.text);
           },
         },
       );
       holdWhileWriting(message.id, generating$);
+      let failure: string | null = null;
       try {
         const result = await generating$;
         batcher.flush();
@@ -228,6 +250,7 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         const stopped = error instanceof EngineError && error.code === 'engine-stopped';
         updateMessage(activeId, message.id, () => ({ status: isCancellation(error) ? 'stopped' : stopped ? 'interrupted' : 'error' }));
         if (!stopped) get().reportError(error);
+        if (!isCancellation(error)) failure = messageFor(error);
       } finally {
         generation = null;
         set({ generating: false, writingReplyId: null, readingPrompt: null });
@@ -239,6 +262,9 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         saver.flush();
         await saveMessage(activeId, message.id);
       }
+      const written = get().conversations[activeId]?.messages[message.id];
+      if (failure === null && written) return { ok: true, conversationId: activeId, reply: written };
+      return { ok: false, message: failure ?? 'The reply was lost: its chat was deleted while it was written.' };
     };
 
     /**
@@ -273,9 +299,10 @@ export const createChatSlice: SliceCreator<ChatSlice> =
     };
 
     /** Writes a reply to the message `parentId` of the active conversation. */
-    const reply = async (parentId: string) => {
+    const reply = async (parentId: string, onText?: (text: string) => void): Promise<ReplyOutcome> => {
       const { model, activeId, generating } = get();
-      if (!model || generating) return;
+      if (!model) return { ok: false, message: NO_MODEL };
+      if (generating) return { ok: false, message: BUSY };
       const conversation = get().conversations[activeId];
       const prompt = toPrompt(conversation.settings.systemPrompt, pathTo(conversation.messages, parentId));
       const message: StoredMessage = {
@@ -286,20 +313,26 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         status: 'streaming',
         createdAt: Date.now(),
       };
-      await write(message, prompt, false);
+      return write(message, prompt, false, onText);
     };
 
     /**
      * Adds a user message under `parentId` in the active conversation and answers it. `attachments` come from the
      * composer (`fromComposer`: they leave it with this message) or from the message being edited.
      */
-    const ask = async (parentId: string | null, text: string, attachments: Attachment[] | undefined, fromComposer = false) => {
+    const ask = async (
+      parentId: string | null,
+      text: string,
+      attachments: Attachment[] | undefined,
+      { fromComposer = false, onText }: SendOptions & { fromComposer?: boolean } = {},
+    ): Promise<ReplyOutcome> => {
       const content = text.trim();
       const { model, generating, activeId } = get();
-      if (!content || generating) return;
+      if (!content) return { ok: false, message: 'The message is empty.' };
+      if (generating) return { ok: false, message: BUSY };
       if (!model) {
-        get().reportError(new Error('Load a model before sending a message.'));
-        return;
+        get().reportError(new Error(NO_MODEL));
+        return { ok: false, message: NO_MODEL };
       }
       const message: StoredMessage = {
         id: newId(),
@@ -318,10 +351,10 @@ export const createChatSlice: SliceCreator<ChatSlice> =
         } catch (error) {
           // The message keeps its files: an edit sends them again.
           get().reportError(error);
-          return;
+          return { ok: false, message: messageFor(error) };
         }
       }
-      await reply(message.id);
+      return reply(message.id, onText);
     };
 
     return {
@@ -354,30 +387,35 @@ export const createChatSlice: SliceCreator<ChatSlice> =
       readingPrompt: null,
       promptBuilt: false,
 
-      send: (text) => {
+      send: (text, options) => {
         const { conversations, activeId, pendingAttachments } = get();
-        return ask(conversations[activeId].leafId, text, pendingAttachments, true);
+        return ask(conversations[activeId].leafId, text, pendingAttachments, { ...options, fromComposer: true });
       },
 
-      editMessage: (messageId, text) => {
+      editMessage: async (messageId, text) => {
         const original = get().conversations[get().activeId].messages[messageId];
-        if (!original || original.role !== 'user' || text.trim() === original.content) return Promise.resolve();
+        if (!original || original.role !== 'user') return { ok: false, message: 'There is no such message to edit.' };
+        if (text.trim() === original.content) return { ok: false, message: 'The message is unchanged.' };
         return ask(original.parentId, text, original.attachments);
       },
 
       regenerate: async (messageId) => {
         const original = get().conversations[get().activeId].messages[messageId];
-        if (!original || original.role !== 'assistant' || original.parentId === null) return;
-        await reply(original.parentId);
+        if (!original || original.role !== 'assistant' || original.parentId === null) {
+          return { ok: false, message: 'There is no such reply.' };
+        }
+        return reply(original.parentId);
       },
 
       continueReply: async (messageId) => {
         const { model, activeId, generating } = get();
         const conversation = get().conversations[activeId];
         const original = conversation.messages[messageId];
-        if (!model || generating || !original || !canContinue(original, conversation.leafId)) return;
+        if (!model) return { ok: false, message: NO_MODEL };
+        if (generating) return { ok: false, message: BUSY };
+        if (!original || !canContinue(original, conversation.leafId)) return { ok: false, message: 'That reply cannot be continued.' };
         const prompt = toPrompt(conversation.settings.systemPrompt, pathTo(conversation.messages, messageId));
-        await write(original, prompt, true);
+        return write(original, prompt, true);
       },
 
       switchBranch: (messageId, offset) => {

@@ -2,10 +2,22 @@ import { EngineError, type DtypeOffer, type LoadedModel, type LoadProgress } fro
 import { isModelAllowed } from '../config';
 import { withHubFallback } from '../hub-fallback';
 import { requestPersistentStorage } from '../storage-persistence';
+import { messageFor } from './notice-slice';
 import type { SliceCreator } from './types';
 
 /** `paused`: the download stopped at the person's request and continues from where it was with resumeLoad. */
 export type LoadStatus = 'idle' | 'loading' | 'paused' | 'ready' | 'error';
+
+/**
+ * How a load, or a download for offline use, ended, for whoever asked for it: `stopped` when paused, cancelled or
+ * replaced by another load; `failed` with what the notice says.
+ */
+export type LoadOutcome =
+  | { status: 'ready'; model: LoadedModel }
+  | { status: 'stored' }
+  | { status: 'queued' }
+  | { status: 'stopped' }
+  | { status: 'failed'; message: string };
 
 export interface Inspection {
   status: 'loading' | 'ready' | 'error';
@@ -26,11 +38,11 @@ export interface ModelSlice {
   setModelId: (modelId: string) => void;
   inspect: (repo: string) => Promise<void>;
   /** Loads the model named in the model id field; `storedOnly` refuses one that would need a download. */
-  loadModel: (options?: { storedOnly?: boolean }) => Promise<void>;
+  loadModel: (options?: { storedOnly?: boolean }) => Promise<LoadOutcome>;
   /** Loads a model exactly as it was loaded before (device and dtype) from storage, never downloading. */
-  reloadModel: (model: Pick<LoadedModel, 'repo' | 'device' | 'dtype'>) => Promise<void>;
+  reloadModel: (model: Pick<LoadedModel, 'repo' | 'device' | 'dtype'>) => Promise<LoadOutcome>;
   /** Downloads the model named in the model id field into storage, for offline use, without loading it. */
-  downloadModel: () => Promise<void>;
+  downloadModel: () => Promise<LoadOutcome>;
   /** The model the last storage-only download stored, until the next load or download starts. */
   storedForOffline: string | null;
   /**
@@ -41,10 +53,10 @@ export interface ModelSlice {
   /** Takes a model off the download queue before its download starts. */
   unqueueDownload: (repo: string) => void;
   /** Loads the newest revision the hub has of a stored model, downloading it next to the stored one. */
-  loadLatestRevision: (repo: string) => Promise<void>;
+  loadLatestRevision: (repo: string) => Promise<LoadOutcome>;
   /** Stops the download and keeps what arrived; resumeLoad continues from there. */
   pauseLoad: () => void;
-  resumeLoad: () => Promise<void>;
+  resumeLoad: () => Promise<LoadOutcome>;
   cancelLoad: () => void;
   /**
    * The engine's worker crashed or hung and was replaced; the model it held is gone. A loaded model is loaded again
@@ -72,6 +84,12 @@ export const createModelSlice: SliceCreator<ModelSlice> =
     /** GPU devices lost under one model since it was last loaded by hand. */
     let gpuLosses = { repo: '', count: 0 };
 
+    /** Shows what went wrong, and says it to whoever asked. */
+    const failed = (error: unknown): LoadOutcome => {
+      get().reportError(error);
+      return { status: 'failed', message: messageFor(error) };
+    };
+
     /** Where the app stands once a load stopped: the model still loaded (if one is) stays usable. */
     const afterStop = (failed: boolean) => ({ loadStatus: get().model ? ('ready' as const) : failed ? ('error' as const) : ('idle' as const), progress: null });
 
@@ -88,7 +106,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         storedOnly = false,
         storeOnly = false,
       }: { refresh?: boolean; pin?: Pick<LoadedModel, 'device' | 'dtype'>; storedOnly?: boolean; storeOnly?: boolean } = {},
-    ) => {
+    ): Promise<LoadOutcome> => {
       loadController?.abort();
       const controller = new AbortController();
       loadController = controller;
@@ -125,26 +143,28 @@ export const createModelSlice: SliceCreator<ModelSlice> =
           }
           return engine.call('load', params, options);
         });
-        if (loadController !== controller) return;
+        if (loadController !== controller) return { status: 'stopped' };
         // On a narrow screen the side panel folds away, so the chat is in view.
         set(model ? { loadStatus: 'ready', model, progress: null, panelOpen: false } : { ...afterStop(false), storedForOffline: repo });
+        if (!model) return { status: 'stored' };
         // Files attached before this model was loaded are measured against its context now.
-        if (model) get().prepareFiles();
+        get().prepareFiles();
+        return { status: 'ready', model };
       } catch (error) {
-        if (loadController !== controller) return;
+        if (loadController !== controller) return { status: 'stopped' };
         if (controller.signal.aborted) {
           set(pausing ? { loadStatus: 'paused' } : afterStop(false));
-        } else {
-          set(afterStop(true));
-          const engineStopped = error instanceof EngineError && error.code === 'engine-stopped';
-          get().reportError(
-            !engineStopped
-              ? error
-              : storeOnly
-                ? new Error(`${error.message} It happened while downloading ${repo}; what arrived is kept, so downloading it again finishes it.`)
-                : new Error(`${error.message} It happened while loading ${repo}, which often means the model needs more memory than this tab has. ${TRY_SMALLER}`),
-          );
+          return { status: 'stopped' };
         }
+        set(afterStop(true));
+        const engineStopped = error instanceof EngineError && error.code === 'engine-stopped';
+        return failed(
+          !engineStopped
+            ? error
+            : storeOnly
+              ? new Error(`${error.message} It happened while downloading ${repo}; what arrived is kept, so downloading it again finishes it.`)
+              : new Error(`${error.message} It happened while loading ${repo}, which often means the model needs more memory than this tab has. ${TRY_SMALLER}`),
+        );
       } finally {
         if (loadController === controller) loadController = null;
         // What is stored changed (a download finished, stopped or failed part-way).
@@ -190,21 +210,19 @@ export const createModelSlice: SliceCreator<ModelSlice> =
       loadModel: async ({ storedOnly = false } = {}) => {
         const repo = get().modelId.trim();
         gpuLosses = { repo: '', count: 0 };
-        if (!repo) {
-          get().reportError(new Error('Type a Hugging Face model id (owner/name) or pick a model from the list.'));
-          return;
-        }
+        if (!repo) return failed(new Error('Type a Hugging Face model id (owner/name) or pick a model from the list.'));
         if (!isModelAllowed(config, repo)) {
-          get().reportError(new Error(`“${repo}” is not one of the models this deployment allows. Pick one from the list.`));
-          return;
+          return failed(new Error(`“${repo}” is not one of the models this deployment allows. Pick one from the list.`));
         }
-        await loadRepo(repo, { storedOnly });
+        return loadRepo(repo, { storedOnly });
       },
 
       reloadModel: async (model) => {
-        if (!isModelAllowed(config, model.repo)) return;
+        if (!isModelAllowed(config, model.repo)) {
+          return { status: 'failed', message: `${model.repo} is no longer a model this deployment allows.` };
+        }
         set({ modelId: model.repo });
-        await loadRepo(model.repo, { pin: model, storedOnly: true });
+        return loadRepo(model.repo, { pin: model, storedOnly: true });
       },
 
       downloadModel: async () => {
@@ -213,16 +231,16 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         const { loadStatus, loadingRepo, downloadQueue } = get();
         if (loadStatus === 'loading' || loadStatus === 'paused') {
           if (repo !== loadingRepo && !downloadQueue.includes(repo)) set({ downloadQueue: [...downloadQueue, repo] });
-          return;
+          return { status: 'queued' };
         }
-        await loadRepo(repo, { storeOnly: true });
+        return loadRepo(repo, { storeOnly: true });
       },
 
       unqueueDownload: (repo) => set((state) => ({ downloadQueue: state.downloadQueue.filter((queued) => queued !== repo) })),
 
       loadLatestRevision: async (repo) => {
         set({ modelId: repo });
-        await loadRepo(repo, { refresh: true });
+        return loadRepo(repo, { refresh: true });
       },
 
       pauseLoad: () => {
@@ -233,7 +251,8 @@ export const createModelSlice: SliceCreator<ModelSlice> =
 
       resumeLoad: async () => {
         const repo = get().loadingRepo;
-        if (get().loadStatus === 'paused' && repo) await loadRepo(repo, { storeOnly: storingOnly });
+        if (get().loadStatus === 'paused' && repo) return loadRepo(repo, { storeOnly: storingOnly });
+        return { status: 'stopped' };
       },
 
       cancelLoad: () => {

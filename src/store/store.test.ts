@@ -27,7 +27,20 @@ const loadedModel: LoadedModel = {
   loadMs: 10,
 };
 
-/** An engine whose calls the test answers by hand, to drive the store through each state. */
+/** What the worker answers to a reply stopped by the person: the text written so far, stopped by the user. */
+function stoppedReply(text: string, generatedTokens: number): Calls['generate']['result'] {
+  return {
+    text,
+    droppedMessages: 0,
+    stats: { promptTokens: 1, generatedTokens, ttftMs: 1, tokensPerSecond: 0, totalMs: 1, stopReason: 'user', cachedTokens: 0 },
+  };
+}
+
+/**
+ * An engine whose calls the test answers by hand, to drive the store through each state. Aborts behave as
+ * EngineClient and the worker do: an already aborted signal fails the call as cancelled; an abort while a reply is
+ * written resolves it with what was written, stopped by the user; any other call aborted fails as cancelled.
+ */
 class ManualEngine implements EngineApi {
   readonly calls: {
     type: CallName;
@@ -42,7 +55,7 @@ class ManualEngine implements EngineApi {
       const call = {
         type,
         params,
-        options: options as CallOptions<never>,
+        options: { ...options } as CallOptions<never>,
         settled: false,
         resolve: (value: unknown) => {
           call.settled = true;
@@ -54,7 +67,20 @@ class ManualEngine implements EngineApi {
         },
       };
       this.calls.push(call);
-      options.signal?.addEventListener('abort', () => call.reject(new EngineError('cancelled', 'Cancelled.')));
+      if (options.signal?.aborted) return call.reject(new EngineError('cancelled', 'Cancelled.'));
+      let written = '';
+      let generatedTokens = 0;
+      const onProgress = options.onProgress as ((progress: unknown) => void) | undefined;
+      if (type === 'generate') {
+        call.options.onProgress = ((progress: Calls['generate']['progress']) => {
+          if (progress.type === 'text') [written, generatedTokens] = [written + progress.text, progress.generatedTokens];
+          onProgress?.(progress);
+        }) as never;
+      }
+      options.signal?.addEventListener('abort', () => {
+        if (type === 'generate') call.resolve(stoppedReply(written, generatedTokens));
+        else call.reject(new EngineError('cancelled', 'Cancelled.'));
+      });
     });
   }
   last(type: CallName) {
@@ -94,7 +120,7 @@ function branch(setup: Pick<Setup, 'store'>) {
 const stats = { promptTokens: 3, generatedTokens: 2, ttftMs: 5, tokensPerSecond: 9, totalMs: 8, stopReason: 'eos' as const, cachedTokens: 0 };
 
 /** Answers the latest generate call with `text`, streamed in two pieces. */
-async function answer(setup: Setup, text: string, pending: Promise<void>) {
+async function answer(setup: Setup, text: string, pending: Promise<unknown>) {
   await eventually(() => expect(setup.engine.calls.some((c) => c.type === 'generate' && !c.settled)).toBe(true));
   const call = setup.engine.last('generate');
   const onProgress = call.options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
@@ -150,22 +176,27 @@ describe('model slice', () => {
     onProgress(progress(10));
     expect(store.getState().progress).toEqual(progress(10));
     call.resolve(loadedModel);
-    await loading;
+    expect(await loading).toEqual({ status: 'ready', model: loadedModel });
     expect(store.getState()).toMatchObject({ loadStatus: 'ready', model: loadedModel, progress: null });
   });
 
-  it('shows a load failure as a notice and a cancellation as nothing', async () => {
+  it('shows a load failure as a notice and a cancellation as nothing, and tells the caller how each ended', async () => {
     const { engine, store } = setUp();
     store.getState().setModelId('x/y');
+    const notFound = 'The model “x/y” was not found.';
     const failing = store.getState().loadModel();
-    engine.last('load').reject(new EngineError('repo-not-found', 'The model “x/y” was not found.'));
-    await failing;
+    engine.last('load').reject(new EngineError('repo-not-found', notFound));
+    expect(await failing).toEqual({ status: 'failed', message: notFound });
     expect(store.getState().loadStatus).toBe('error');
-    expect(store.getState().notices.map((n) => n.message)).toEqual(['The model “x/y” was not found.']);
+    expect(store.getState().notices.map((n) => n.message)).toEqual([notFound]);
+    // The same failure again adds no notice (the one on screen says it), and the caller is still told.
+    const again = store.getState().loadModel();
+    engine.last('load').reject(new EngineError('repo-not-found', notFound));
+    expect(await again).toEqual({ status: 'failed', message: notFound });
 
     const cancelled = store.getState().loadModel();
     store.getState().cancelLoad();
-    await cancelled;
+    expect(await cancelled).toEqual({ status: 'stopped' });
     expect(store.getState().loadStatus).toBe('idle');
     expect(store.getState().notices).toHaveLength(1);
   });
@@ -381,17 +412,35 @@ describe('chat slice', () => {
     expect(store.getState().notices.at(-1)?.message).toMatch(/up to 10 files/);
   });
 
-  it('stop aborts the call and marks the reply stopped without an error notice', async () => {
+  it('stop aborts the call and marks the reply stopped, keeping what was written, without an error notice', async () => {
     const setup = setUp();
     await loadModel(setup);
     const { engine, store } = setup;
-    const sending = store.getState().send('one');
+    const pieces: string[] = [];
+    const sending = store.getState().send('one', { onText: (text) => pieces.push(text) });
     await eventually(() => expect(engine.calls.some((c) => c.type === 'generate')).toBe(true));
+    const onProgress = engine.last('generate').options.onProgress as unknown as (p: Calls['generate']['progress']) => void;
+    onProgress({ type: 'text', text: 'Hel', generatedTokens: 1 });
+    onProgress({ type: 'text', text: 'lo', generatedTokens: 2 });
     store.getState().stopGeneration();
     expect(engine.last('generate').options.signal?.aborted).toBe(true);
-    await sending;
-    expect(branch(setup)[1][2]).toBe('stopped');
+    const outcome = await sending;
+    expect(branch(setup)[1]).toEqual(['assistant', 'Hello', 'stopped']);
     expect(store.getState().notices).toEqual([]);
+    // The caller (the embed bridge) is handed each piece as it comes, and the reply as it ended.
+    expect(pieces).toEqual(['Hel', 'lo']);
+    expect(outcome).toMatchObject({ ok: true, conversationId: store.getState().activeId, reply: { content: 'Hello', status: 'stopped' } });
+  });
+
+  it('a reply that fails tells its caller why, as the notice does', async () => {
+    const setup = setUp();
+    await loadModel(setup);
+    const sending = setup.store.getState().send('one');
+    await eventually(() => expect(setup.engine.calls.some((c) => c.type === 'generate')).toBe(true));
+    setup.engine.last('generate').reject(new EngineError('generation-failed', 'Generation failed: out of memory.'));
+    expect(await sending).toEqual({ ok: false, message: 'Generation failed: out of memory.' });
+    expect(setup.store.getState().notices.map((n) => n.message)).toEqual(['Generation failed: out of memory.']);
+    expect(await setup.store.getState().send('   ')).toEqual({ ok: false, message: 'The message is empty.' });
   });
 
   it('an engine that stops mid-reply: the reply keeps what arrived as interrupted, and the model is loaded again as it was', async () => {
