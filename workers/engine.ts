@@ -17,7 +17,7 @@ import {
   type RepoInspection,
   type RepoRef,
 } from '../shared/protocol';
-import { choosePassages, type RankByMeaning } from './documents/choose-passages';
+import { choosePassages, type ByMeaning } from './documents/choose-passages';
 import { Embedder } from './documents/embedder';
 import { fingerprint } from '../shared/fingerprint';
 import type { PassageVectors } from './documents/passage-vectors';
@@ -90,16 +90,20 @@ export class ChatEngine {
     const { tokenizer, info } = this.session;
     const templateOptions = templateOptionsFor(info, params.thinking);
     const { embedding } = params;
-    const rankByMeaning: RankByMeaning | undefined = embedding
-      ? async (chunks, question) => {
-          const files = params.documents.map((document) => fingerprint(document.text));
-          const texts = [{ text: question }, ...chunks.map((chunk) => ({ text: chunk.text, document: files[chunk.from] }))];
-          const [asked, ...passages] = await this.embedder.embed(embedding, texts, {
-            signal,
-            onDownload: (load) => onProgress({ stage: 'download', load }),
-            onEmbedded: (done) => onProgress({ stage: 'embedding', done: Math.max(0, done - 1), total: chunks.length }),
-          });
-          return rankByVectors(asked, passages);
+    const onDownload = (load: LoadProgress) => onProgress({ stage: 'download', load });
+    const byMeaning: ByMeaning | undefined = embedding
+      ? {
+          window: () => this.embedder.window(embedding, { signal, onDownload }),
+          rank: async (chunks, question) => {
+            const files = params.documents.map((document) => fingerprint(document.text));
+            const texts = [{ text: question }, ...chunks.map((chunk) => ({ text: chunk.text, document: files[chunk.from] }))];
+            const [asked, ...passages] = await this.embedder.embed(embedding, texts, {
+              signal,
+              onDownload,
+              onEmbedded: (done) => onProgress({ stage: 'embedding', done: Math.max(0, done - 1), total: chunks.length }),
+            });
+            return rankByVectors(asked, passages);
+          },
         }
       : undefined;
     return choosePassages(
@@ -109,7 +113,7 @@ export class ChatEngine {
         promptTokens: (messages) => encodeChat(tokenizer, prepareHistory(messages, tokenizer.chat_template), templateOptions).length,
         textTokens: (text) => tokenizer.encode(text, { add_special_tokens: false }).length,
       },
-      rankByMeaning,
+      byMeaning,
     );
   }
 

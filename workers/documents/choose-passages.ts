@@ -19,6 +19,18 @@ export interface PromptMeasures {
 /** Ranks passages by meaning (an embedding model); throws when that model cannot be used. */
 export type RankByMeaning = (chunks: readonly Chunk[], question: string) => Promise<number[]>;
 
+/** What the embedding model reads of a text: its tokens (special ones left out) and the most it takes at once. */
+export interface EmbeddingWindow {
+  tokens: (text: string) => number;
+  maxTokens: number;
+}
+
+/** Ranking by meaning, and the window that passages must fit for it; each throws when the model cannot be used. */
+export interface ByMeaning {
+  window: () => Promise<EmbeddingWindow>;
+  rank: RankByMeaning;
+}
+
 /**
  * Whether a question's files fit the context whole with the reply's room (`passages: null`), or else the passages that
  * best match the question and fit: by keywords and, with `rankByMeaning`, by meaning too. Only the system prompt and
@@ -27,7 +39,7 @@ export type RankByMeaning = (chunks: readonly Chunk[], question: string) => Prom
 export async function choosePassages(
   params: ChoosePassagesParams,
   { context, promptTokens, textTokens }: PromptMeasures,
-  rankByMeaning?: RankByMeaning,
+  byMeaning?: ByMeaning,
 ): Promise<ChosenPassages> {
   const question = params.messages.at(-1);
   if (context === null || !question || params.documents.length === 0) return { passages: null };
@@ -57,19 +69,27 @@ export async function choosePassages(
   // before any question) splits them alike and finds their vectors kept; the question's own length bounds the picking.
   const roomForPassages = room - size(withDocuments('', undefined, []));
   const passageTokens = Math.max(MIN_PASSAGE_TOKENS, Math.min(MAX_PASSAGE_TOKENS, Math.floor(roomForPassages / PASSAGES_AT_LEAST)));
-  chunks = chunkDocuments(params.documents, textTokens, passageTokens);
+  let keywordsOnly: string | undefined;
+  let window: EmbeddingWindow | undefined;
+  if (byMeaning) {
+    try {
+      window = await byMeaning.window();
+    } catch (error) {
+      keywordsOnly = whyUnusable(error);
+    }
+    step('window');
+  }
+  chunks = chunkDocuments(params.documents, window ? fittingBoth(textTokens, window, passageTokens) : textTokens, passageTokens);
   step('split');
   const byKeywords = rankByKeywords(chunks, question.content);
   step('keywords');
   let ranking = byKeywords;
-  let keywordsOnly: string | undefined;
-  if (rankByMeaning) {
+  if (byMeaning && window) {
     try {
-      ranking = fuseRankings([byKeywords, await rankByMeaning(chunks, question.content)]);
+      ranking = fuseRankings([byKeywords, await byMeaning.rank(chunks, question.content)]);
       step('meaning');
     } catch (error) {
-      if (isCancellation(error) || (error as Error | null)?.name === 'AbortError') throw error;
-      keywordsOnly = (error as Error | null)?.message || String(error);
+      keywordsOnly = whyUnusable(error);
     }
   }
   // The tag and the blank line between passages count too (the id is at most two digits here); the text's tokens are
@@ -78,4 +98,21 @@ export async function choosePassages(
   step('pick');
   const passages = picked.map(({ name, page, section, text }) => ({ name, text, ...(page !== undefined ? { page } : {}), ...(section ? { section } : {}) }));
   return keywordsOnly === undefined ? { passages } : { passages, keywordsOnly };
+}
+
+/** Why the embedding model cannot be used, for the notice; a stop is no such reason and goes on up. */
+function whyUnusable(error: unknown): string {
+  if (isCancellation(error) || (error as Error | null)?.name === 'AbortError') throw error;
+  return (error as Error | null)?.message || String(error);
+}
+
+/**
+ * A passage's size for splitting when it must fit the embedding model's window too (which cuts off the rest of a
+ * longer text, and with it what the passage says there): the larger of its chat tokens and its embedding tokens
+ * scaled so that the window's size counts as `passageTokens`. A passage's recorded size is then this, so where the
+ * embedding model counts more, fewer passages may be picked than would fit.
+ */
+function fittingBoth(textTokens: (text: string) => number, window: EmbeddingWindow, passageTokens: number): (text: string) => number {
+  const scale = passageTokens / window.maxTokens;
+  return (text) => Math.max(textTokens(text), Math.ceil(window.tokens(text) * scale));
 }

@@ -2,10 +2,26 @@ import { pipeline, type FeatureExtractionPipeline } from '@huggingface/transform
 import { findWeightLayout, externalDataFormat } from '../dtypes';
 import type { ModelSource } from '../model-source';
 import { EngineError, type DtypeOffer, type LoadProgress, type RepoRef } from '../../shared/protocol';
+import type { EmbeddingWindow } from './choose-passages';
 import type { PassageVectors } from './passage-vectors';
 
 /** The dtype to run an embedding model in: small first (the model runs beside the chat model), then exact. */
 const DTYPE_PREFERENCE = ['q8', 'fp32', 'fp16', 'q4'];
+/** What an encoder adds to every text it reads ([CLS] and [SEP], or <s> and </s>). */
+const SPECIAL_TOKENS = 2;
+/** Encoders whose files say nothing of their window read this many tokens, BERT's. */
+const DEFAULT_WINDOW = 512;
+
+/**
+ * The most tokens the model reads: the tokenizer's `model_max_length` when it is set (unset, transformers.js reads a
+ * huge number), else the position embeddings of config.json.
+ */
+export function readableTokens(modelMaxLength: number, config: unknown): number {
+  if (Number.isFinite(modelMaxLength) && modelMaxLength > SPECIAL_TOKENS && modelMaxLength < 1e6) return modelMaxLength;
+  const positions = (config as { max_position_embeddings?: unknown } | null)?.max_position_embeddings;
+  return typeof positions === 'number' && positions > SPECIAL_TOKENS ? positions : DEFAULT_WINDOW;
+}
+
 /** Passages embedded per run: enough to keep the runtime busy, few enough to report progress and stop soon. */
 const BATCH = 8;
 
@@ -38,13 +54,29 @@ export class Embedder {
   ) {}
 
   /** One vector per text (unit length; zero for a text with no word the model knows). */
-  async embed(
-    ref: RepoRef,
-    texts: readonly TextToEmbed[],
-    options: EmbedOptions,
-  ): Promise<number[][]> {
-    // One run at a time: a question's run waits for the files' preparation it stopped to end its batch.
-    const turn = this.running.then(() => this.embedInTurn(ref, texts, options));
+  embed(ref: RepoRef, texts: readonly TextToEmbed[], options: EmbedOptions): Promise<number[][]> {
+    return this.inTurn(() => this.embedInTurn(ref, texts, options));
+  }
+
+  /** How the model counts a text's tokens, and the most it reads of one: beyond that, `extract` cuts the text off. */
+  window(ref: RepoRef, { signal, onDownload }: Pick<EmbedOptions, 'signal' | 'onDownload'>): Promise<EmbeddingWindow> {
+    return this.inTurn(async () => {
+      signal.throwIfAborted();
+      const { extract } = await this.load(ref, signal, onDownload);
+      const { tokenizer } = extract;
+      return {
+        tokens: (text) => tokenizer.encode(text, { add_special_tokens: false }).length,
+        maxTokens: readableTokens(tokenizer.model_max_length, extract.model.config) - SPECIAL_TOKENS,
+      };
+    });
+  }
+
+  /**
+   * One run at a time, on one loaded model: a question's run waits for the files' preparation it stopped to end its
+   * batch.
+   */
+  private inTurn<T>(task: () => Promise<T>): Promise<T> {
+    const turn = this.running.then(task);
     this.running = turn.catch(() => undefined);
     return turn;
   }

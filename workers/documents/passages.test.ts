@@ -61,6 +61,8 @@ describe('choosePassages', () => {
     promptTokens: (messages: { content: string }[]) => messages.reduce((sum, message) => sum + words(message.content) + 4, 0),
     textTokens: words,
   });
+  /** An embedding model that counts a word a token, as the chat model here does. */
+  const wordWindow = (maxTokens: number) => ({ tokens: words, maxTokens });
   const params = (maxNewTokens: number, question = 'Where is the spare key of the lighthouse?') => ({
     messages: [
       { role: 'system' as const, content: 'Be brief.' },
@@ -86,18 +88,20 @@ describe('choosePassages', () => {
 
   it('ranks by meaning too: a passage no word of the question is in can win', async () => {
     // Only page 7 "means" the question; none of its words are in it.
-    const byMeaning = async (chunks: readonly Chunk[]) => chunks.filter((chunk) => chunk.page === 7).map((chunk) => chunk.order);
-    const { passages } = await choosePassages(params(20, 'xylophone quartet'), measures(110), byMeaning);
+    const rank = async (chunks: readonly Chunk[]) => chunks.filter((chunk) => chunk.page === 7).map((chunk) => chunk.order);
+    const { passages } = await choosePassages(params(20, 'xylophone quartet'), measures(110), { window: async () => wordWindow(512), rank });
     expect(passages!.map((passage) => passage.page)).toEqual([7]);
   });
 
   it('falls back to keywords, saying why, when the embedding model cannot be used', async () => {
-    const failing = async () => {
+    const failing = async (): Promise<never> => {
       throw new Error('The hub could not be reached.');
     };
-    const chosen = await choosePassages(params(100), measures(400), failing);
-    expect(chosen.keywordsOnly).toBe('The hub could not be reached.');
-    expect(chosen.passages!.some((passage) => passage.page === 23)).toBe(true);
+    for (const byMeaning of [{ window: failing, rank: failing }, { window: async () => wordWindow(512), rank: failing }]) {
+      const chosen = await choosePassages(params(100), measures(400), byMeaning);
+      expect(chosen.keywordsOnly).toBe('The hub could not be reached.');
+      expect(chosen.passages!.some((passage) => passage.page === 23)).toBe(true);
+    }
   });
 
   it('says so when the reply’s room leaves none for passages', async () => {
