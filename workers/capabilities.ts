@@ -3,6 +3,7 @@ import type { Capabilities } from './device';
 /** The slice of the WebGPU API we touch; the full typings are not worth a dependency for two calls. */
 interface GpuAdapterLike {
   features: ReadonlySet<string>;
+  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
 }
 interface GpuLike {
   requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<GpuAdapterLike | null>;
@@ -23,6 +24,7 @@ export function probeCapabilities(): Promise<Capabilities> {
     return {
       webgpu: adapter !== null,
       shaderF16: adapter?.features.has('shader-f16') ?? false,
+      gpuBufferBytes: adapter ? Math.min(adapter.limits.maxBufferSize, adapter.limits.maxStorageBufferBindingSize) : null,
       crossOriginIsolated: self.crossOriginIsolated,
       hardwareConcurrency: navigator.hardwareConcurrency,
     };

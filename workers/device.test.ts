@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planBackends, wasmThreadCount, type Capabilities } from './device';
 import type { Dtype } from '../shared/protocol';
 
-const base: Capabilities = { webgpu: false, shaderF16: false, crossOriginIsolated: true, hardwareConcurrency: 8 };
+const base: Capabilities = { webgpu: false, shaderF16: false, crossOriginIsolated: true, hardwareConcurrency: 8, gpuBufferBytes: null };
 const ALL: Dtype[] = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'];
 const auto = { device: 'auto', dtype: 'auto' } as const;
 

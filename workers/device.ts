@@ -7,6 +7,11 @@ export interface Capabilities {
   shaderF16: boolean;
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
+  /**
+   * The largest buffer the adapter lets a shader read (the lower of its `maxBufferSize` and
+   * `maxStorageBufferBindingSize`); null without an adapter.
+   */
+  gpuBufferBytes: number | null;
 }
 
 export interface BackendCandidate {

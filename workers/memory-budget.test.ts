@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesPerContextToken, judgeMemory, modelDimensions, PROMPT_STEP_BYTES, promptStepTokens } from './memory-budget';
+import { bytesPerContextToken, embeddingBytes, judgeMemory, modelDimensions, PROMPT_STEP_BYTES, promptStepTokens } from './memory-budget';
 import type { DtypeOffer } from '../shared/protocol';
 
 /** Qwen2.5-0.5B-Instruct's config.json, as the Hub serves it (the fields that matter here). */
@@ -11,7 +11,7 @@ const offer = (dtype: DtypeOffer['dtype'], bytes: number): DtypeOffer => ({ dtyp
 
 describe('modelDimensions', () => {
   it('reads head_dim where given and derives it where not (Qwen2 has none), also from a nested text_config', () => {
-    expect(modelDimensions(QWEN25_05B)).toEqual({ layers: 24, heads: 14, kvHeads: 2, headDim: 64, vocab: 151936 });
+    expect(modelDimensions(QWEN25_05B)).toEqual({ layers: 24, heads: 14, kvHeads: 2, hidden: 896, headDim: 64, vocab: 151936 });
     expect(modelDimensions({ text_config: { ...QWEN25_05B, head_dim: 128 } })?.headDim).toBe(128);
     expect(modelDimensions({ ...QWEN25_05B, num_key_value_heads: undefined })?.kvHeads).toBe(14);
   });
@@ -57,9 +57,26 @@ describe('judgeMemory', () => {
     expect(verdict).toEqual({ fits: false, message: expect.stringMatching(/more than the 1\.0 GB that this deployment allows a model\. .* Choose a smaller model\.$/) });
   });
 
-  it('leaves WebGPU and configs without sizes to the runtime', () => {
-    expect(judgeMemory(offer('fp32', 9e9), [], modelDimensions(R1_15B), { device: 'webgpu' })).toEqual({ fits: true, contextLimit: null });
+  it('leaves configs without sizes to the runtime', () => {
     expect(judgeMemory(offer('fp32', 9e9), [], null, { device: 'wasm' })).toEqual({ fits: true, contextLimit: null });
+    expect(judgeMemory(offer('fp32', 9e9), [], null, { device: 'webgpu', gpuBufferBytes: 1 })).toEqual({ fits: true, contextLimit: null });
+  });
+
+  it('on WebGPU, refuses weights whose token embedding is larger than the GPU takes in one buffer, naming a dtype that fits', () => {
+    const dims = modelDimensions(R1_15B)!;
+    // 151,936 × 1,536 weights: 933 MB in fp32, 467 MB in fp16; 256 MiB is the limit WebGPU guarantees.
+    expect(embeddingBytes('fp32', dims)).toBe(151936 * 1536 * 4);
+    const offers = [offer('fp32', 7.18e9), offer('fp16', 3.6e9), offer('q4f16', 1.37e9)];
+    const gpu = (gpuBufferBytes: number | null) => ({ device: 'webgpu' as const, gpuBufferBytes });
+    expect(judgeMemory(offers[0], offers, dims, gpu(2 ** 31))).toEqual({ fits: true, contextLimit: null });
+    expect(judgeMemory(offers[0], offers, dims, gpu(null))).toEqual({ fits: true, contextLimit: null });
+    expect(judgeMemory(offers[0], offers, dims, gpu(512 * 2 ** 20))).toEqual({
+      fits: false,
+      message: expect.stringMatching(/^This model's fp32 weights keep its token embeddings in one table of 933 MB, more than the 537 MB this GPU takes in one buffer\. Nothing was downloaded\. The fp16 weights of this model fit/),
+    });
+    // Quantized exports differ in how they keep the table: left to the runtime, and offered as a maybe.
+    expect(judgeMemory(offers[2], offers, dims, gpu(256 * 2 ** 20))).toEqual({ fits: true, contextLimit: null });
+    expect(judgeMemory(offers[1], offers, dims, gpu(256 * 2 ** 20))).toEqual({ fits: false, message: expect.stringContaining('Quantized weights (such as q4f16) may fit') });
   });
 });
 
@@ -75,7 +92,7 @@ describe('promptStepTokens', () => {
   });
 
   it('keeps steps between 16 and 512 tokens, and takes the longest when the sizes are unknown', () => {
-    const tiny = { layers: 2, heads: 4, kvHeads: 2, headDim: 16, vocab: 300 };
+    const tiny = { layers: 2, heads: 4, kvHeads: 2, hidden: 64, headDim: 16, vocab: 300 };
     expect(promptStepTokens(tiny, 1000)).toBe(512);
     expect(promptStepTokens({ ...tiny, vocab: 262_144, heads: 64 }, 1_000_000)).toBe(16);
     expect(promptStepTokens(null, 1000)).toBe(512);

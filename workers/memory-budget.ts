@@ -1,4 +1,4 @@
-import type { Device, DtypeOffer } from '../shared/protocol';
+import type { Device, Dtype, DtypeOffer } from '../shared/protocol';
 
 /** The sizes in a model's config.json that decide what a conversation costs in memory besides the weights. */
 export interface ModelDimensions {
@@ -6,6 +6,8 @@ export interface ModelDimensions {
   /** Attention heads: each row of a prompt step holds one score per head and attended position. */
   heads: number;
   kvHeads: number;
+  /** The width of a token's hidden state: a row of the token embedding. */
+  hidden: number;
   headDim: number;
   vocab: number;
 }
@@ -20,7 +22,7 @@ export function modelDimensions(config: unknown): ModelDimensions | null {
   const hidden = number('hidden_size');
   const vocab = number('vocab_size');
   if (!layers || !heads || !hidden || !vocab) return null;
-  return { layers, heads, kvHeads: number('num_key_value_heads') ?? heads, headDim: number('head_dim') ?? hidden / heads, vocab };
+  return { layers, heads, kvHeads: number('num_key_value_heads') ?? heads, hidden, headDim: number('head_dim') ?? hidden / heads, vocab };
 }
 
 /**
@@ -68,6 +70,19 @@ export function bytesPerContextToken({ layers, kvHeads, headDim }: ModelDimensio
   return 2 * (2 * layers * kvHeads * headDim * 4);
 }
 
+/**
+ * Bytes a weight of the token embedding takes in exports of a dtype, where the dtype tells: fp32 and fp16 exports keep
+ * the table as it is, while quantized ones differ by exporter (a float table in Optimum's, 4-bit in some of
+ * onnxruntime-genai's).
+ */
+const EMBEDDING_BYTES_PER_WEIGHT: Partial<Record<Dtype, number>> = { fp32: 4, fp16: 2 };
+
+/** The token embedding table's bytes (the largest tensor of a chat model, one buffer on a GPU), where the dtype tells. */
+export function embeddingBytes(dtype: Dtype, { vocab, hidden }: ModelDimensions): number | null {
+  const perWeight = EMBEDDING_BYTES_PER_WEIGHT[dtype];
+  return perWeight === undefined ? null : vocab * hidden * perWeight;
+}
+
 /** `contextLimit`: the most tokens of conversation that fit beside the weights (null: not known, not capped here). */
 export type MemoryVerdict = { fits: true; contextLimit: number | null } | { fits: false; message: string };
 
@@ -75,15 +90,17 @@ export type MemoryVerdict = { fits: true; contextLimit: number | null } | { fits
  * Whether a model can run in a tab, judged before its weights are downloaded, and the longest context it can then
  * hold. On WASM the weights and the conversation share the 4 GiB heap (or a lower limit the deployment sets), so the
  * context is capped to what remains. On WebGPU the weights and cache live in GPU memory, which the browser does not
- * size for a page, so only the weights' largest buffer is known to matter and is left to the runtime to report.
+ * size for a page; what is known to matter is the largest tensor, the token embedding, which onnxruntime puts in one
+ * buffer: more than the adapter allows one buffer (`gpuBufferBytes`) and the model cannot start.
  */
 export function judgeMemory(
   offer: DtypeOffer,
   offers: readonly DtypeOffer[],
   dimensions: ModelDimensions | null,
-  { device, heapBytes = WASM_HEAP_BYTES }: { device: Device; heapBytes?: number },
+  { device, heapBytes = WASM_HEAP_BYTES, gpuBufferBytes = null }: { device: Device; heapBytes?: number; gpuBufferBytes?: number | null },
 ): MemoryVerdict {
-  if (device !== 'wasm' || !dimensions) return { fits: true, contextLimit: null };
+  if (!dimensions) return { fits: true, contextLimit: null };
+  if (device === 'webgpu') return judgeGpuBuffer(offer, offers, dimensions, gpuBufferBytes);
   const perToken = bytesPerContextToken(dimensions);
   const contextFor = (weights: number) =>
     Math.floor((heapBytes - RUNTIME_RESERVE_BYTES - PROMPT_STEP_BYTES - weights * HEAP_BYTES_PER_WEIGHT_BYTE) / perToken);
@@ -100,6 +117,25 @@ export function judgeMemory(
       `${gigabytes(offer.bytes * HEAP_BYTES_PER_WEIGHT_BYTE + MIN_USEFUL_CONTEXT * perToken + PROMPT_STEP_BYTES + RUNTIME_RESERVE_BYTES)} while it runs, more than the ${gigabytes(heapBytes)} ` +
       `that ${heapBytes < WASM_HEAP_BYTES ? 'this deployment allows a model' : 'WebAssembly can use in a tab'}. Nothing was downloaded. ${advice}`,
   };
+}
+
+function judgeGpuBuffer(offer: DtypeOffer, offers: readonly DtypeOffer[], dimensions: ModelDimensions, gpuBufferBytes: number | null): MemoryVerdict {
+  const table = embeddingBytes(offer.dtype, dimensions);
+  if (table === null || gpuBufferBytes === null || table <= gpuBufferBytes) return { fits: true, contextLimit: null };
+  const smaller = offers.find((other) => (embeddingBytes(other.dtype, dimensions) ?? Infinity) <= gpuBufferBytes);
+  const advice = smaller
+    ? `The ${smaller.dtype} weights of this model fit: choose them under Settings → Weights (dtype), or run it on WASM (CPU) under Settings → Device.`
+    : 'Quantized weights (such as q4f16) may fit: choose them under Settings → Weights (dtype), or run it on WASM (CPU) under Settings → Device.';
+  return {
+    fits: false,
+    message:
+      `This model's ${offer.dtype} weights keep its token embeddings in one table of ${megabytes(table)}, more than the ` +
+      `${megabytes(gpuBufferBytes)} this GPU takes in one buffer. Nothing was downloaded. ${advice}`,
+  };
+}
+
+function megabytes(bytes: number): string {
+  return `${Math.round(bytes / 1e6)} MB`;
 }
 
 function gigabytes(bytes: number): string {

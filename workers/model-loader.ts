@@ -1,12 +1,12 @@
 import { AutoModelForCausalLM, AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
-import { wasmThreadCount, type BackendCandidate } from './device';
+import { wasmThreadCount, type BackendCandidate, type Capabilities } from './device';
 import { externalDataFormat } from './dtypes';
 import { describeLoadFailure } from './load-errors';
 import { parseGenerationDefaults } from './generation-config';
 import type { ModelSource } from './model-source';
 import type { Manifest } from './model-store/model-store';
 import type { StoreCache } from './model-store/store-cache';
-import { EngineError, type DownloadedModel, type DtypeOffer, type LoadedModel, type LoadParams, type LoadProgress } from '../shared/protocol';
+import { EngineError, type Device, type DownloadedModel, type DtypeOffer, type LoadedModel, type LoadParams, type LoadProgress } from '../shared/protocol';
 import { chooseChatTemplate, hasThinkingSwitch, noChatTemplate } from './chat-template';
 import { configureRuntime, needsFreshRuntime, runtimeStarting, startRuntime } from './runtime-env';
 import { timed } from './load-timing';
@@ -74,7 +74,7 @@ export class ModelLoader {
       if (candidate.device === 'webgpu' && webgpuFailed) continue;
       const offer = layout.offers.find((entry) => entry.dtype === candidate.dtype)!;
       // Judged before a byte of weights is downloaded.
-      const memory = judgeMemory(offer, layout.offers, dimensions, { device: candidate.device, heapBytes: params.memoryLimitBytes });
+      const memory = judgeMemory(offer, layout.offers, dimensions, deviceLimits(candidate.device, params, capabilities));
       if (!memory.fits) {
         tooBig.push(memory.message);
         fallbacks.push(`${label(candidate)}: ${memory.message}`);
@@ -136,20 +136,20 @@ export class ModelLoader {
    * fit), without touching the runtime.
    */
   async download(params: LoadParams, onProgress: OnLoadProgress, signal: AbortSignal): Promise<DownloadedModel> {
-    const { manifest, layout, candidates } = await planLoad(this.source, params, signal);
+    const { manifest, layout, candidates, capabilities } = await planLoad(this.source, params, signal);
     const downloadOptions = this.downloadOptions(params, onProgress, signal);
     await this.source.fetchShared(manifest, downloadOptions);
     const dimensions = modelDimensions(await this.source.readJson(manifest, 'config.json'));
     for (const candidate of candidates) {
       const offer = layout.offers.find((entry) => entry.dtype === candidate.dtype)!;
-      const memory = judgeMemory(offer, layout.offers, dimensions, { device: candidate.device, heapBytes: params.memoryLimitBytes });
+      const memory = judgeMemory(offer, layout.offers, dimensions, deviceLimits(candidate.device, params, capabilities));
       if (!memory.fits) continue;
       await this.source.fetchModel(manifest, offer, downloadOptions);
       return { repo: params.repo, dtype: offer.dtype, bytes: offer.bytes };
     }
     // What the load would say: the first candidate's verdict names the dtype that would fit.
     const first = layout.offers.find((entry) => entry.dtype === candidates[0].dtype)!;
-    const verdict = judgeMemory(first, layout.offers, dimensions, { device: candidates[0].device, heapBytes: params.memoryLimitBytes });
+    const verdict = judgeMemory(first, layout.offers, dimensions, deviceLimits(candidates[0].device, params, capabilities));
     throw new EngineError('model-too-big', verdict.fits ? `“${params.repo}” does not fit this device.` : verdict.message);
   }
 
@@ -210,6 +210,11 @@ export class ModelLoader {
     const inputs = tokenizer('a');
     await guard(signal, () => model.generate({ ...inputs, max_new_tokens: 1, do_sample: false }));
   }
+}
+
+/** What a model on `device` must fit: the WASM heap the deployment allows, the GPU's largest buffer. */
+function deviceLimits(device: Device, params: LoadParams, capabilities: Capabilities) {
+  return { device, heapBytes: params.memoryLimitBytes, gpuBufferBytes: capabilities.gpuBufferBytes };
 }
 
 /** Runs a transformers.js step and turns an abort of its downloads into our cancellation error. */
