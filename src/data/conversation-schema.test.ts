@@ -82,6 +82,19 @@ describe('import schema', () => {
     expect(Object.prototype).not.toHaveProperty('polluted');
   });
 
+  it('refuses more messages in a chat, or more chats in a file, than any real export holds', () => {
+    const long = exported();
+    const chain: Record<string, unknown> = {};
+    for (let index = 0; index <= 20_000; index++) {
+      chain[`m${index}`] = { id: `m${index}`, parentId: index === 0 ? null : `m${index - 1}`, role: index % 2 ? 'assistant' : 'user', content: 'x', status: 'done', createdAt: 1 };
+    }
+    Object.assign(long.conversations[0], { messages: chain, leafId: 'm20000' });
+    expect(() => parseExport(file(long))).toThrow(/more than 20000 messages/);
+    const many = exported();
+    many.conversations = Array.from({ length: 5_001 }, (_, index) => ({ ...many.conversations[0], id: `c${index}` }));
+    expect(() => parseExport(file(many))).toThrow(/expected array to have <=5000 items \(at conversations\)/);
+  });
+
   it('brings times from the future back to now, so a crafted chat cannot stay at the top of the list', () => {
     const future = exported();
     future.conversations[0].updatedAt = 1e15;

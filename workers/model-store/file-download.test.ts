@@ -101,6 +101,27 @@ describe('downloadFile', () => {
     expect(await isStored(store, testTarget(file))).toBe(false);
   });
 
+  it('stops reading a hub that sends more bytes than the file was listed with, and gives up after fresh starts', async () => {
+    const file = testBytes(9_000);
+    const hub = testHub(file);
+    let requests = 0;
+    // Every answer carries the file and then 1 MB more than its listed size.
+    const oversized: typeof globalThis.fetch = async (input, init) => {
+      requests++;
+      const response = await hub.fetch(input, init);
+      const body = new Uint8Array([...new Uint8Array(await response.arrayBuffer()), ...testBytes(1_000_000)]);
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    const store = openStore();
+    const target = testTarget(file);
+    const received: number[] = [];
+    const failure = downloadFile(target, options(store, oversized, { onProgress: (loaded) => received.push(loaded) }));
+    await expect(failure).rejects.toMatchObject({ code: 'hub-error', message: expect.stringMatching(/the hub sent more bytes than the file has, again and again/) });
+    expect(requests).toBeGreaterThan(1);
+    expect(Math.max(...received), 'never more than the listed size taken in').toBeLessThanOrEqual(file.length);
+    expect(await isStored(store, target)).toBe(false);
+  });
+
   it('drops a connection that goes silent and resumes on a new one, saying why', async () => {
     const file = testBytes(12_000);
     const store = openStore();
