@@ -52,6 +52,18 @@ test('a chat template that loops is tried in a worker of its own and refused wit
   expect((await chat.ask('Hello')).reply).toBe((await tinyChatReference([{ role: 'user', content: 'Hello' }])).text);
 });
 
+test('a chat template that writes a huge text is refused before any weights', async ({ chat, hub, page }) => {
+  const repo = 'airgap-test/huge-template';
+  await chat.loadModel(repo);
+  await expect(chat.alerts).toContainText(
+    `The chat template of “${repo}” turned a four-message conversation into more than 1 million characters, so this model is not loaded.`,
+    { timeout: 20_000 },
+  );
+  await expect(chat.backend).toHaveText('No model loaded');
+  expect(hub.stats.requests.filter((request) => request.path.includes('/onnx/'))).toEqual([]);
+  expect(await storedFiles(page)).toEqual([]);
+});
+
 test('a template that opens the reasoning for the model: the reply shows as Reasoning and equals the reference', async ({
   chat,
   page,
