@@ -118,6 +118,7 @@ describe('host bridge', () => {
     // The user's own chat, open on screen, with something the host must not get.
     await store.getState().loadModel();
     await store.getState().send('My salary is 90k');
+    expect(posted.map((post) => post.message.type), 'the user’s reply is not streamed to the host').toEqual(['ready']);
     const userChatId = store.getState().activeId;
     const userChat = () => store.getState().conversations[userChatId];
     const userPrompt = userChat().settings.systemPrompt;
@@ -142,6 +143,11 @@ describe('host bridge', () => {
     expect(store.getState().activeId).toBe(hostChatId);
     expect(Object.keys(userChat().messages)).toHaveLength(2);
     expect(Object.keys(store.getState().conversations[hostChatId].messages)).toHaveLength(4);
+
+    // A question the person types into the host's conversation is theirs: its reply does not stream to the host.
+    const postedBefore = posted.length;
+    expect((await store.getState().send('Typed by the person')).ok).toBe(true);
+    expect(posted).toHaveLength(postedBefore);
   });
 
   it('stores the host’s conversation only when the deployment keeps embedded chats', async () => {
