@@ -85,7 +85,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
     let gpuLosses = { repo: '', count: 0 };
 
     /** Shows what went wrong, and says it to whoever asked. */
-    const failed = (error: unknown): LoadOutcome => {
+    const reportFailure = (error: unknown): LoadOutcome => {
       get().reportError(error);
       return { status: 'failed', message: messageFor(error) };
     };
@@ -158,7 +158,7 @@ export const createModelSlice: SliceCreator<ModelSlice> =
         }
         set(afterStop(true));
         const engineStopped = error instanceof EngineError && error.code === 'engine-stopped';
-        return failed(
+        return reportFailure(
           !engineStopped
             ? error
             : storeOnly
@@ -210,9 +210,9 @@ export const createModelSlice: SliceCreator<ModelSlice> =
       loadModel: async ({ storedOnly = false } = {}) => {
         const repo = get().modelId.trim();
         gpuLosses = { repo: '', count: 0 };
-        if (!repo) return failed(new Error('Type a Hugging Face model id (owner/name) or pick a model from the list.'));
+        if (!repo) return reportFailure(new Error('Type a Hugging Face model id (owner/name) or pick a model from the list.'));
         if (!isModelAllowed(config, repo)) {
-          return failed(new Error(`“${repo}” is not one of the models this deployment allows. Pick one from the list.`));
+          return reportFailure(new Error(`“${repo}” is not one of the models this deployment allows. Pick one from the list.`));
         }
         return loadRepo(repo, { storedOnly });
       },
