@@ -12,7 +12,8 @@
  *     as a greedy loop with a KV cache;
  *   - onnxruntime-node with the same file, threads and loop;
  * and the whole browser's peak PSS for each, the empty browser's, the page's JavaScript before first use and the
- * download into the store against a plain fetch. Writes bench-results/bench.json, bench.md and bench.svg.
+ * download into the store against a plain fetch. Writes bench-results/bench.json, bench.md and bench.svg. Then runs
+ * the documents benchmark (scripts/bench/documents-bench.mjs: bench-results/documents.json).
  *
  *   npm run bench [-- --quick] [--repetitions 2] [--skip-build]
  */
@@ -57,6 +58,8 @@ const quick = values.quick;
 const repetitions = Number(values.repetitions ?? (quick ? 1 : 2));
 const models = quick ? BENCH_MODELS.slice(0, 1) : BENCH_MODELS;
 const PLAN = quick ? QUICK_REPLY_PLAN : REPLY_PLAN;
+/** Pages of the PDF the documents benchmark attaches (fewer in a quick run). */
+const DOCUMENT_PAGES = quick ? 20 : 100;
 /** The long reply the main thread's long tasks are observed on (shorter in a quick run, to save minutes). */
 const STREAM_TOKENS = quick ? 32 : 500;
 const BARE_BUILDS = /** @type {const} */ (['wasm', 'asyncify']);
@@ -354,6 +357,9 @@ async function main() {
     await app.close();
     await hub.close();
   }
+  // Chatting with documents: reading a PDF, preparing it and choosing passages (bench-results/documents.json).
+  log(`documents: ${DOCUMENT_PAGES} pages (npm run bench:documents)`);
+  await run('node', ['scripts/bench/documents-bench.mjs', '--skip-build', '--pages', String(DOCUMENT_PAGES)]);
 }
 
 main().catch((error) => {
