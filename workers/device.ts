@@ -27,7 +27,8 @@ const WEBGPU_F16_ORDER: Dtype[] = ['q4f16', 'q4', 'fp16', 'q8', 'int8', 'uint8',
 const WEBGPU_F32_ORDER: Dtype[] = ['q4', 'q8', 'int8', 'uint8', 'fp32'];
 const WASM_ORDER: Dtype[] = ['q8', 'int8', 'uint8', 'q4', 'fp32', 'bnb4', 'fp16', 'q4f16'];
 
-function dtypeOrder(device: Device, capabilities: Capabilities): Dtype[] {
+/** The dtypes `device` can run here, best first. */
+export function dtypeOrder(device: Device, capabilities: Capabilities): Dtype[] {
   if (device === 'wasm') return WASM_ORDER;
   return capabilities.shaderF16 ? WEBGPU_F16_ORDER : WEBGPU_F32_ORDER;
 }

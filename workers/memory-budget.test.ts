@@ -77,6 +77,9 @@ describe('judgeMemory', () => {
     // Quantized exports differ in how they keep the table: left to the runtime, and offered as a maybe.
     expect(judgeMemory(offers[2], offers, dims, gpu(256 * 2 ** 20))).toEqual({ fits: true, contextLimit: null });
     expect(judgeMemory(offers[1], offers, dims, gpu(256 * 2 ** 20))).toEqual({ fits: false, message: expect.stringContaining('Quantized weights (such as q4f16) may fit') });
+    // A GPU without shader-f16 is not told to choose fp16 weights.
+    const withoutF16 = { ...gpu(512 * 2 ** 20), runnable: ['q4', 'q8', 'int8', 'uint8', 'fp32'] as const };
+    expect(judgeMemory(offers[0], offers, dims, withoutF16)).toEqual({ fits: false, message: expect.stringContaining('Quantized weights (such as q4) may fit') });
   });
 });
 

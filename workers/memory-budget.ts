@@ -97,10 +97,15 @@ export function judgeMemory(
   offer: DtypeOffer,
   offers: readonly DtypeOffer[],
   dimensions: ModelDimensions | null,
-  { device, heapBytes = WASM_HEAP_BYTES, gpuBufferBytes = null }: { device: Device; heapBytes?: number; gpuBufferBytes?: number | null },
+  {
+    device,
+    heapBytes = WASM_HEAP_BYTES,
+    gpuBufferBytes = null,
+    runnable,
+  }: { device: Device; heapBytes?: number; gpuBufferBytes?: number | null; runnable?: readonly Dtype[] },
 ): MemoryVerdict {
   if (!dimensions) return { fits: true, contextLimit: null };
-  if (device === 'webgpu') return judgeGpuBuffer(offer, offers, dimensions, gpuBufferBytes);
+  if (device === 'webgpu') return judgeGpuBuffer(offer, offers, dimensions, gpuBufferBytes, runnable);
   const perToken = bytesPerContextToken(dimensions);
   const contextFor = (weights: number) =>
     Math.floor((heapBytes - RUNTIME_RESERVE_BYTES - PROMPT_STEP_BYTES - weights * HEAP_BYTES_PER_WEIGHT_BYTE) / perToken);
@@ -119,13 +124,22 @@ export function judgeMemory(
   };
 }
 
-function judgeGpuBuffer(offer: DtypeOffer, offers: readonly DtypeOffer[], dimensions: ModelDimensions, gpuBufferBytes: number | null): MemoryVerdict {
+/** `runnable`: the dtypes this GPU can run (f16 ones need `shader-f16`); unknown, any. */
+function judgeGpuBuffer(
+  offer: DtypeOffer,
+  offers: readonly DtypeOffer[],
+  dimensions: ModelDimensions,
+  gpuBufferBytes: number | null,
+  runnable: readonly Dtype[] | undefined,
+): MemoryVerdict {
   const table = embeddingBytes(offer.dtype, dimensions);
   if (table === null || gpuBufferBytes === null || table <= gpuBufferBytes) return { fits: true, contextLimit: null };
-  const smaller = offers.find((other) => (embeddingBytes(other.dtype, dimensions) ?? Infinity) <= gpuBufferBytes);
+  const runs = (dtype: Dtype) => runnable === undefined || runnable.includes(dtype);
+  const smaller = offers.find((other) => runs(other.dtype) && (embeddingBytes(other.dtype, dimensions) ?? Infinity) <= gpuBufferBytes);
+  const quantized = runs('q4f16') ? 'q4f16' : 'q4';
   const advice = smaller
     ? `The ${smaller.dtype} weights of this model fit: choose them under Settings → Weights (dtype), or run it on WASM (CPU) under Settings → Device.`
-    : 'Quantized weights (such as q4f16) may fit: choose them under Settings → Weights (dtype), or run it on WASM (CPU) under Settings → Device.';
+    : `Quantized weights (such as ${quantized}) may fit: choose them under Settings → Weights (dtype), or run it on WASM (CPU) under Settings → Device.`;
   return {
     fits: false,
     message:

@@ -1,5 +1,5 @@
 import { AutoModelForCausalLM, AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
-import { wasmThreadCount, type BackendCandidate, type Capabilities } from './device';
+import { dtypeOrder, wasmThreadCount, type BackendCandidate, type Capabilities } from './device';
 import { externalDataFormat } from './dtypes';
 import { describeLoadFailure } from './load-errors';
 import { parseGenerationDefaults } from './generation-config';
@@ -212,9 +212,14 @@ export class ModelLoader {
   }
 }
 
-/** What a model on `device` must fit: the WASM heap the deployment allows, the GPU's largest buffer. */
+/** What a model on `device` must fit (the WASM heap the deployment allows, the GPU's largest buffer), and what runs. */
 function deviceLimits(device: Device, params: LoadParams, capabilities: Capabilities) {
-  return { device, heapBytes: params.memoryLimitBytes, gpuBufferBytes: capabilities.gpuBufferBytes };
+  return {
+    device,
+    heapBytes: params.memoryLimitBytes,
+    gpuBufferBytes: capabilities.gpuBufferBytes,
+    runnable: dtypeOrder(device, capabilities),
+  };
 }
 
 /** Runs a transformers.js step and turns an abort of its downloads into our cancellation error. */
