@@ -26,6 +26,10 @@ export interface SettingsSlice {
   loadPreferences: () => Promise<void>;
 }
 
+const PREFERENCES_SET_ASIDE =
+  'The default prompt for new chats, as another version of the app saved it, could not be read. It is kept in this ' +
+  'browser’s storage, unchanged, and new chats start without one until you set it again in Settings.';
+
 export const createSettingsSlice: SliceCreator<SettingsSlice> = (deps) => (set, get) => {
   const preferences = deps.preferencesDb ?? new PreferencesDb();
   return {
@@ -44,8 +48,9 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (deps) => (set, 
     setRenderMarkdown: (renderMarkdown) => set({ renderMarkdown }),
     loadPreferences: async () => {
       try {
-        const stored = await preferences.read();
+        const { preferences: stored, setAside } = await preferences.read();
         set(stored);
+        if (setAside) get().reportError(new Error(PREFERENCES_SET_ASIDE));
         const { unsavedId, conversations } = get();
         const draft = unsavedId ? conversations[unsavedId] : undefined;
         // The first new conversation was made before the preferences were read.
