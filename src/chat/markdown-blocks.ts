@@ -30,7 +30,7 @@ function closesFence(trimmedLine: string, fence: string): boolean {
   return trimmedLine.length >= fence.length && [...trimmedLine].every((char) => char === fence[0]);
 }
 
-/** A fenced code block cut into parts of whole lines (see splitLiveCode). */
+/** A fenced code block cut into parts of whole lines (see splitCodeParts). */
 export interface CodeParts {
   /** The opening fence line as written, with its info string. */
   opener: string;

@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import { messageOf } from '../error-text';
 import { sha256Hex } from './sha256-hex';
 import type { Sha256Answer } from './blob-sha256';
 
@@ -9,6 +10,6 @@ self.onmessage = async ({ data }: MessageEvent<Blob>) => {
   try {
     self.postMessage({ digest: await sha256Hex(await data.arrayBuffer()) } satisfies Sha256Answer);
   } catch (error) {
-    self.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies Sha256Answer);
+    self.postMessage({ error: messageOf(error) } satisfies Sha256Answer);
   }
 };
