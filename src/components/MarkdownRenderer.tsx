@@ -3,7 +3,7 @@ import Markdown, { type Components } from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
-import { splitBlocks, splitCodeParts, type CodeParts } from '../chat/markdown-blocks';
+import { splitBlocks, splitCodeParts, splitLiveParts, type CodeParts, type LivePart } from '../chat/markdown-blocks';
 import { rehypeMath, type MathRenderer, type RehypeMathOptions } from '../chat/rehype-math';
 import { safeHref } from '../chat/safe-url';
 import { lazyModule, whenIdle } from '../lazy-module';
@@ -116,10 +116,34 @@ function LiveCodeBlock({ code, rehypePlugins }: { code: CodeParts; rehypePlugins
   );
 }
 
+/**
+ * Characters per part of any other long block that is still streaming (a paragraph, a list, a table). Parsed whole,
+ * such a block costs more with each token: a 6,900-character paragraph that a model wrote without a blank line made
+ * 46 main-thread tasks of 50–477 ms while it streamed (see docs/performance.md).
+ */
+const CHARS_PER_LIVE_PART = 1_000;
+
+/** A table's later part repeats the table's header rows for the parser; they are on screen once, in the first part. */
+const tableContinuationOptions = { ...options, components: { ...components, thead: () => null } satisfies Components };
+
+const LiveBlockPart = memo(function LiveBlockPart({ markdown, continuesTable, continuesLine, rehypePlugins }: LivePart & { rehypePlugins: RehypePlugins }) {
+  const className = ['live-part', continuesTable && 'continues-table', continuesLine && 'continues-line'].filter(Boolean).join(' ');
+  return (
+    <div className={className}>
+      {continuesLine && ' '}
+      <Markdown {...(continuesTable ? tableContinuationOptions : options)} rehypePlugins={rehypePlugins}>
+        {markdown}
+      </Markdown>
+    </div>
+  );
+});
+
 /** `live` for the block a streaming reply is still writing. */
 const MarkdownBlock = memo(function MarkdownBlock({ text, rehypePlugins, live }: { text: string; rehypePlugins: RehypePlugins; live: boolean }) {
   const code = live ? splitCodeParts(text, LINES_PER_LIVE_PART) : null;
   if (code) return <LiveCodeBlock code={code} rehypePlugins={rehypePlugins} />;
+  const parts = live ? splitLiveParts(text, CHARS_PER_LIVE_PART) : null;
+  if (parts) return parts.map((part, index) => <LiveBlockPart key={index} {...part} rehypePlugins={rehypePlugins} />);
   return (
     <Markdown {...options} rehypePlugins={rehypePlugins}>
       {text}

@@ -11,8 +11,10 @@ const pieces = fc.constantFrom(
   '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:1">x</a>', '<iframe src="//evil">',
   '<style>*{}</style>', '<div style="background:url(//evil)">', '<svg onload=alert(1)>', '&lt;b&gt;', '&#106;avascript:',
   '$x^2$', '$$\n\\frac{1}{2}\n$$', '\\href{javascript:alert(1)}{x}', '[^1]', '[^1]: note', '<details open>', '"', "'", '=',
-  // Long enough for a streaming reply to highlight it part by part.
+  // Long enough for a streaming reply to render them part by part.
   `\`\`\`js\n${'let a = "<b>";\n'.repeat(30)}`,
+  `${'Words [a](javascript:x) <b>bold</b> '.repeat(40)}\n`,
+  `|a|b|\n|-|-|\n${'|<img src=x>|[y](data:z)|\n'.repeat(50)}`,
 );
 const markdown = fc.array(fc.oneof(pieces, fc.string({ maxLength: 8 })), { maxLength: 40 }).map((parts) => parts.join(''));
 
@@ -42,5 +44,6 @@ describe('the Markdown renderer', () => {
       }),
       { numRuns: 400 },
     );
-  });
+    // 400 renders of up to 40 pieces, some long: about 2 s alone, more on a busy machine.
+  }, 20_000);
 });

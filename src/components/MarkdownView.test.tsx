@@ -38,3 +38,32 @@ describe('a long code block while the reply streams', () => {
     }
   });
 });
+
+describe('any other long block while the reply streams', () => {
+  const textOf = (view: Element) => (view.textContent ?? '').replace(/\s+/g, ' ').trim();
+  const render = (text: string, live: boolean) => {
+    const view = document.createElement('div');
+    view.innerHTML = renderToString(<MarkdownView text={text} live={live} />);
+    return view;
+  };
+
+  it('shows a paragraph written without a line break, a long list and a long table with every word, in parts', async () => {
+    await markdownRenderer.load();
+    const paragraph = 'I am sorry, **but** I cannot help with that. '.repeat(60).trim();
+    const list = Array.from({ length: 60 }, (_, item) => `${item + 1}. Item *${item + 1}* of the list`).join('\n');
+    const table = ['| n | square |', '|---|---|', ...Array.from({ length: 80 }, (_, n) => `| ${n} | ${n * n} |`)].join('\n');
+    for (const block of [paragraph, list, table]) {
+      const streaming = render(`Intro.\n\n${block}\n`, true);
+      const finished = render(`Intro.\n\n${block}\n`, false);
+      expect(streaming.querySelectorAll('.live-part').length).toBeGreaterThan(1);
+      expect(finished.querySelectorAll('.live-part')).toHaveLength(0);
+      expect(textOf(streaming)).toBe(textOf(finished));
+    }
+    const streamingTable = render(table, true);
+    expect(streamingTable.querySelectorAll('thead')).toHaveLength(1);
+    expect(streamingTable.querySelectorAll('tbody tr')).toHaveLength(80);
+    const streamingList = render(list, true);
+    expect(Array.from(streamingList.querySelectorAll('li'), (item) => item.textContent)).toEqual(list.split('\n').map((line) => line.replace(/^\d+\. |\*/g, '')));
+    expect(render(paragraph, true).querySelectorAll('strong')).toHaveLength(60);
+  });
+});
