@@ -62,6 +62,22 @@ export function promptStepTokens(dimensions: ModelDimensions | null, contextToke
 }
 
 /**
+ * The most logits the reply's own first pass may fetch. Where the graph makes logits for every position it reads (no
+ * `num_logits_to_keep` input, as in Optimum's exports), onnxruntime copies them all out of its heap into fresh memory,
+ * though the reply needs only the last row; the prompt up to that pass is read in steps that fetch none
+ * (prompt-steps.ts). On the 2-core CI machine, whose fresh memory is slow to clear, fetching the logits of a
+ * 1,481-token prompt in steps of about 400 (243 MB a step, Qwen's 151,936-token vocabulary) took its first token
+ * from 1.4 s to 10–14 s late in the test suite (2.1–2.9 s alone).
+ */
+const LAST_PASS_LOGIT_BYTES = 16 * 1024 ** 2;
+
+/** How many prompt tokens the reply's own first pass reads at most: all of a step where the graph keeps one logit. */
+export function lastPassTokens(dimensions: ModelDimensions | null, stepTokens: number, keepsLastLogitOnly: boolean): number {
+  if (!dimensions || keepsLastLogitOnly) return stepTokens;
+  return Math.min(stepTokens, Math.max(1, Math.floor(LAST_PASS_LOGIT_BYTES / (dimensions.vocab * 4))));
+}
+
+/**
  * Bytes each token of context costs in the heap: its keys and values in every layer (float32: fp16 exports of one
  * exporter family keep a float32 cache, so this is the bound), twice, as every forward pass copies the past cache in
  * and writes the present one out. Its logits and attention scores are a prompt step's, counted once.

@@ -27,6 +27,9 @@ interface Streamer {
 function writingModel() {
   return {
     generation_config: { eos_token_id: EOS },
+    // No onnxruntime sessions: dimensions are unknown here, so the prompt is read in one pass.
+    sessions: {},
+    config: {},
     generate: async (options: Record<string, unknown>) => {
       const streamer = options.streamer as Streamer;
       const prompt = Array.from((options.input_ids as Tensor).data as BigInt64Array);

@@ -7,7 +7,7 @@ import { buildPrompt } from './prompt-builder';
 import { TurnCache } from './turn-cache';
 import { DeltaStreamer } from './token-streamer';
 import { prefillQuietMs, type QuietAnnouncer } from './liveness';
-import { promptStepTokens } from './memory-budget';
+import { lastPassTokens, promptStepTokens } from './memory-budget';
 import { readPromptInSteps, type ReadSoFar } from './prompt-steps';
 import type { CausalLM, ChatSession } from './model-loader';
 
@@ -51,6 +51,7 @@ export class ReplyGenerator {
     signal.addEventListener('abort', interrupt);
     // Reading the prompt is forward passes of up to a step each that block this thread; the first token ends them.
     const stepTokens = promptStepTokens(dimensions, prompt.ids.length);
+    const reading = { stepTokens, lastPassTokens: lastPassTokens(dimensions, stepTokens, keepsLastLogitOnly(model)) };
     this.quiet.expectQuiet(prefillQuietMs(Math.min(prompt.ids.length - (reused?.length ?? 0), stepTokens), weightBytes));
     const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onProgress({ type: 'text', text, generatedTokens }), {
       lead,
@@ -61,7 +62,7 @@ export class ReplyGenerator {
     let read = reused;
     try {
       const total = prompt.ids.length;
-      read = await readPromptInSteps(model, prompt.ids, reused, stepTokens, {
+      read = await readPromptInSteps(model, prompt.ids, reused, reading, {
         signal,
         onStart: () => onProgress({ type: 'prompt', read: reused?.length ?? 0, total }),
         onStep: (step) => {
@@ -140,4 +141,10 @@ function eosIds(model: CausalLM, tokenizer: PreTrainedTokenizer): number[] {
 function stopReasonOf(interrupted: boolean, lastToken: number | undefined, eos: number[]): StopReason {
   if (interrupted) return 'user';
   return lastToken !== undefined && eos.includes(lastToken) ? 'eos' : 'length';
+}
+
+/** Whether the graph takes `num_logits_to_keep`, with which generate() makes the last position's logits only. */
+function keepsLastLogitOnly(model: CausalLM): boolean {
+  const session = model.sessions.model as { inputNames?: readonly string[] } | undefined;
+  return session?.inputNames?.includes('num_logits_to_keep') ?? false;
 }
