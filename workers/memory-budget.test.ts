@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesPerContextToken, embeddingBytes, judgeMemory, modelDimensions, PROMPT_STEP_BYTES, promptStepTokens } from './memory-budget';
+import { bytesPerContextToken, embeddingBytes, judgeMemory, modelDimensions, PROMPT_STEP_BYTES, promptReading, promptStepTokens } from './memory-budget';
 import type { DtypeOffer } from '../shared/protocol';
 
 /** Qwen2.5-0.5B-Instruct's config.json, as the Hub serves it (the fields that matter here). */
@@ -99,5 +99,23 @@ describe('promptStepTokens', () => {
     expect(promptStepTokens(tiny, 1000)).toBe(512);
     expect(promptStepTokens({ ...tiny, vocab: 262_144, heads: 64 }, 1_000_000)).toBe(16);
     expect(promptStepTokens(null, 1000)).toBe(512);
+  });
+});
+
+describe('promptReading', () => {
+  it('leaves the reply’s own pass 16 MiB of logits where the graph makes a row for every position it reads', () => {
+    const dims = modelDimensions(QWEN25_05B)!;
+    const reading = promptReading(dims, 512, false);
+    expect(reading.lastPassTokens).toBe(27); // 16 MiB / (151,936 × 4 bytes)
+    expect(reading.minStepTokens).toBe(111); // a step only where it spares 64 MiB of logits
+    expect(reading.stepTokens).toBe(promptStepTokens(dims, 512));
+  });
+
+  it('reads the prompt as before where the graph keeps only the last logits, the vocabulary is small, or sizes are unknown', () => {
+    const dims = modelDimensions(QWEN25_05B)!;
+    const step = promptStepTokens(dims, 512);
+    expect(promptReading(dims, 512, true)).toEqual({ stepTokens: step, lastPassTokens: step, minStepTokens: step });
+    expect(promptReading({ ...dims, vocab: 300 }, 512, false).lastPassTokens).toBe(promptStepTokens({ ...dims, vocab: 300 }, 512));
+    expect(promptReading(null, 512, false)).toEqual({ stepTokens: 512, lastPassTokens: 512, minStepTokens: 512 });
   });
 });

@@ -1,4 +1,5 @@
 import type { Device, Dtype, DtypeOffer } from '../shared/protocol';
+import type { PromptReading } from './prompt-steps';
 
 /** The sizes in a model's config.json that decide what a conversation costs in memory besides the weights. */
 export interface ModelDimensions {
@@ -70,11 +71,22 @@ export function promptStepTokens(dimensions: ModelDimensions | null, contextToke
  * from 1.4 s to 10–14 s late in the test suite (2.1–2.9 s alone).
  */
 const LAST_PASS_LOGIT_BYTES = 16 * 1024 ** 2;
+/**
+ * A step is a forward pass of its own (the weights are read once more, about a decoded token's time), so one is added
+ * before the reply's pass only where it keeps at least this many bytes of logits from being fetched.
+ */
+const MIN_SAVED_LOGIT_BYTES = 64 * 1024 ** 2;
 
-/** How many prompt tokens the reply's own first pass reads at most: all of a step where the graph keeps one logit. */
-export function lastPassTokens(dimensions: ModelDimensions | null, stepTokens: number, keepsLastLogitOnly: boolean): number {
-  if (!dimensions || keepsLastLogitOnly) return stepTokens;
-  return Math.min(stepTokens, Math.max(1, Math.floor(LAST_PASS_LOGIT_BYTES / (dimensions.vocab * 4))));
+/** How a prompt of `contextTokens` is read: steps, and how much the reply's own first pass reads. */
+export function promptReading(dimensions: ModelDimensions | null, contextTokens: number, keepsLastLogitOnly: boolean): PromptReading {
+  const stepTokens = promptStepTokens(dimensions, contextTokens);
+  if (!dimensions || keepsLastLogitOnly) return { stepTokens, lastPassTokens: stepTokens, minStepTokens: stepTokens };
+  const rowBytes = dimensions.vocab * 4;
+  return {
+    stepTokens,
+    lastPassTokens: Math.min(stepTokens, Math.max(1, Math.floor(LAST_PASS_LOGIT_BYTES / rowBytes))),
+    minStepTokens: Math.ceil(MIN_SAVED_LOGIT_BYTES / rowBytes),
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { promptStepEnds, readPromptInSteps } from './prompt-steps';
 
 describe('promptStepEnds', () => {
-  const steps = (stepTokens: number, lastPassTokens = stepTokens) => ({ stepTokens, lastPassTokens });
+  const steps = (stepTokens: number, lastPassTokens = stepTokens, minStepTokens = stepTokens) => ({ stepTokens, lastPassTokens, minStepTokens });
 
   it('leaves the last step, at least the last token, to the reply', () => {
     expect(promptStepEnds(1000, 0, steps(400))).toEqual([400, 800]);
@@ -17,12 +17,14 @@ describe('promptStepEnds', () => {
     expect(promptStepEnds(1000, 999, steps(100))).toEqual([]);
   });
 
-  it('reads all but the reply pass’s share in steps, when that pass reads less than a step', () => {
-    expect(promptStepEnds(1000, 0, steps(400, 30))).toEqual([400, 800, 970]);
-    expect(promptStepEnds(300, 0, steps(400, 30))).toEqual([270]);
-    expect(promptStepEnds(300, 280, steps(400, 30))).toEqual([]);
-    expect(promptStepEnds(30, 0, steps(400, 30))).toEqual([]);
-    expect(promptStepEnds(31, 0, steps(400, 1))).toEqual([30]);
+  it('leaves the reply’s pass only its share, after a step that is worth a pass of its own', () => {
+    expect(promptStepEnds(1000, 0, steps(400, 30, 100))).toEqual([400, 800, 970]);
+    expect(promptStepEnds(300, 0, steps(400, 30, 100))).toEqual([270]);
+    expect(promptStepEnds(129, 0, steps(400, 30, 100))).toEqual([]);
+    expect(promptStepEnds(130, 0, steps(400, 30, 100))).toEqual([100]);
+    expect(promptStepEnds(300, 250, steps(400, 30, 100))).toEqual([]);
+    expect(promptStepEnds(890, 0, steps(400, 30, 100))).toEqual([400, 800]);
+    expect(promptStepEnds(31, 0, steps(400, 1, 1))).toEqual([30]);
   });
 });
 
@@ -76,7 +78,7 @@ describe('readPromptInSteps', () => {
   it('feeds the growing prefix with the previous step cache, one greedy token at a time, and reports each step', async () => {
     const model = recordingModel();
     const steps: number[] = [];
-    const read = await readPromptInSteps(model, prompt, null, { stepTokens: 4, lastPassTokens: 4 }, {
+    const read = await readPromptInSteps(model, prompt, null, { stepTokens: 4, lastPassTokens: 4, minStepTokens: 4 }, {
       signal: new AbortController().signal,
       onStart: () => steps.push(0),
       onStep: (step) => steps.push(step.length),
@@ -97,17 +99,17 @@ describe('readPromptInSteps', () => {
     const reused = { cache: model.cacheOf(7), length: 7 };
     let started = 0;
     const options = { signal: new AbortController().signal, onStart: () => started++, onStep: () => {} };
-    expect((await readPromptInSteps(model, prompt, reused, { stepTokens: 2, lastPassTokens: 2 }, options))?.length).toBe(9);
+    expect((await readPromptInSteps(model, prompt, reused, { stepTokens: 2, lastPassTokens: 2, minStepTokens: 2 }, options))?.length).toBe(9);
     expect(model.calls.map((call) => call.past)).toEqual([7]);
-    expect(await readPromptInSteps(model, prompt, reused, { stepTokens: 4, lastPassTokens: 4 }, options)).toBe(reused);
-    expect(await readPromptInSteps(model, prompt, null, { stepTokens: 16, lastPassTokens: 16 }, options)).toBeNull();
+    expect(await readPromptInSteps(model, prompt, reused, { stepTokens: 4, lastPassTokens: 4, minStepTokens: 4 }, options)).toBe(reused);
+    expect(await readPromptInSteps(model, prompt, null, { stepTokens: 16, lastPassTokens: 16, minStepTokens: 16 }, options)).toBeNull();
     expect(started, 'only a prompt read in steps reports its start').toBe(1);
   });
 
   it('fetches no logits in a step: generate() finds one row of zeros, and the session is left as it was, also after a failure', async () => {
     const model = recordingModel();
     const session = model.sessions.model;
-    await readPromptInSteps(model, prompt, null, { stepTokens: 4, lastPassTokens: 4 }, { signal: new AbortController().signal, onStart: () => {}, onStep: () => {} });
+    await readPromptInSteps(model, prompt, null, { stepTokens: 4, lastPassTokens: 4, minStepTokens: 4 }, { signal: new AbortController().signal, onStart: () => {}, onStep: () => {} });
     expect(model.fetched).toEqual([['present.0.key', 'present.0.value'], ['present.0.key', 'present.0.value']]);
     expect(model.calls.map((call) => call.logits)).toEqual([[1, 1, 6], [1, 1, 6]]);
     expect(model.sessions.model).toBe(session);
@@ -117,7 +119,7 @@ describe('readPromptInSteps', () => {
     const failing = recordingModel({ failAt: 1 });
     const run = (failing.sessions.model as { run: unknown }).run;
     await expect(
-      readPromptInSteps(failing, prompt, null, { stepTokens: 4, lastPassTokens: 4 }, { signal: new AbortController().signal, onStart: () => {}, onStep: () => {} }),
+      readPromptInSteps(failing, prompt, null, { stepTokens: 4, lastPassTokens: 4, minStepTokens: 4 }, { signal: new AbortController().signal, onStart: () => {}, onStep: () => {} }),
     ).rejects.toThrow('out of memory');
     expect((failing.sessions.model as { run: unknown }).run).toBe(run);
   });
@@ -125,7 +127,7 @@ describe('readPromptInSteps', () => {
   it('stops between steps once aborted, with what it had read', async () => {
     const model = recordingModel();
     const controller = new AbortController();
-    const read = await readPromptInSteps(model, prompt, null, { stepTokens: 2, lastPassTokens: 2 }, { signal: controller.signal, onStart: () => {}, onStep: () => controller.abort() });
+    const read = await readPromptInSteps(model, prompt, null, { stepTokens: 2, lastPassTokens: 2, minStepTokens: 2 }, { signal: controller.signal, onStart: () => {}, onStep: () => controller.abort() });
     expect(model.calls).toHaveLength(1);
     expect(read?.length).toBe(2);
   });

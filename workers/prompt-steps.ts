@@ -1,18 +1,21 @@
 import { Tensor, type DynamicCache } from '@huggingface/transformers';
 
-/** How a prompt is read: steps of at most `stepTokens`, then the reply's own first pass of at most `lastPassTokens`. */
+/** How a prompt is read: steps of at most `stepTokens`, then the reply's own first pass (see promptStepEnds). */
 export interface PromptReading {
   stepTokens: number;
+  /** What the reply's own first pass reads at most, when a step of at least `minStepTokens` leaves it that. */
   lastPassTokens: number;
+  minStepTokens: number;
 }
 
 /** Where the steps before the reply's own first pass end: each reads at most `stepTokens` more tokens into the cache. */
-export function promptStepEnds(promptTokens: number, cachedTokens: number, { stepTokens, lastPassTokens }: PromptReading): number[] {
+export function promptStepEnds(promptTokens: number, cachedTokens: number, { stepTokens, lastPassTokens, minStepTokens }: PromptReading): number[] {
   const ends: number[] = [];
-  // The reply's pass reads what is left (at least the prompt's last token), once it is no more than its share.
+  // The reply's pass reads what is left, at least the prompt's last token...
   for (let end = cachedTokens + stepTokens; end < promptTokens; end += stepTokens) ends.push(end);
+  // ...or only its share, after one more step, where that step is worth a forward pass of its own.
   const stepsEnd = promptTokens - Math.max(1, lastPassTokens);
-  if (stepsEnd > (ends.at(-1) ?? cachedTokens)) ends.push(stepsEnd);
+  if (stepsEnd - (ends.at(-1) ?? cachedTokens) >= Math.max(1, minStepTokens)) ends.push(stepsEnd);
   return ends;
 }
 
@@ -37,9 +40,9 @@ interface PromptReader {
  */
 async function withoutLogits<T>(model: PromptReader, work: () => Promise<T>): Promise<T> {
   const session = model.sessions.model as DecoderSession | undefined;
-  if (!session?.outputNames.includes('logits')) return work();
+  const fetches = session?.outputNames.filter((name) => name !== 'logits') ?? [];
+  if (!session?.outputNames.includes('logits') || fetches.length === 0) return work();
   const run = session.run;
-  const fetches = session.outputNames.filter((name) => name !== 'logits');
   const { vocab_size } = model.config as { vocab_size?: unknown };
   const width = typeof vocab_size === 'number' && vocab_size > 0 ? vocab_size : 1;
   session.run = async (feeds) => {

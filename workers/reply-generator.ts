@@ -7,7 +7,7 @@ import { buildPrompt } from './prompt-builder';
 import { TurnCache } from './turn-cache';
 import { DeltaStreamer } from './token-streamer';
 import { prefillQuietMs, type QuietAnnouncer } from './liveness';
-import { lastPassTokens, promptStepTokens } from './memory-budget';
+import { promptReading } from './memory-budget';
 import { readPromptInSteps, type ReadSoFar } from './prompt-steps';
 import type { CausalLM, ChatSession } from './model-loader';
 
@@ -50,9 +50,8 @@ export class ReplyGenerator {
     const interrupt = () => stopping.interrupt();
     signal.addEventListener('abort', interrupt);
     // Reading the prompt is forward passes of up to a step each that block this thread; the first token ends them.
-    const stepTokens = promptStepTokens(dimensions, prompt.ids.length);
-    const reading = { stepTokens, lastPassTokens: lastPassTokens(dimensions, stepTokens, keepsLastLogitOnly(model)) };
-    this.quiet.expectQuiet(prefillQuietMs(Math.min(prompt.ids.length - (reused?.length ?? 0), stepTokens), weightBytes));
+    const reading = promptReading(dimensions, prompt.ids.length, keepsLastLogitOnly(model));
+    this.quiet.expectQuiet(prefillQuietMs(Math.min(prompt.ids.length - (reused?.length ?? 0), reading.stepTokens), weightBytes));
     const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onProgress({ type: 'text', text, generatedTokens }), {
       lead,
       context: continuedIds.slice(-8),
