@@ -66,9 +66,9 @@ export function promptStepTokens(dimensions: ModelDimensions | null, contextToke
  * The most logits the reply's own first pass may fetch. Where the graph makes logits for every position it reads (no
  * `num_logits_to_keep` input, as in Optimum's exports), onnxruntime copies them all out of its heap into fresh memory,
  * though the reply needs only the last row; the prompt up to that pass is read in steps that fetch none
- * (prompt-steps.ts). On the 2-core CI machine, whose fresh memory is slow to clear, fetching the logits of a
- * 1,481-token prompt in steps of about 400 (243 MB a step, Qwen's 151,936-token vocabulary) took its first token
- * from 1.4 s to 10–14 s late in the test suite (2.1–2.9 s alone).
+ * (prompt-steps.ts). On the 2-core CI machine, whose fresh memory is at times slow to clear, a 1,481-token prompt
+ * read in steps of about 400 that fetched every row (243 MB a step, Qwen's 151,936-token vocabulary) had its first
+ * token after 10–14 s late in the test suite (2.1–2.9 s alone); fetching none, after 1.4 s.
  */
 const LAST_PASS_LOGIT_BYTES = 16 * 1024 ** 2;
 /**
