@@ -21,6 +21,7 @@ export function promptStepEnds(promptTokens: number, cachedTokens: number, { ste
 
 /** What a step needs of onnxruntime's InferenceSession. */
 interface DecoderSession {
+  readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   run(feeds: unknown, fetches?: unknown, options?: unknown): Promise<Record<string, unknown>>;
 }
@@ -32,6 +33,15 @@ interface PromptReader {
   config: object;
 }
 
+function decoderSession(model: Pick<PromptReader, 'sessions'>): DecoderSession | undefined {
+  return model.sessions.model as DecoderSession | undefined;
+}
+
+/** Whether the graph takes `num_logits_to_keep`, with which generate() makes the last position's logits only. */
+export function keepsLastLogitOnly(model: Pick<PromptReader, 'sessions'>): boolean {
+  return decoderSession(model)?.inputNames.includes('num_logits_to_keep') ?? false;
+}
+
 /**
  * Runs `work` (one step's generate()) with the decoder session fetching no logits. A step keeps only the cache, and
  * onnxruntime copies each fetched output out of its heap into a new buffer: every position's logits, vocabulary ×
@@ -39,7 +49,7 @@ interface PromptReader {
  * clear first. generate() gets one position of zero logits instead, and the token it picks is thrown away.
  */
 async function withoutLogits<T>(model: PromptReader, work: () => Promise<T>): Promise<T> {
-  const session = model.sessions.model as DecoderSession | undefined;
+  const session = decoderSession(model);
   const fetches = session?.outputNames.filter((name) => name !== 'logits') ?? [];
   if (!session?.outputNames.includes('logits') || fetches.length === 0) return work();
   const run = session.run;

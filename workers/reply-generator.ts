@@ -8,7 +8,7 @@ import { TurnCache } from './turn-cache';
 import { DeltaStreamer } from './token-streamer';
 import { prefillQuietMs, type QuietAnnouncer } from './liveness';
 import { promptReading } from './memory-budget';
-import { readPromptInSteps, type ReadSoFar } from './prompt-steps';
+import { keepsLastLogitOnly, readPromptInSteps, type ReadSoFar } from './prompt-steps';
 import type { CausalLM, ChatSession } from './model-loader';
 
 /**
@@ -140,10 +140,4 @@ function eosIds(model: CausalLM, tokenizer: PreTrainedTokenizer): number[] {
 function stopReasonOf(interrupted: boolean, lastToken: number | undefined, eos: number[]): StopReason {
   if (interrupted) return 'user';
   return lastToken !== undefined && eos.includes(lastToken) ? 'eos' : 'length';
-}
-
-/** Whether the graph takes `num_logits_to_keep`, with which generate() makes the last position's logits only. */
-function keepsLastLogitOnly(model: CausalLM): boolean {
-  const session = model.sessions.model as { inputNames?: readonly string[] } | undefined;
-  return session?.inputNames?.includes('num_logits_to_keep') ?? false;
 }

@@ -114,9 +114,10 @@ export function splitLiveParts(block: string, partChars: number): LivePart[] | n
   const fences = new FenceState();
   let tableHead: string | null = null;
   lines.forEach((line, index) => {
-    const trimmed = line.trim();
-    const opensFenceOrMath = /^(`{3,}|~{3,}|\$\$)/.test(trimmed);
     const quiet = fences.quiet;
+    fences.see(line.trim());
+    // Outside fences and math, and opening neither.
+    const plainLine = quiet && fences.quiet;
     if (tableHead !== null && !line.includes('|')) tableHead = null;
     const complete = index < lines.length - 1;
     const cuttable = complete && quiet && startsAtMargin(line) && !TABLE_DELIMITER_ROW.test(line);
@@ -126,7 +127,7 @@ export function splitLiveParts(block: string, partChars: number): LivePart[] | n
     } else {
       part.markdown = index === 0 ? line : `${part.markdown}\n${line}`;
     }
-    if (line.length > partChars && quiet && !opensFenceOrMath && tableHead === null) {
+    if (line.length > partChars && plainLine && tableHead === null) {
       // A line longer than a part: cut at the first space before a letter past each part's length.
       for (const space of line.matchAll(SPACE_BEFORE_LETTER)) {
         const before = part.markdown.length - (line.length - space.index);
@@ -138,7 +139,6 @@ export function splitLiveParts(block: string, partChars: number): LivePart[] | n
     if (quiet && tableHead === null && line.includes('|') && TABLE_DELIMITER_ROW.test(lines[index + 1] ?? '')) {
       tableHead = `${line}\n${lines[index + 1]}`;
     }
-    fences.see(trimmed);
   });
   parts.push(part);
   // A block that could not be cut (a code block or formula, say) is rendered as it is.
