@@ -79,6 +79,11 @@ export class FirefoxChat {
     return `${text}\nconsole:\n${this.consoleProblems.slice(-20).join('\n')}`;
   }
 
+  /** What the page's alerts say, for failure messages. */
+  async alerts(): Promise<string[]> {
+    return this.page.$$eval('[role="alert"]', (elements) => elements.map((element) => element.textContent ?? ''));
+  }
+
   async backend(): Promise<string> {
     return this.page.$eval('::-p-aria([name="Backend"][role="status"])', (element) => element.textContent ?? '');
   }

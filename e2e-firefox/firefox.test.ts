@@ -90,7 +90,7 @@ describe('Firefox ESR', () => {
     const question = 'Where is the automobile parked?';
     const reply = await chat.ask(question);
     const sources = await chat.page.$$eval('[data-message-role="assistant"] nav[aria-label="Sources"] button', (buttons) => buttons.map((button) => button.textContent ?? ''));
-    expect(sources).toEqual(expect.arrayContaining([expect.stringMatching(/^\[\d+\] book\.pdf, page 23/)]));
+    expect(sources, `the sources cited; the page's alerts: ${(await chat.alerts()).join(' | ') || 'none'}`).toEqual(expect.arrayContaining([expect.stringMatching(/^\[\d+\] book\.pdf, page 23/)]));
     const stored = (JSON.parse(await chat.page.evaluate(storedMessagesJson)) as { attachments?: Attachment[]; passages?: Passage[] }[]).find(
       (message) => message.passages,
     )!;

@@ -283,7 +283,12 @@ export interface CancelRequest {
   /** The id of the call to cancel. */
   target: number;
 }
-export type WorkerRequest = CallRequest | CancelRequest;
+/** The page could not start a helper worker the engine asked for, or the helper failed to load. */
+export interface HelperFailedRequest {
+  type: 'helper-failed';
+  helperId: number;
+}
+export type WorkerRequest = CallRequest | CancelRequest | HelperFailedRequest;
 
 export type ProgressMessage = {
   [K in CallName]: { type: 'progress'; id: number; call: K; progress: Calls[K]['progress'] };
@@ -302,6 +307,11 @@ export interface ErrorMessage {
 export interface AliveMessage {
   type: 'alive';
   quietMs: number;
+  /**
+   * The silence ahead is onnxruntime's first start in this worker (no model is running in it yet). Firefox ESR now and
+   * then never comes back from it; a fresh worker does, so the page sends the calls there instead of failing them.
+   */
+  runtimeStarting?: true;
 }
 /**
  * Sent unasked when the GPU device a WebGPU model runs on is lost (the driver reset, the GPU process crashed, the
@@ -312,7 +322,20 @@ export interface GpuLostMessage {
   /** The browser's reason, for the person. */
   message: string;
 }
-export type WorkerResponse = ProgressMessage | ResultMessage | ErrorMessage | AliveMessage | GpuLostMessage;
+/** The workers the engine hands work to that may block or be ended midway: see workers/helper-worker.ts. */
+export type HelperName = 'template-trial' | 'sha256';
+/** Asks the page to start a helper worker and hand it `port`, the engine's end of which talks to it. */
+export interface StartHelperMessage {
+  type: 'start-helper';
+  helperId: number;
+  helper: HelperName;
+  port: MessagePort;
+}
+export interface StopHelperMessage {
+  type: 'stop-helper';
+  helperId: number;
+}
+export type WorkerResponse = ProgressMessage | ResultMessage | ErrorMessage | AliveMessage | GpuLostMessage | StartHelperMessage | StopHelperMessage;
 
 export const HEARTBEAT_MS = 1000;
 /** Far beyond any unannounced step between two heartbeats (a template render, a tokenizer parse, one decode step). */

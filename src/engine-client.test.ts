@@ -1,16 +1,29 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WorkerEngineClient } from './engine-client';
-import { DEFAULT_QUIET_MS, EngineError, HEARTBEAT_MS, type WorkerRequest, type WorkerResponse } from '../shared/protocol';
+import {
+  DEFAULT_QUIET_MS,
+  EngineError,
+  HEARTBEAT_MS,
+  type HelperFailedRequest,
+  type HelperName,
+  type WorkerRequest,
+  type WorkerResponse,
+} from '../shared/protocol';
 
 /** Stands in for the browser's Worker: records what the page posts and lets the test answer. */
 class ScriptedWorker {
-  readonly posted: WorkerRequest[] = [];
+  readonly posted: Exclude<WorkerRequest, HelperFailedRequest>[] = [];
+  readonly helpersFailed: number[] = [];
+  /** What a helper worker was handed. */
+  readonly received: unknown[] = [];
   terminated = false;
   onmessage: ((event: MessageEvent<WorkerResponse>) => void) | null = null;
   onerror: ((event: ErrorEvent) => void) | null = null;
   onmessageerror: (() => void) | null = null;
-  postMessage(request: WorkerRequest) {
-    this.posted.push(structuredClone(request));
+  postMessage(request: WorkerRequest | MessagePort) {
+    if (request instanceof MessagePort) this.received.push(request);
+    else if (request.type === 'helper-failed') this.helpersFailed.push(request.helperId);
+    else this.posted.push(structuredClone(request));
   }
   terminate() {
     this.terminated = true;
@@ -27,6 +40,7 @@ function setUp() {
   const workers: ScriptedWorker[] = [];
   const restarts: string[] = [];
   const gpuLosses: boolean[] = [];
+  const helpers: { helper: HelperName; worker: ScriptedWorker }[] = [];
   const client = new WorkerEngineClient(
     () => {
       const worker = new ScriptedWorker();
@@ -37,8 +51,13 @@ function setUp() {
       restarts.push(reason);
       gpuLosses.push(gpuLost);
     },
+    (helper) => {
+      const worker = new ScriptedWorker();
+      helpers.push({ helper, worker });
+      return worker as unknown as Worker;
+    },
   );
-  return { client, workers, restarts, gpuLosses };
+  return { client, workers, restarts, gpuLosses, helpers };
 }
 
 const ref = { hubUrl: 'https://hub.test', repo: 'a/b', revision: 'main' };
@@ -132,6 +151,42 @@ describe('WorkerEngineClient', () => {
     client.dispose();
   });
 
+  describe('helper workers', () => {
+    // A port is transferred, never cloned: these messages reach the client as they are.
+    const startHelper = (worker: ScriptedWorker, helperId: number, helper: HelperName) => {
+      const { port2 } = new MessageChannel();
+      worker.onmessage?.({ data: { type: 'start-helper', helperId, helper, port: port2 } } as MessageEvent<WorkerResponse>);
+      return port2;
+    };
+
+    it('starts the helper an engine asks for, hands it the engine’s port, and stops it when asked', () => {
+      const { client, workers, helpers } = setUp();
+      const port = startHelper(workers[0], 1, 'sha256');
+      expect(helpers.map(({ helper }) => helper)).toEqual(['sha256']);
+      expect(helpers[0].worker.received).toEqual([port]);
+      workers[0].answer({ type: 'stop-helper', helperId: 1 });
+      expect(helpers[0].worker.terminated).toBe(true);
+      client.dispose();
+    });
+
+    it('tells the engine when a helper fails to load', () => {
+      const { client, workers, helpers } = setUp();
+      startHelper(workers[0], 7, 'template-trial');
+      helpers[0].worker.crash('could not load');
+      expect(helpers[0].worker.terminated).toBe(true);
+      expect(workers[0].helpersFailed).toEqual([7]);
+      client.dispose();
+    });
+
+    it('stops the helpers of an engine that is replaced', () => {
+      const { client, workers, helpers } = setUp();
+      startHelper(workers[0], 1, 'template-trial');
+      workers[0].crash('boom');
+      expect(helpers[0].worker.terminated).toBe(true);
+      client.dispose();
+    });
+  });
+
   describe('heartbeat', () => {
     afterEach(() => {
       vi.useRealTimers();
@@ -171,6 +226,25 @@ describe('WorkerEngineClient', () => {
       expect(restarts).toHaveLength(1);
       vi.advanceTimersByTime(3 * HEARTBEAT_MS);
       expect(restarts).toHaveLength(2);
+      client.dispose();
+    });
+
+    it('sends the calls of a worker that fell silent starting the runtime to a fresh worker, once', async () => {
+      fakeClock();
+      const { client, workers, restarts } = setUp();
+      const load = client.call('load', { ...ref, device: 'wasm', dtype: 'q8' });
+      const loadRequest = workers[0].posted[0];
+      const starting: WorkerResponse = { type: 'alive', quietMs: 30_000, runtimeStarting: true };
+      workers[0].answer(starting);
+      vi.advanceTimersByTime(30_000 + 2 * HEARTBEAT_MS);
+      expect(workers[0].terminated).toBe(true);
+      expect(workers[1].posted).toEqual([loadRequest]);
+      expect(restarts).toEqual([]);
+
+      workers[1].answer(starting);
+      vi.advanceTimersByTime(30_000 + 2 * HEARTBEAT_MS);
+      expect(restarts).toEqual([expect.stringMatching(/^The engine stopped answering/)]);
+      await expect(load).rejects.toMatchObject({ code: 'engine-stopped' });
       client.dispose();
     });
 

@@ -1,4 +1,5 @@
 import { EngineError, HEARTBEAT_MS, type CallName, type Calls, type WorkerRequest, type WorkerResponse } from '../shared/protocol';
+import { HelperWorkers } from './helper-workers';
 import { SilenceWatch } from './silence-watch';
 
 export interface CallOptions<Progress> {
@@ -34,6 +35,7 @@ export class WorkerEngineClient implements EngineApi {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly silence = new SilenceWatch();
+  private readonly helpers: HelperWorkers;
   private readonly watchdog: ReturnType<typeof setInterval>;
 
   constructor(
@@ -43,11 +45,16 @@ export class WorkerEngineClient implements EngineApi {
      * because its GPU device was lost, not because it crashed or hung.
      */
     private readonly onRestart: (reason: string, cause: { gpuLost: boolean }) => void = () => {},
+    startHelper?: ConstructorParameters<typeof HelperWorkers>[1],
   ) {
+    this.helpers = new HelperWorkers((helperId) => this.post({ type: 'helper-failed', helperId }), startHelper);
     this.worker = this.spawn();
     this.watchdog = setInterval(() => {
       const silentMs = this.silence.check();
-      if (silentMs !== null) this.restart(`The engine stopped answering (nothing heard from it for ${Math.round(silentMs / 1000)} s).`);
+      if (silentMs === null) return;
+      // A worker that never came back from starting onnxruntime held no model yet: its calls go to a fresh one, once.
+      if (this.silence.runtimeStarting && this.sendToFreshWorkerOnce()) return;
+      this.restart(`The engine stopped answering (nothing heard from it for ${Math.round(silentMs / 1000)} s).`);
     }, HEARTBEAT_MS);
   }
 
@@ -83,6 +90,7 @@ export class WorkerEngineClient implements EngineApi {
   dispose(): void {
     clearInterval(this.watchdog);
     this.worker.terminate();
+    this.helpers.stopAll();
     this.failAll(new EngineError('cancelled', 'The engine was shut down.'));
   }
 
@@ -105,6 +113,7 @@ export class WorkerEngineClient implements EngineApi {
   /** A stopped worker loses its model; every pending call fails, and a fresh worker takes the next call. */
   private restart(reason: string, gpuLost = false): void {
     this.worker.terminate();
+    this.helpers.stopAll();
     this.worker = this.spawn();
     this.failAll(new EngineError('engine-stopped', reason));
     this.onRestart(reason, { gpuLost });
@@ -112,13 +121,24 @@ export class WorkerEngineClient implements EngineApi {
 
   /**
    * A worker holds one onnxruntime build for its life; a load that needs the other one (WebGPU after WASM, or WASM's
-   * faster build after WebGPU) runs in a fresh worker. Nothing is lost: the model in the old worker was being replaced,
-   * and every call still pending there is sent again, with its id, to the new one.
+   * faster build after WebGPU) runs in a fresh worker, as does one whose runtime got stuck starting. Nothing is lost:
+   * the model in the old worker was being replaced (or there was none), and every call still pending there is sent
+   * again, with its id, to the new one.
    */
-  private switchRuntime(): void {
+  private switchWorker(): void {
     this.worker.terminate();
+    this.helpers.stopAll();
     this.worker = this.spawn();
     for (const call of this.pending.values()) this.post(call.request);
+  }
+
+  /** switchWorker, unless a pending call was already sent to a fresh worker: then false, and nothing is done. */
+  private sendToFreshWorkerOnce(): boolean {
+    const calls = [...this.pending.values()];
+    if (calls.length === 0 || calls.some((call) => call.switched)) return false;
+    for (const call of calls) call.switched = true;
+    this.switchWorker();
+    return true;
   }
 
   private failAll(error: EngineError): void {
@@ -129,10 +149,18 @@ export class WorkerEngineClient implements EngineApi {
 
   private receive(message: WorkerResponse): void {
     if (message.type === 'alive') {
-      this.silence.heard(message.quietMs);
+      this.silence.heard(message);
       return;
     }
     this.silence.heard();
+    if (message.type === 'start-helper') {
+      this.helpers.open(message);
+      return;
+    }
+    if (message.type === 'stop-helper') {
+      this.helpers.stop(message.helperId);
+      return;
+    }
     if (message.type === 'gpu-lost') {
       this.restart(`The GPU stopped working (${message.message.replace(/\.$/, '')}).`, true);
       return;
@@ -150,7 +178,7 @@ export class WorkerEngineClient implements EngineApi {
       case 'error':
         if ((message.error.code === 'runtime-switch' || message.error.code === 'runtime-stuck') && !call.switched) {
           call.switched = true;
-          this.switchRuntime();
+          this.switchWorker();
           return;
         }
         this.pending.delete(message.id);

@@ -12,21 +12,31 @@ export class SilenceWatch {
   private lastHeard: number;
   private lastCheck: number;
   private quietMs = DEFAULT_QUIET_MS;
+  private starting = false;
 
   constructor(private readonly now: () => number = () => performance.now()) {
     this.lastHeard = this.lastCheck = now();
   }
 
-  /** The worker said something; a heartbeat also says how long it may now be silent. */
-  heard(quietMs?: number): void {
+  /** The worker said something; a heartbeat also says how long it may now be silent, and why. */
+  heard(heartbeat?: { quietMs: number; runtimeStarting?: true }): void {
     this.lastHeard = this.now();
-    if (quietMs !== undefined) this.quietMs = quietMs;
+    if (heartbeat) {
+      this.quietMs = heartbeat.quietMs;
+      this.starting = heartbeat.runtimeStarting === true;
+    }
+  }
+
+  /** Whether the worker's last heartbeat said its silence is onnxruntime's first start (see AliveMessage). */
+  get runtimeStarting(): boolean {
+    return this.starting;
   }
 
   /** A fresh worker: nothing heard yet, the default allowance. */
   reset(): void {
     this.lastHeard = this.lastCheck = this.now();
     this.quietMs = DEFAULT_QUIET_MS;
+    this.starting = false;
   }
 
   /** Called about every HEARTBEAT_MS. Returns how long the worker has been silent beyond its allowance, or null. */

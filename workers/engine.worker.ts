@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { ChatEngine } from './engine';
 import { messageOf } from './error-text';
+import { helperFailed } from './helper-worker';
 import { Heartbeat } from './liveness';
 import { revisionCommit } from './hub';
 import { storageBackend } from '../shared/key-value-store';
@@ -95,6 +96,10 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   if (request.type === 'cancel') {
     running.get(request.target)?.abort();
+    return;
+  }
+  if (request.type === 'helper-failed') {
+    helperFailed(request.helperId);
     return;
   }
   const controller = new AbortController();

@@ -34,5 +34,18 @@ describe('Heartbeat', () => {
     heartbeat.endQuiet();
     heartbeat.endQuiet();
     expect(beats.map((beat) => beat.quietMs)).toEqual([90_000, 90_000, 90_000, DEFAULT_QUIET_MS]);
+    expect(beats.some((beat) => beat.runtimeStarting)).toBe(false);
+  });
+
+  it('says while it lasts that the silence ahead is the runtime starting for the first time', () => {
+    vi.useFakeTimers();
+    const beats: AliveMessage[] = [];
+    const heartbeat = new Heartbeat((message) => beats.push(message));
+    heartbeat.start();
+    heartbeat.expectQuiet(DEFAULT_QUIET_MS, true);
+    vi.advanceTimersByTime(HEARTBEAT_MS);
+    heartbeat.endQuiet();
+    vi.advanceTimersByTime(HEARTBEAT_MS);
+    expect(beats.map((beat) => beat.runtimeStarting ?? false)).toEqual([false, true, true, false, false]);
   });
 });

@@ -31,8 +31,11 @@ export function prefillQuietMs(promptTokens: number, weightBytes: number): numbe
 
 /** What the engine tells the page about the silences ahead. */
 export interface QuietAnnouncer {
-  /** From now until `endQuiet`, the worker may be silent for up to `quietMs`. */
-  expectQuiet(quietMs: number): void;
+  /**
+   * From now until `endQuiet`, the worker may be silent for up to `quietMs`; `runtimeStarting`: because onnxruntime
+   * starts for the first time in this worker.
+   */
+  expectQuiet(quietMs: number, runtimeStarting?: boolean): void;
   endQuiet(): void;
 }
 
@@ -42,6 +45,7 @@ export interface QuietAnnouncer {
  */
 export class Heartbeat implements QuietAnnouncer {
   private quietMs = DEFAULT_QUIET_MS;
+  private runtimeStarting = false;
 
   constructor(private readonly post: (message: AliveMessage) => void) {}
 
@@ -50,18 +54,20 @@ export class Heartbeat implements QuietAnnouncer {
     setInterval(() => this.beat(), HEARTBEAT_MS);
   }
 
-  expectQuiet(quietMs: number): void {
+  expectQuiet(quietMs: number, runtimeStarting = false): void {
     this.quietMs = Math.max(DEFAULT_QUIET_MS, quietMs);
+    this.runtimeStarting = runtimeStarting;
     this.beat();
   }
 
   endQuiet(): void {
-    if (this.quietMs === DEFAULT_QUIET_MS) return;
+    if (this.quietMs === DEFAULT_QUIET_MS && !this.runtimeStarting) return;
     this.quietMs = DEFAULT_QUIET_MS;
+    this.runtimeStarting = false;
     this.beat();
   }
 
   private beat(): void {
-    this.post({ type: 'alive', quietMs: this.quietMs });
+    this.post(this.runtimeStarting ? { type: 'alive', quietMs: this.quietMs, runtimeStarting: true } : { type: 'alive', quietMs: this.quietMs });
   }
 }

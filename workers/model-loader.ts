@@ -88,8 +88,9 @@ export class ModelLoader {
         continue;
       }
       onProgress(startingProgress(offer));
-      const allowanceMs = sessionStartQuietMs(offer.bytes, runtimeStarting());
-      this.quiet.expectQuiet(allowanceMs);
+      const firstStart = runtimeStarting();
+      const allowanceMs = sessionStartQuietMs(offer.bytes, firstStart);
+      this.quiet.expectQuiet(allowanceMs, firstStart);
       try {
         const start = async () => {
           const started = await timed('session', () => this.startModel(manifest, candidate, offer, layout.modelFileName, signal));

@@ -1,4 +1,5 @@
 import { EngineError, type ChatMessage } from '../shared/protocol';
+import { HelperWorker, helpersAvailable } from './helper-worker';
 
 export interface TemplateTrialRequest {
   templates: string[];
@@ -11,7 +12,7 @@ export type TemplateTrialResult = { type: 'ready' } | { type: 'rendered'; longes
 
 /** Real templates render a short conversation in milliseconds. Counted from the worker's start, not including it. */
 const TRIAL_MS = 3000;
-/** A worker that has not started by then (a machine very busy, or workers unable to start workers) is not waited for. */
+/** A worker that has not started by then (a machine very busy, a page unable to start it) is not waited for. */
 const START_MS = 15_000;
 /** A few kilobytes is what a four-message conversation becomes. */
 const MAX_CHARACTERS = 1_000_000;
@@ -33,14 +34,14 @@ function templatesOf(chatTemplate: unknown): string[] {
 /**
  * Renders a short conversation with a repository's chat template in a worker of its own, and refuses the model when
  * that does not end within a few seconds or makes a huge text: a template is code from the repository, and one that
- * loops (`range(10**9)`) would otherwise hang this worker at every reply. Where workers cannot start workers, the
- * page's hang watchdog remains the backstop.
+ * loops (`range(10**9)`) would otherwise hang this worker at every reply. Where the trial cannot run, the page's hang
+ * watchdog remains the backstop.
  */
 export async function tryChatTemplate(repo: string, chatTemplate: unknown, specialTokens: Record<string, unknown>): Promise<void> {
   const templates = templatesOf(chatTemplate);
-  if (templates.length === 0 || typeof Worker === 'undefined') return;
+  if (templates.length === 0 || !helpersAvailable()) return;
   const renders = [true, false].map((enable_thinking) => ({ ...specialTokens, messages: SAMPLE, add_generation_prompt: true, enable_thinking }));
-  const worker = new Worker(new URL('./template-trial.worker.ts', import.meta.url), { type: 'module', name: 'template-trial' });
+  const worker = new HelperWorker<TemplateTrialResult>('template-trial');
   try {
     const result = await new Promise<number | 'timeout' | 'failed'>((resolve) => {
       let timer = setTimeout(() => resolve('failed'), START_MS);
@@ -48,13 +49,13 @@ export async function tryChatTemplate(repo: string, chatTemplate: unknown, speci
         clearTimeout(timer);
         resolve(outcome);
       };
-      worker.onmessage = ({ data }: MessageEvent<TemplateTrialResult>) => {
+      worker.onmessage = (data) => {
         if (data.type === 'rendered') return settle(data.longest);
         clearTimeout(timer);
         timer = setTimeout(() => resolve('timeout'), TRIAL_MS);
         worker.postMessage({ templates, renders } satisfies TemplateTrialRequest);
       };
-      worker.onerror = () => settle('failed');
+      worker.onfailed = () => settle('failed');
     });
     // A trial that could not run says nothing of the template.
     if (result === 'failed') return;

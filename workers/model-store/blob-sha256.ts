@@ -1,3 +1,4 @@
+import { HelperWorker, helpersAvailable } from '../helper-worker';
 import { sha256Hex } from './sha256-hex';
 
 export type Sha256Answer = { digest: string } | { error: string };
@@ -9,17 +10,14 @@ export type Sha256Answer = { digest: string } | { error: string };
  * downloading. Where a worker cannot start, the hash is taken here.
  */
 export function blobSha256(blob: Blob): Promise<string> {
-  if (typeof Worker === 'undefined') return hashHere(blob);
-  const worker = new Worker(new URL('./sha256.worker.ts', import.meta.url), { type: 'module', name: 'sha256' });
+  if (!helpersAvailable()) return hashHere(blob);
+  const worker = new HelperWorker<Sha256Answer>('sha256');
   return new Promise<string>((resolve, reject) => {
-    worker.onmessage = ({ data }: MessageEvent<Sha256Answer>) => {
-      if ('digest' in data) resolve(data.digest);
-      else reject(new Error(`The downloaded file could not be hashed: ${data.error}`));
+    worker.onmessage = (answer) => {
+      if ('digest' in answer) resolve(answer.digest);
+      else reject(new Error(`The downloaded file could not be hashed: ${answer.error}`));
     };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      hashHere(blob).then(resolve, reject);
-    };
+    worker.onfailed = () => hashHere(blob).then(resolve, reject);
     worker.postMessage(blob);
   }).finally(() => worker.terminate());
 }
