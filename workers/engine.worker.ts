@@ -12,6 +12,7 @@ import { ModelStore } from './model-store/model-store';
 import { asStorageError } from './model-store/storage-errors';
 import { StoreCache } from './model-store/store-cache';
 import { watchGpuDevice } from './runtime-env';
+import { watchRuntimeThreads } from './runtime-threads';
 import type { DownloadDeps } from './model-store/download-manager';
 import { deleteStoredModels, storageReport } from './model-store/stored-models';
 import {
@@ -24,6 +25,9 @@ import {
 } from '../shared/protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
+
+// Before onnxruntime starts any thread: a thread that never starts is then told within seconds.
+watchRuntimeThreads();
 
 /** The browser's figures for this site's disk storage, or none while the models live in memory (they say nothing then). */
 async function diskEstimate(): Promise<StorageEstimate> {

@@ -9,6 +9,7 @@ import type { StoreCache } from './model-store/store-cache';
 import { EngineError, type Device, type DownloadedModel, type DtypeOffer, type LoadedModel, type LoadParams, type LoadProgress } from '../shared/protocol';
 import { chooseChatTemplate, hasThinkingSwitch, noChatTemplate } from './chat-template';
 import { configureRuntime, needsFreshRuntime, runtimeStarting, startRuntime } from './runtime-env';
+import { runtimeThreadStuck, THREAD_START_MS } from './runtime-threads';
 import { timed } from './load-timing';
 import { lowerLimit } from './context-window';
 import { messageOf } from './error-text';
@@ -273,25 +274,27 @@ function contextLengthOf(model: CausalLM, tokenizer: PreTrainedTokenizer): numbe
   return typeof fromTokenizer === 'number' && fromTokenizer > 0 && fromTokenizer < 1e7 ? fromTokenizer : null;
 }
 
+const STUCK_CHECK_MS = 1000;
+const STUCK_ADVICE = 'Reload the page and load the model again; if it keeps happening, try smaller weights or another browser.';
+
 /**
- * `run`, or a `runtime-stuck` error once `allowanceMs` has passed with the worker free but the runtime not done. Seen in
- * Firefox ESR, now and then: onnxruntime's start waited for ever while the worker kept its heartbeat, so the page's
- * watchdog never fired. The person sees this message only if a fresh worker gets stuck too.
+ * `run`, or a `runtime-stuck` error once `allowanceMs` has passed with the worker free but the runtime not done, or as
+ * soon as one of the runtime's threads never started (see runtime-threads.ts). Seen in Firefox ESR, now and then:
+ * onnxruntime's start waited for ever while the worker kept its heartbeat, so the page's watchdog never fired. The
+ * page then sends the load to a fresh worker; the person sees this message only if that one gets stuck too.
  */
 function withinAllowance<T>(run: Promise<T>, allowanceMs: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const started = performance.now();
+  let timer: ReturnType<typeof setInterval> | undefined;
   const stuck = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new EngineError(
-            'runtime-stuck',
-            `The runtime did not finish starting the model within ${Math.round(allowanceMs / 1000)} s, also after the engine was restarted. ` +
-              'Reload the page and load the model again; if it keeps happening, try smaller weights or another browser.',
-          ),
-        ),
-      allowanceMs,
-    );
+    timer = setInterval(() => {
+      const threadStuck = runtimeThreadStuck();
+      if (!threadStuck && performance.now() - started < allowanceMs) return;
+      const what = threadStuck
+        ? `One of the runtime's threads did not start within ${THREAD_START_MS / 1000} s`
+        : `The runtime did not finish starting the model within ${Math.round(allowanceMs / 1000)} s`;
+      reject(new EngineError('runtime-stuck', `${what}, also after the engine was restarted. ${STUCK_ADVICE}`));
+    }, STUCK_CHECK_MS);
   });
-  return Promise.race([run, stuck]).finally(() => clearTimeout(timer));
+  return Promise.race([run, stuck]).finally(() => clearInterval(timer));
 }
