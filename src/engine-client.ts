@@ -1,4 +1,4 @@
-import { EngineError, HEARTBEAT_MS, type CallName, type Calls, type WorkerRequest, type WorkerResponse } from '../shared/protocol';
+import { EngineError, HEARTBEAT_MS, type CallName, type Calls, type HelperName, type WorkerRequest, type WorkerResponse } from '../shared/protocol';
 import { HelperWorkers } from './helper-workers';
 import { SilenceWatch } from './silence-watch';
 
@@ -45,7 +45,8 @@ export class WorkerEngineClient implements EngineApi {
      * because its GPU device was lost, not because it crashed or hung.
      */
     private readonly onRestart: (reason: string, cause: { gpuLost: boolean }) => void = () => {},
-    startHelper?: ConstructorParameters<typeof HelperWorkers>[1],
+    /** Starts a helper worker the engine asks for; the real ones by default. */
+    startHelper?: (helper: HelperName) => Worker,
   ) {
     this.helpers = new HelperWorkers((helperId) => this.post({ type: 'helper-failed', helperId }), startHelper);
     this.worker = this.spawn();

@@ -43,7 +43,7 @@ export class HelperWorker<Answer> {
 
 /** Whether helpers can be asked for: only the engine's worker has a page that starts them (unit tests run without). */
 export function helpersAvailable(): boolean {
-  return typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope;
+  return typeof WorkerGlobalScope !== 'undefined';
 }
 
 /** The page's word that helper `helperId` could not start. */

@@ -68,6 +68,6 @@ export class Heartbeat implements QuietAnnouncer {
   }
 
   private beat(): void {
-    this.post(this.runtimeStarting ? { type: 'alive', quietMs: this.quietMs, runtimeStarting: true } : { type: 'alive', quietMs: this.quietMs });
+    this.post({ type: 'alive', quietMs: this.quietMs, ...(this.runtimeStarting && { runtimeStarting: true }) });
   }
 }
