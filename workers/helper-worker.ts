@@ -29,13 +29,13 @@ export class HelperWorker<Answer> {
     self.postMessage({ type: 'start-helper', helperId: this.id, helper, port: channel.port2 } satisfies StartHelperMessage, [channel.port2]);
   }
 
-  postMessage(message: unknown): void {
-    this.port.postMessage(message);
+  postMessage(message: unknown, transfer: Transferable[] = []): void {
+    this.port.postMessage(message, transfer);
   }
 
-  /** Ends the helper, mid-task if need be. */
+  /** Ends the helper, mid-task if need be; once. */
   terminate(): void {
-    failed.delete(this.id);
+    if (!failed.delete(this.id)) return;
     this.port.close();
     self.postMessage({ type: 'stop-helper', helperId: this.id } satisfies StopHelperMessage);
   }

@@ -94,7 +94,8 @@ export async function hubDownloadTarget(hubUrl, repo, file) {
 
 /**
  * Downloads one file `runs` times each way in the download page: a plain fetch that discards the bytes, the same
- * fetch hashed, and the app's path into the IndexedDB store; every run with the heap peaks.
+ * fetch hashed, and the app's path into the IndexedDB store; the page's fetches with its heap peaks (the app's path
+ * runs in workers, whose heaps this does not see).
  * @param {Page} page the download page (scripts/bench/index.html), loaded
  * @param {Awaited<ReturnType<typeof hubDownloadTarget>>} target
  * @param {{ chunkBytes: number, runs: number }} options
@@ -104,7 +105,7 @@ export async function compareDownloads(page, target, { chunkBytes, runs }) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Runtime.enable');
   /** @typedef {{ bytes: number, ms: number, peakHeap: number, peakBacking: number }} Run */
-  /** @type {{ plain: Run[], hashed: Run[], stored: Run[] }} */
+  /** @type {{ plain: Run[], hashed: Run[], stored: { bytes: number, ms: number }[] }} */
   const results = { plain: [], hashed: [], stored: [] };
   for (let run = 0; run < runs; run++) {
     await cdp.send('HeapProfiler.collectGarbage');
@@ -112,7 +113,7 @@ export async function compareDownloads(page, target, { chunkBytes, runs }) {
     await cdp.send('HeapProfiler.collectGarbage');
     results.hashed.push(await withHeapPeaks(cdp, () => page.evaluate((t) => /** @type {any} */ (window).bench.hashedFetch(t), target)));
     await cdp.send('HeapProfiler.collectGarbage');
-    results.stored.push(await withHeapPeaks(cdp, () => page.evaluate(([t, c]) => /** @type {any} */ (window).bench.storeDownload(t, c), /** @type {const} */ ([target, chunkBytes]))));
+    results.stored.push(await page.evaluate(([t, c]) => /** @type {any} */ (window).bench.storeDownload(t, c), /** @type {const} */ ([target, chunkBytes])));
   }
   await cdp.detach();
   return results;

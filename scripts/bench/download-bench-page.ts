@@ -1,11 +1,13 @@
 /**
  * The page side of `npm run bench:download`: a plain fetch that discards the bytes, the same fetch hashed as it
- * arrives (the app's check for files over 2 GiB, to tell a streaming hash's cost from the store's), and the app's real
- * download path (downloadFile into the IndexedDB model store, verified), for the Node script to time and measure.
+ * arrives in the page's thread (to tell a hash's cost from the store's), and the app's real download path (downloadFile
+ * into the IndexedDB model store in a worker, verified by a helper worker), for the Node script to time and measure.
  */
 import { createSHA256 } from 'hash-wasm';
-import { downloadFile, type DownloadTarget } from '../../workers/model-store/file-download';
-import { ModelStore } from '../../workers/model-store/model-store';
+import type { StartHelperMessage, StopHelperMessage } from '../../shared/protocol';
+import { HelperWorkers } from '../../src/helper-workers';
+import type { DownloadTarget } from '../../workers/model-store/file-download';
+import type { DownloadBenchRequest, DownloadBenchResult } from './download-bench.worker';
 
 async function fetchAndDiscard(url: string, onBytes: (bytes: Uint8Array) => void): Promise<{ bytes: number; ms: number }> {
   const started = performance.now();
@@ -25,7 +27,7 @@ function plainFetch(url: string): Promise<{ bytes: number; ms: number }> {
   return fetchAndDiscard(url, () => {});
 }
 
-/** The fetch with sha256 taken as the bytes arrive (hash-wasm), as the app checks files too large to read back whole. */
+/** The fetch with sha256 taken as the bytes arrive (hash-wasm), in the same thread. */
 async function hashedFetch(target: DownloadTarget): Promise<{ bytes: number; ms: number }> {
   const hash = await createSHA256();
   const result = await fetchAndDiscard(target.url, (bytes) => hash.update(bytes));
@@ -33,23 +35,24 @@ async function hashedFetch(target: DownloadTarget): Promise<{ bytes: number; ms:
   return result;
 }
 
-async function storeDownload(target: DownloadTarget, chunkBytes: number): Promise<{ bytes: number; ms: number }> {
-  const store = ModelStore.open('airgap-bench');
-  await store.clearAll();
-  const started = performance.now();
-  await downloadFile(target, {
-    store,
-    chunkBytes,
-    signal: new AbortController().signal,
-    fetch: (input, init) => fetch(input, init),
-    onProgress: () => {},
-    onNote: () => {},
+/** The app's download in a worker of its own, with the page starting its helper workers as the app's page does. */
+function storeDownload(target: DownloadTarget, chunkBytes: number): Promise<{ bytes: number; ms: number }> {
+  const worker = new Worker(new URL('./download-bench.worker.ts', import.meta.url), { type: 'module' });
+  const helpers = new HelperWorkers((helperId) => worker.postMessage({ type: 'helper-failed', helperId } satisfies DownloadBenchRequest));
+  return new Promise<{ bytes: number; ms: number }>((resolve, reject) => {
+    worker.onmessage = ({ data }: MessageEvent<DownloadBenchResult | StartHelperMessage | StopHelperMessage>) => {
+      if ('type' in data) {
+        if (data.type === 'start-helper') helpers.open(data);
+        else helpers.stop(data.helperId);
+      } else if ('error' in data) reject(new Error(data.error));
+      else resolve(data);
+    };
+    worker.onerror = (event) => reject(new Error(event.message));
+    worker.postMessage({ type: 'download', target, chunkBytes } satisfies DownloadBenchRequest);
+  }).finally(() => {
+    helpers.stopAll();
+    worker.terminate();
   });
-  const ms = performance.now() - started;
-  const record = await store.getFile(`${target.repo}@${target.commit}/${target.path}`);
-  await store.clearAll();
-  if (!record?.complete) throw new Error('the benchmark download did not complete');
-  return { bytes: record.bytes, ms };
 }
 
 Object.assign(window, { bench: { plainFetch, hashedFetch, storeDownload } });

@@ -3,13 +3,11 @@ import type { FileRecord, ModelStore } from './model-store';
 /**
  * Collects a file's bytes into chunks of `chunkBytes` and appends each to the store, data first and the file's
  * record after it. One write is in flight while the next chunk fills, so the network and the disk overlap; `append`
- * waits for the previous write before queueing another, and the two buffers take turns, so memory stays at two
- * chunks however large the file.
+ * waits for the previous write before queueing another, so memory stays at two chunks here however large the file.
+ * Each chunk's buffer is new: a written chunk's bytes are handed on (to be hashed, possibly on another thread).
  */
 export class ChunkWriter {
   private buffer: Uint8Array;
-  /** The buffer of the write in flight; free to fill again once `pending` has settled. */
-  private spare: Uint8Array | null = null;
   private filled = 0;
   private pending: Promise<void> = Promise.resolve();
   /** Bytes handed to `append`: stored, being stored or buffered. */
@@ -19,6 +17,8 @@ export class ChunkWriter {
     private readonly store: ModelStore,
     private record: FileRecord,
     private readonly chunkBytes: number,
+    /** Given each chunk's bytes, to keep, in order as they are stored (to hash them); the write waits for it too. */
+    private readonly onChunk: (bytes: Uint8Array) => Promise<void>,
   ) {
     this.buffer = new Uint8Array(chunkBytes);
     this.accepted = record.bytes;
@@ -38,11 +38,9 @@ export class ChunkWriter {
       rest = rest.subarray(taken);
       if (this.filled === this.chunkBytes) {
         await this.pending;
-        const full = this.buffer;
-        this.pending = this.write(full);
+        this.pending = this.write(this.buffer);
         this.pending.catch(() => {}); // surfaced by the next await of `pending`
-        this.buffer = this.spare ?? new Uint8Array(this.chunkBytes);
-        this.spare = full;
+        this.buffer = new Uint8Array(this.chunkBytes);
         this.filled = 0;
       }
     }
@@ -81,8 +79,11 @@ export class ChunkWriter {
 
   private async write(bytes: Uint8Array): Promise<void> {
     const index = this.record.chunks;
-    await this.store.putChunk(this.record.key, index, bytes);
-    this.record = { ...this.record, chunks: index + 1, bytes: this.record.bytes + bytes.length };
+    const length = bytes.length;
+    // The Blob copies the bytes as it is made, so `onChunk` may take them.
+    const chunk = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+    await Promise.all([this.store.putChunk(this.record.key, index, chunk), this.onChunk(bytes)]);
+    this.record = { ...this.record, chunks: index + 1, bytes: this.record.bytes + length };
     await this.store.putFile(this.record);
   }
 }

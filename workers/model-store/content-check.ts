@@ -1,5 +1,6 @@
-import { createSHA1, createSHA256 } from 'hash-wasm';
-import { blobSha256 } from './blob-sha256';
+import { createSHA1, createSHA256, type IHasher } from 'hash-wasm';
+import { helpersAvailable } from '../helper-worker';
+import { HelperSha256 } from './helper-sha256';
 import type { ListedFile } from './model-store';
 
 /** Says whether a downloaded file's bytes are the listed ones. */
@@ -7,53 +8,41 @@ export interface ContentCheck {
   /** What is checked, for messages: "sha256", "git blob id" or "size". */
   readonly kind: string;
   readonly expected: string;
-  /** Whether the check hashes the bytes as they arrive (`update`); one that does not reads the stored file at the end. */
-  readonly streaming: boolean;
-  update(bytes: Uint8Array): void;
+  /** Takes the bytes of the file's next stored chunk, to keep (they may move to another thread); resolves once it can take more. */
+  update(bytes: Uint8Array): Promise<void>;
   /** The digest of the file; call once, at the end. `stored` gives the whole stored file, for a check that needs it. */
   digest(stored: () => Promise<Blob>): Promise<string>;
+  /** Frees what the check holds; call when the download ends, however it ends. */
+  close(): void;
 }
 
 /**
- * Up to this size an LFS file's sha256 is taken once the file is stored, with WebCrypto over the file read back in
- * one buffer (in a worker of its own, see blob-sha256.ts), instead of hashing each piece as it arrives. WebCrypto's
- * sha256 runs on the CPU's SHA instructions, about ten times faster than hash-wasm's (which ran at 100–150 MB/s on
- * the 2-core CI machine and capped the download there); the price is one buffer of the file's size for a moment, no
- * more than loading the model takes. Larger files, which a buffer might not be allowed for, are hashed as they arrive.
- */
-export const WHOLE_FILE_DIGEST_MAX_BYTES = 2 * 1024 ** 3;
-
-/**
- * LFS files are checked against the sha256 the hub lists for them; files kept in git against their git blob id (sha1
- * over `blob <size>\0` and the content), which the tree API lists as `oid`; a file with neither only by its size.
- * Streaming hashes are WebAssembly (hash-wasm): several times faster than hashing in JavaScript.
+ * LFS files are checked against the sha256 the hub lists for them, hashed in a helper worker beside the download
+ * (helper-sha256.ts) where there is one; files kept in git against their git blob id (sha1 over `blob <size>\0` and the
+ * content), which the tree API lists as `oid`; a file with neither only by its size.
  */
 export async function contentCheckFor(file: ListedFile): Promise<ContentCheck> {
-  if (file.sha256 && file.size <= WHOLE_FILE_DIGEST_MAX_BYTES && globalThis.crypto?.subtle) {
-    return {
-      kind: 'sha256',
-      expected: file.sha256,
-      streaming: false,
-      update: () => {},
-      digest: async (stored) => blobSha256(await stored()),
-    };
+  if (file.sha256 && helpersAvailable()) {
+    const hash = new HelperSha256();
+    return { kind: 'sha256', expected: file.sha256, update: (bytes) => hash.update(bytes), digest: (stored) => hash.digest(stored), close: () => hash.close() };
   }
-  if (file.sha256) return streamingCheck('sha256', file.sha256, await createSHA256());
+  if (file.sha256) return hashCheck('sha256', file.sha256, await createSHA256());
   if (file.gitOid) {
     const hash = await createSHA1();
     hash.update(`blob ${file.size}\0`);
-    return streamingCheck('git blob id', file.gitOid, hash);
+    return hashCheck('git blob id', file.gitOid, hash);
   }
   let length = 0;
   return {
     kind: 'size',
     expected: String(file.size),
-    streaming: true,
-    update: (bytes) => void (length += bytes.length),
+    update: async (bytes) => void (length += bytes.length),
     digest: async () => String(length),
+    close: () => {},
   };
 }
 
-function streamingCheck(kind: string, expected: string, hash: { update(bytes: Uint8Array): unknown; digest(format: 'hex'): string }): ContentCheck {
-  return { kind, expected, streaming: true, update: (bytes) => void hash.update(bytes), digest: async () => hash.digest('hex') };
+/** A check hashed in this thread (hash-wasm, WebAssembly: several times faster than hashing in JavaScript). */
+function hashCheck(kind: string, expected: string, hash: IHasher): ContentCheck {
+  return { kind, expected, update: async (bytes) => void hash.update(bytes), digest: async () => hash.digest('hex'), close: () => {} };
 }

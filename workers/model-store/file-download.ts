@@ -62,7 +62,7 @@ function describes(record: FileRecord, target: DownloadTarget): boolean {
 
 /**
  * Downloads one file into the store, continuing from what an earlier run stored, with `Range` requests after a
- * dropped connection and automatic retries with backoff on transient errors. The content is hashed as it arrives and
+ * dropped connection and automatic retries with backoff on transient errors. The content is hashed as it is stored and
  * the file is marked complete only when the hash matches the hub's listing; on a mismatch it is discarded.
  */
 export async function downloadFile(target: DownloadTarget, options: FileDownloadOptions): Promise<void> {
@@ -78,31 +78,41 @@ export async function downloadFile(target: DownloadTarget, options: FileDownload
       return;
     }
   }
-  const writer = new ChunkWriter(store, existing && describes(existing, target) ? existing : freshRecord(target), options.chunkBytes);
-  const download = new FileDownload(target, options, writer, await contentCheckFor(target));
-  await download.resumeCheck();
-  await download.run();
+  const record = existing && describes(existing, target) ? existing : freshRecord(target);
+  const download = new FileDownload(target, options, record, await contentCheckFor(target));
+  try {
+    await download.resumeCheck();
+    await download.run();
+  } finally {
+    download.close();
+  }
 }
 
 class FileDownload {
   private restarts = 0;
+  private readonly writer: ChunkWriter;
 
   constructor(
     private readonly target: DownloadTarget,
     private readonly options: FileDownloadOptions,
-    private readonly writer: ChunkWriter,
+    record: FileRecord,
     private check: ContentCheck,
-  ) {}
+  ) {
+    this.writer = new ChunkWriter(options.store, record, options.chunkBytes, (chunk) => this.check.update(chunk));
+  }
 
-  /** A streaming hash's state is not kept across runs, so what an earlier run stored is hashed again (read back once). */
+  /** A hash's state is not kept across runs, so what an earlier run stored is hashed again (read back once). */
   async resumeCheck(): Promise<void> {
-    if (!this.check.streaming) return;
     const { chunks, key } = this.writer.stored;
     try {
-      for (let index = 0; index < chunks; index++) this.check.update(await this.options.store.getChunk(key, index));
+      for (let index = 0; index < chunks; index++) await this.check.update(await this.options.store.getChunk(key, index));
     } catch {
       await this.restart();
     }
+  }
+
+  close(): void {
+    this.check.close();
   }
 
   async run(): Promise<void> {
@@ -235,7 +245,6 @@ class FileDownload {
         await reader.cancel();
         return this.restart('the hub sent more bytes than the file has');
       }
-      this.check.update(bytes);
       await this.writer.append(bytes);
       this.options.onProgress(this.writer.accepted, bytes.length);
     }
@@ -266,6 +275,7 @@ class FileDownload {
       );
     }
     await this.writer.reset();
+    this.check.close();
     this.check = await contentCheckFor(this.target);
     this.options.onProgress(0, 0);
   }

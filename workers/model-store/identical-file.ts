@@ -26,9 +26,9 @@ export async function copyStoredFile(
 ): Promise<void> {
   let copied = 0;
   for (let index = 0; index < source.chunks; index++) {
-    const bytes = await store.getChunk(source.key, index);
-    await store.putChunk(record.key, index, bytes);
-    copied += bytes.length;
+    const chunk = await store.chunkBlob(source.key, index);
+    await store.putChunk(record.key, index, chunk);
+    copied += chunk.size;
     await store.putFile({ ...record, chunks: index + 1, bytes: copied });
     onProgress(copied);
   }

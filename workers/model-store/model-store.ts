@@ -101,8 +101,8 @@ export class ModelStore {
    * the browser moves a Blob's bytes to disk off the worker's thread, where cloning a 32 MiB array into IndexedDB
    * would stall the download (the benchmark measured the difference).
    */
-  putChunk(key: string, index: number, bytes: Uint8Array): Promise<void> {
-    return set([key, index] satisfies ChunkKey, new Blob([bytes as Uint8Array<ArrayBuffer>]), this.chunks);
+  putChunk(key: string, index: number, chunk: Blob): Promise<void> {
+    return set([key, index] satisfies ChunkKey, chunk, this.chunks);
   }
 
   async getChunk(key: string, index: number): Promise<Uint8Array> {
@@ -116,7 +116,8 @@ export class ModelStore {
     return new Blob(blobs);
   }
 
-  private async chunkBlob(key: string, index: number): Promise<Blob> {
+  /** One stored chunk, unread. */
+  async chunkBlob(key: string, index: number): Promise<Blob> {
     const blob = await get<Blob>([key, index] satisfies ChunkKey, this.chunks);
     if (!blob) throw new Error(`Chunk ${index} of ${key} is missing from the model store.`);
     return blob;

@@ -1,16 +1,26 @@
 /// <reference lib="webworker" />
+import { createSHA256 } from 'hash-wasm';
 import { messageOf } from '../error-text';
 import { whenConnected } from '../helper-port';
-import { sha256Hex } from './sha256-hex';
-import type { Sha256Answer } from './blob-sha256';
+import type { Sha256Answer, Sha256Request } from './helper-sha256';
 
-// Reads a stored file back and hashes it here, so the thread that blocks is this one and not the engine's.
+// Hashes a file's chunks as the download stores them, on a thread of its own: beside the download, not in its way.
 whenConnected((port) => {
-  port.onmessage = async ({ data }: MessageEvent<Blob>) => {
-    try {
-      port.postMessage({ digest: await sha256Hex(await data.arrayBuffer()) } satisfies Sha256Answer);
-    } catch (error) {
-      port.postMessage({ error: messageOf(error) } satisfies Sha256Answer);
-    }
+  const hash = createSHA256();
+  // Handled one after another, in order (the first waits for hash-wasm to load).
+  let queue = Promise.resolve();
+  port.onmessage = ({ data }: MessageEvent<Sha256Request>) => {
+    queue = queue.then(async () => {
+      try {
+        if (data.type === 'update') {
+          (await hash).update(data.bytes);
+          port.postMessage({ type: 'hashed' } satisfies Sha256Answer);
+        } else {
+          port.postMessage({ type: 'digest', digest: (await hash).digest('hex') } satisfies Sha256Answer);
+        }
+      } catch (error) {
+        port.postMessage({ type: 'error', message: messageOf(error) } satisfies Sha256Answer);
+      }
+    });
   };
 });
