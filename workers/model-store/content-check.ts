@@ -8,7 +8,7 @@ export interface ContentCheck {
   /** What is checked, for messages: "sha256", "git blob id" or "size". */
   readonly kind: string;
   readonly expected: string;
-  /** Takes the bytes of the file's next stored chunk, to keep (they may move to another thread); resolves once it can take more. */
+  /** The bytes of the file's next stored chunk, kept (they may move to another thread); resolves when it takes more. */
   update(bytes: Uint8Array): Promise<void>;
   /** The digest of the file; call once, at the end. `stored` gives the whole stored file, for a check that needs it. */
   digest(stored: () => Promise<Blob>): Promise<string>;
@@ -24,7 +24,13 @@ export interface ContentCheck {
 export async function contentCheckFor(file: ListedFile): Promise<ContentCheck> {
   if (file.sha256 && helpersAvailable()) {
     const hash = new HelperSha256();
-    return { kind: 'sha256', expected: file.sha256, update: (bytes) => hash.update(bytes), digest: (stored) => hash.digest(stored), close: () => hash.close() };
+    return {
+      kind: 'sha256',
+      expected: file.sha256,
+      update: (bytes) => hash.update(bytes),
+      digest: (stored) => hash.digest(stored),
+      close: () => hash.close(),
+    };
   }
   if (file.sha256) return hashCheck('sha256', file.sha256, await createSHA256());
   if (file.gitOid) {
@@ -44,5 +50,11 @@ export async function contentCheckFor(file: ListedFile): Promise<ContentCheck> {
 
 /** A check hashed in this thread (hash-wasm, WebAssembly: several times faster than hashing in JavaScript). */
 function hashCheck(kind: string, expected: string, hash: IHasher): ContentCheck {
-  return { kind, expected, update: async (bytes) => void hash.update(bytes), digest: async () => hash.digest('hex'), close: () => {} };
+  return {
+    kind,
+    expected,
+    update: async (bytes) => void hash.update(bytes),
+    digest: async () => hash.digest('hex'),
+    close: () => {},
+  };
 }
