@@ -87,4 +87,19 @@ describe('ReplyGenerator', () => {
       expect(result.stats).toMatchObject({ generatedTokens: 0, stopReason: 'user' });
     });
   }
+
+  it('a reply that fails hands on the text it had written', async () => {
+    const model = writingModel();
+    model.generate = async (options) => {
+      const streamer = options.streamer as Streamer;
+      streamer.put([Array.from((options.input_ids as Tensor).data as BigInt64Array)]);
+      for (const id of tokenizer.encode('ok')) streamer.put([[BigInt(id)]]);
+      throw new Error('out of memory');
+    };
+    const texts: string[] = [];
+    const onProgress = (progress: { type: string; text?: string }) => void (progress.type === 'text' && texts.push(progress.text!));
+    const generating = new ReplyGenerator(quiet).generate(session(model), params(false), onProgress, new AbortController().signal);
+    await expect(generating).rejects.toThrow('Generation failed: out of memory');
+    expect(texts.join('')).toBe('ok');
+  });
 });

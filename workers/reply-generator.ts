@@ -95,6 +95,7 @@ export class ReplyGenerator {
       if (read) await read.cache.dispose();
       throw new EngineError('generation-failed', `Generation failed: ${messageOf(error)}`, { cause: error });
     } finally {
+      streamer.flush();
       this.quiet.endQuiet();
       signal.removeEventListener('abort', interrupt);
     }

@@ -2,15 +2,27 @@ import { TextStreamer, type PreTrainedTokenizer } from '@huggingface/transformer
 import { IncrementalDetokenizer } from './text-stream';
 
 /**
+ * The least time between two text deltas handed on, except the first. Each message costs the worker's thread (which
+ * is also onnxruntime's) and the page's main thread a task, taken from the model on a machine with few cores, while
+ * the page renders a reply being written at most every 250 ms anyway (STREAM_RENDER_GAP_MS in the page's store).
+ */
+export const DELTA_GAP_MS = 200;
+
+/**
  * Receives token ids from `generate()` one step at a time, skips the prompt, and hands on text deltas and the moment
  * the first new token appeared (for time-to-first-token). It extends TextStreamer only because generate() is typed
  * to take one; both of TextStreamer's methods are replaced, since its word-buffered decoding lags behind tokens.
+ * The first delta goes out at once; later ones are gathered for DELTA_GAP_MS, and `end()` or `flush()` hands on the
+ * rest.
  */
 export class DeltaStreamer extends TextStreamer {
   private promptSeen = false;
   private lead: string;
   private readonly onFirstToken: () => void;
+  private readonly now: () => number;
   private readonly detokenizer: IncrementalDetokenizer;
+  private pending = '';
+  private lastHandedOn = -Infinity;
   readonly generatedIds: number[] = [];
   firstTokenAt: number | null = null;
   text = '';
@@ -28,11 +40,13 @@ export class DeltaStreamer extends TextStreamer {
       lead = '',
       context = [],
       onFirstToken = () => {},
-    }: { lead?: string; context?: readonly number[]; onFirstToken?: () => void } = {},
+      now = () => performance.now(),
+    }: { lead?: string; context?: readonly number[]; onFirstToken?: () => void; now?: () => number } = {},
   ) {
     super(tokenizer, { skip_prompt: true });
     this.lead = lead;
     this.onFirstToken = onFirstToken;
+    this.now = now;
     this.detokenizer = new IncrementalDetokenizer((ids) => tokenizer.decode(ids, { skip_special_tokens: true }), context);
   }
 
@@ -55,11 +69,21 @@ export class DeltaStreamer extends TextStreamer {
 
   override end(): void {
     this.emit(this.detokenizer.flush());
+    this.flush();
+  }
+
+  /** Hands on the text gathered since the last delta (a reply that failed keeps what it had written). */
+  flush(): void {
+    if (!this.pending) return;
+    const text = this.pending;
+    this.pending = '';
+    this.lastHandedOn = this.now();
+    this.onDelta(text, this.generatedIds.length);
   }
 
   private emit(delta: string): void {
-    if (!delta) return;
     this.text += delta;
-    this.onDelta(delta, this.generatedIds.length);
+    this.pending += delta;
+    if (this.now() - this.lastHandedOn >= DELTA_GAP_MS) this.flush();
   }
 }
