@@ -38,6 +38,8 @@ describe('externalDataFormat', () => {
     const files = ['onnx/model_q4.onnx', 'onnx/model_q4.onnx_data', 'onnx/model_q4.onnx_data_1'];
     expect(externalDataFormat({ dtype: 'q4', bytes: 3, files })).toEqual({ 'model_q4.onnx': 2 });
     expect(externalDataFormat({ dtype: 'q8', bytes: 1, files: ['onnx/model_quantized.onnx'] })).toEqual({ 'model_quantized.onnx': 0 });
+    const split = externalDataFormat({ dtype: 'q8', bytes: 1, files: ['onnx/model_quantized.onnx'] }, { weightsSplit: true });
+    expect(split).toEqual({ 'model_quantized.onnx': 1 });
   });
 });
 

@@ -186,8 +186,12 @@ export class ModelLoader {
     return tokenizer;
   }
 
-  /** The model's session on the candidate's device, read from the stored files of the manifest's commit. */
-  private startModel(
+  /**
+   * The model's session on the candidate's device, read from the stored files of the manifest's commit. A graph with
+   * its weights inside is handed over with them split out into a data file: onnxruntime then never holds a copy of
+   * the whole graph in its heap (see onnx-weights-split.ts).
+   */
+  private async startModel(
     manifest: Manifest,
     candidate: BackendCandidate,
     offer: DtypeOffer,
@@ -195,12 +199,13 @@ export class ModelLoader {
     signal: AbortSignal,
   ): Promise<CausalLM> {
     startRuntime(candidate.device);
+    const weightsSplit = offer.files.length === 1 && (await timed('weights split', () => this.cache.splitWeights(offer.files[0])));
     return guard(signal, () =>
       AutoModelForCausalLM.from_pretrained(manifest.repo, {
         revision: manifest.commit,
         device: candidate.device,
         dtype: candidate.dtype,
-        use_external_data_format: externalDataFormat(offer),
+        use_external_data_format: externalDataFormat(offer, { weightsSplit }),
         ...(modelFileName === 'model' ? {} : { model_file_name: modelFileName }),
         progress_callback: readWholeFiles,
       }),

@@ -1,5 +1,6 @@
 import { measureSince } from '../load-timing';
 import type { ModelStore } from './model-store';
+import { splitOutWeights } from './onnx-weights-split';
 
 export interface CachedFile {
   path: string;
@@ -22,6 +23,8 @@ export interface CachedModel {
 export class StoreCache {
   private resolvePrefix = '';
   private files = new Map<string, CachedFile>();
+  /** Files served from Blobs made here rather than as stored: a graph split from its weights, and the weights. */
+  private made = new Map<string, Blob>();
 
   constructor(private readonly store: ModelStore) {}
 
@@ -29,6 +32,23 @@ export class StoreCache {
   offer(model: CachedModel): void {
     this.resolvePrefix = model.resolvePrefix;
     this.files = new Map(model.files.map((file) => [file.path, file]));
+    this.made = new Map();
+  }
+
+  /**
+   * Serves the offered graph at `path` with its weights moved to `{path}_data` (see onnx-weights-split.ts), as
+   * transformers.js asks for them when told the graph has one external-data file. False when the graph cannot be
+   * split; it is then served as stored.
+   */
+  async splitWeights(path: string): Promise<boolean> {
+    const file = this.files.get(path);
+    const record = file ? await this.store.getFile(file.key) : undefined;
+    if (!file || !record?.complete || record.size !== file.size) return false;
+    const split = await splitOutWeights(await this.store.wholeBlob(record), `${path.slice(path.lastIndexOf('/') + 1)}_data`);
+    if (!split) return false;
+    this.made.set(path, split.graph);
+    this.made.set(`${path}_data`, split.data);
+    return true;
   }
 
   /**
@@ -38,7 +58,10 @@ export class StoreCache {
   async match(url: string): Promise<Response | undefined> {
     if (!this.resolvePrefix || !url.startsWith(this.resolvePrefix)) return undefined;
     const rest = url.slice(this.resolvePrefix.length);
-    const file = this.files.get(rest.slice(rest.indexOf('/') + 1));
+    const path = rest.slice(rest.indexOf('/') + 1);
+    const made = this.made.get(path);
+    if (made) return madeResponse(path, made);
+    const file = this.files.get(path);
     if (!file) return undefined;
     const record = await this.store.getFile(file.key);
     if (!record?.complete || record.size !== file.size) return undefined;
@@ -55,11 +78,18 @@ export class StoreCache {
         controller.enqueue(await store.getChunk(record.key, index++));
       },
     });
-    return new Response(body, {
-      headers: { 'Content-Length': String(record.size), 'Content-Type': 'application/octet-stream' },
-    });
+    return new Response(body, { headers: binaryHeaders(record.size) });
   }
 
   /** Downloads go through the download manager only; transformers.js never fetches a model file itself. */
   async put(): Promise<void> {}
+}
+
+const binaryHeaders = (size: number) => ({ 'Content-Length': String(size), 'Content-Type': 'application/octet-stream' });
+
+/** A made file's body, read as transformers.js reads it, timed like a stored file's. */
+function madeResponse(path: string, blob: Blob): Response {
+  const started = performance.now();
+  const timing = new TransformStream<Uint8Array, Uint8Array>({ flush: () => measureSince(`read ${path}`, started) });
+  return new Response(blob.stream().pipeThrough(timing), { headers: binaryHeaders(blob.size) });
 }

@@ -1,0 +1,82 @@
+import onnxProto from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { splitOutWeights } from './onnx-weights-split';
+
+const { onnx } = onnxProto;
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+
+/** Y = X·W + B, with W (16×16 floats, 1 KiB) and B (16 floats) as initializers whose bytes are inside the graph. */
+function model(): Uint8Array {
+  const floats = (count: number, scale: number) => Float32Array.from({ length: count }, (_, i) => Math.sin(i * scale));
+  const initializer = (name: string, dims: number[], values: Float32Array) => ({
+    name,
+    dims,
+    dataType: FLOAT,
+    rawData: new Uint8Array(values.buffer),
+  });
+  const valueInfo = (name: string, dims: number[]) => ({
+    name,
+    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } },
+  });
+  return onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    producerName: 'test',
+    graph: {
+      name: 'g',
+      node: [
+        { opType: 'MatMul', input: ['X', 'W'], output: ['XW'], name: 'matmul' },
+        { opType: 'Add', input: ['XW', 'B'], output: ['Y'], name: 'add' },
+      ],
+      initializer: [initializer('W', [16, 16], floats(256, 0.37)), initializer('B', [16], floats(16, 1.1))],
+      input: [valueInfo('X', [1, 16])],
+      output: [valueInfo('Y', [1, 16])],
+    },
+  }).finish();
+}
+
+const bytesOf = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer());
+
+async function run(graph: Uint8Array, externalData?: { path: string; data: Uint8Array }[]) {
+  const session = await ort.InferenceSession.create(graph, externalData ? { externalData } : {});
+  const x = new ort.Tensor('float32', Float32Array.from({ length: 16 }, (_, i) => i / 7), [1, 16]);
+  const { Y } = await session.run({ X: x });
+  await session.release();
+  return Array.from(Y.data as Float32Array);
+}
+
+describe('splitOutWeights', () => {
+  it('moves large weights to the data file, with references in their place, and keeps everything else', async () => {
+    const original = model();
+    const split = await splitOutWeights(new Blob([original as Uint8Array<ArrayBuffer>]), 'model.onnx_data');
+    expect(split).not.toBeNull();
+    const graph = onnx.ModelProto.decode(await bytesOf(split!.graph));
+    const data = await bytesOf(split!.data);
+    const [w, b] = graph.graph!.initializer!;
+    expect(w.rawData?.length ?? 0).toBe(0);
+    expect(w.dataLocation).toBe(onnx.TensorProto.DataLocation.EXTERNAL);
+    const entries = Object.fromEntries(w.externalData!.map(({ key, value }) => [key, value]));
+    expect(entries).toEqual({ location: 'model.onnx_data', offset: '0', length: '1024' });
+    const before = onnx.ModelProto.decode(original);
+    expect(data).toEqual(new Uint8Array(before.graph!.initializer![0].rawData!));
+    // The small one stays, and so do the nodes, inputs, outputs and the model's own fields.
+    expect(new Uint8Array(b.rawData!)).toEqual(new Uint8Array(before.graph!.initializer![1].rawData!));
+    expect(graph.graph!.node).toEqual(before.graph!.node);
+    expect(graph.graph!.input).toEqual(before.graph!.input);
+    expect(graph.producerName).toBe('test');
+  });
+
+  it('gives a graph that onnxruntime runs to the same outputs', async () => {
+    const original = model();
+    const split = (await splitOutWeights(new Blob([original as Uint8Array<ArrayBuffer>]), 'model.onnx_data'))!;
+    const outputs = await run(await bytesOf(split.graph), [{ path: 'model.onnx_data', data: await bytesOf(split.data) }]);
+    expect(outputs).toEqual(await run(original));
+  });
+
+  it('leaves a graph whose weights are external already, or that is not a graph, as it is', async () => {
+    const split = (await splitOutWeights(new Blob([model() as Uint8Array<ArrayBuffer>]), 'model.onnx_data'))!;
+    expect(await splitOutWeights(split.graph, 'model.onnx_data')).toBeNull();
+    expect(await splitOutWeights(new Blob(['<!doctype html><title>Not found</title>']), 'model.onnx_data')).toBeNull();
+  });
+});
