@@ -33,11 +33,13 @@ export function modelDimensions(config: unknown): ModelDimensions | null {
 export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
 const RUNTIME_RESERVE_BYTES = 256 * 1024 ** 2;
 /**
- * What a byte of the weights file costs in the heap, which never shrinks (most likely the serialized model copied in
- * to create the session and the initializers built from it; not traced further). Measured with a 1.45 GB q8 model (Qwen2.5-0.5B
+ * What a byte of the weights file costs in the heap, which never shrinks (the serialized model copied in to create
+ * the session and the initializers built from it, as traced later). Measured with a 1.45 GB q8 model (Qwen2.5-0.5B
  * shape, float tied embedding) when prompts were read whole: a 1,200-token prompt ran and a 1,700-token one failed
  * with bad_alloc, which puts the factor at 2.26 at most (every prompt token then also held a row of logits); the upper
  * end is taken. Read in steps, the same model's 9,500-token prompt ran, close to the 9,846 tokens this allows it.
+ * Since graphs are handed over with their weights split out (model-store/onnx-weights-split.ts) the heap ended at
+ * about 1.4× the weights in a measurement of the bare runtime; this is kept until measured again at several sizes.
  */
 const HEAP_BYTES_PER_WEIGHT_BYTE = 2.26;
 /** Below this, chatting is not worth it: the model loads but a few turns would already not fit. */
