@@ -1,6 +1,6 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { DELTA_GAP_MS, DeltaStreamer } from './token-streamer';
+import { DELTA_GAP_MS, DELTA_MAX_TOKENS, DeltaStreamer } from './token-streamer';
 
 /** One token per character. */
 const tokenizer = {
@@ -29,19 +29,28 @@ describe('DeltaStreamer', () => {
     stream.put(tokens('H'));
     expect(deltas).toEqual([{ text: '<think>\nH', generatedTokens: 1 }]);
     expect(firstTokens).toEqual([1000]);
-    for (const char of 'ello') {
-      advance(DELTA_GAP_MS / 5);
+    for (const char of 'el') {
+      advance(DELTA_GAP_MS / 3);
       stream.put(tokens(char));
     }
     expect(deltas).toHaveLength(1);
-    advance(DELTA_GAP_MS / 5);
-    stream.put(tokens(','));
-    expect(deltas.at(-1)).toEqual({ text: 'ello,', generatedTokens: 6 });
-    stream.put(tokens(' you'));
+    advance(DELTA_GAP_MS / 3);
+    stream.put(tokens('l'));
+    expect(deltas.at(-1)).toEqual({ text: 'ell', generatedTokens: 4 });
+    stream.put(tokens('o'));
     stream.end();
-    expect(deltas.at(-1)).toEqual({ text: ' you', generatedTokens: 10 });
+    expect(deltas.at(-1)).toEqual({ text: 'o', generatedTokens: 5 });
     expect(deltas.map(({ text }) => text).join('')).toBe(stream.text);
-    expect(stream.text).toBe('<think>\nHello, you');
+    expect(stream.text).toBe('<think>\nHello');
+  });
+
+  it('holds back at most a few tokens from a fast model', () => {
+    const { stream, deltas } = streamer();
+    stream.put(tokens('Once upon a time'));
+    expect(deltas.map(({ text }) => text)).toEqual(['O', 'nce ', 'upon', ' a t']);
+    expect(deltas.slice(1).every(({ text }) => text.length === DELTA_MAX_TOKENS)).toBe(true);
+    stream.end();
+    expect(deltas.at(-1)).toEqual({ text: 'ime', generatedTokens: 16 });
   });
 
   it('hands on what it gathered when flushed (a reply that failed), and nothing twice', () => {
@@ -50,7 +59,7 @@ describe('DeltaStreamer', () => {
     stream.flush();
     stream.flush();
     stream.end();
-    expect(deltas.map(({ text }) => text)).toEqual(['H', 'i there']);
+    expect(deltas.map(({ text }) => text)).toEqual(['H', 'i th', 'ere']);
   });
 
   it('holds nothing back when a model writes slower than the gap', () => {

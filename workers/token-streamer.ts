@@ -7,13 +7,18 @@ import { IncrementalDetokenizer } from './text-stream';
  * the page renders a reply being written at most every 250 ms anyway (STREAM_RENDER_GAP_MS in the page's store).
  */
 export const DELTA_GAP_MS = 200;
+/**
+ * The most tokens gathered before a delta goes anyway: what was written but not yet handed on shows only after a
+ * Stop, so a fast model (hundreds of tokens a second) must not hold back more than a few.
+ */
+export const DELTA_MAX_TOKENS = 4;
 
 /**
  * Receives token ids from `generate()` one step at a time, skips the prompt, and hands on text deltas and the moment
  * the first new token appeared (for time-to-first-token). It extends TextStreamer only because generate() is typed
  * to take one; both of TextStreamer's methods are replaced, since its word-buffered decoding lags behind tokens.
- * The first delta goes out at once; later ones are gathered for DELTA_GAP_MS, and `end()` or `flush()` hands on the
- * rest.
+ * The first delta goes out at once; later ones are gathered for DELTA_GAP_MS or DELTA_MAX_TOKENS, whichever comes
+ * first, and `end()` or `flush()` hands on the rest.
  */
 export class DeltaStreamer extends TextStreamer {
   private promptSeen = false;
@@ -22,6 +27,7 @@ export class DeltaStreamer extends TextStreamer {
   private readonly now: () => number;
   private readonly detokenizer: IncrementalDetokenizer;
   private pending = '';
+  private pendingTokens = 0;
   private lastHandedOn = -Infinity;
   readonly generatedIds: number[] = [];
   firstTokenAt: number | null = null;
@@ -62,6 +68,7 @@ export class DeltaStreamer extends TextStreamer {
       }
       const id = Number(token);
       this.generatedIds.push(id);
+      this.pendingTokens++;
       this.emit(this.lead + this.detokenizer.push(id));
       this.lead = '';
     }
@@ -77,6 +84,7 @@ export class DeltaStreamer extends TextStreamer {
     if (!this.pending) return;
     const text = this.pending;
     this.pending = '';
+    this.pendingTokens = 0;
     this.lastHandedOn = this.now();
     this.onDelta(text, this.generatedIds.length);
   }
@@ -84,6 +92,6 @@ export class DeltaStreamer extends TextStreamer {
   private emit(delta: string): void {
     this.text += delta;
     this.pending += delta;
-    if (this.now() - this.lastHandedOn >= DELTA_GAP_MS) this.flush();
+    if (this.now() - this.lastHandedOn >= DELTA_GAP_MS || this.pendingTokens >= DELTA_MAX_TOKENS) this.flush();
   }
 }
