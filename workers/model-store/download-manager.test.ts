@@ -6,6 +6,7 @@ import { fileKey, ModelStore } from './model-store';
 import { StoreCache } from './store-cache';
 import { deleteStoredModels, storageReport } from './stored-models';
 import { isStored, testBytes, testHub, testTarget } from './test-hub';
+import { onnx, testGraph } from './test-graph';
 
 let nextStore = 0;
 const openStore = () => ModelStore.open(`test-manager-${nextStore++}`);
@@ -104,6 +105,34 @@ describe('StoreCache', () => {
     }
     expect(await cache.match('https://hub.test/org/model/resolve/main/onnx/other.onnx')).toBeUndefined();
     expect(await cache.match('https://hub.test/org/other/resolve/main/onnx/model.onnx')).toBeUndefined();
+  });
+
+  it('serves a stored graph with its weights split out into a data file beside it, until the next offer', async () => {
+    const graph = testGraph();
+    const store = openStore();
+    const target = testTarget(graph);
+    await ensureDownloaded(request(graph), { store, fetch: testHub(graph).fetch });
+    const cache = new StoreCache(store);
+    const offer = () =>
+      cache.offer({
+        resolvePrefix: 'https://hub.test/org/model/resolve/',
+        files: [{ path: target.path, key: fileKey(target.repo, target.commit, target.path), size: target.size }],
+      });
+    const read = async (path: string) => {
+      const response = await cache.match(`https://hub.test/org/model/resolve/main/${path}`);
+      return response && { length: response.headers.get('Content-Length'), bytes: new Uint8Array(await response.arrayBuffer()) };
+    };
+    offer();
+    expect(await cache.splitWeights('onnx/other.onnx')).toBe(false);
+    expect(await cache.splitWeights(target.path)).toBe(true);
+    const served = (await read('onnx/model.onnx'))!;
+    expect(served.length).toBe(String(served.bytes.length));
+    const [weight] = onnx.ModelProto.decode(served.bytes).graph!.initializer!;
+    expect(weight.externalData!.find(({ key }) => key === 'location')?.value).toBe('model.onnx_data');
+    expect((await read('onnx/model.onnx_data'))!.bytes).toEqual(new Uint8Array(onnx.ModelProto.decode(graph).graph!.initializer![0].rawData!));
+    offer();
+    expect((await read('onnx/model.onnx'))!.bytes).toEqual(graph);
+    expect(await read('onnx/model.onnx_data')).toBeUndefined();
   });
 });
 

@@ -1,40 +1,7 @@
-import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { splitOutWeights } from './onnx-weights-split';
-
-const { onnx } = onnxProto;
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-
-/** Y = X·W + B, with W (16×16 floats, 1 KiB) and B (16 floats) as initializers whose bytes are inside the graph. */
-function model(): Uint8Array {
-  const floats = (count: number, scale: number) => Float32Array.from({ length: count }, (_, i) => Math.sin(i * scale));
-  const initializer = (name: string, dims: number[], values: Float32Array) => ({
-    name,
-    dims,
-    dataType: FLOAT,
-    rawData: new Uint8Array(values.buffer),
-  });
-  const valueInfo = (name: string, dims: number[]) => ({
-    name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } },
-  });
-  return onnx.ModelProto.encode({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }],
-    producerName: 'test',
-    graph: {
-      name: 'g',
-      node: [
-        { opType: 'MatMul', input: ['X', 'W'], output: ['XW'], name: 'matmul' },
-        { opType: 'Add', input: ['XW', 'B'], output: ['Y'], name: 'add' },
-      ],
-      initializer: [initializer('W', [16, 16], floats(256, 0.37)), initializer('B', [16], floats(16, 1.1))],
-      input: [valueInfo('X', [1, 16])],
-      output: [valueInfo('Y', [1, 16])],
-    },
-  }).finish();
-}
+import { onnx, testGraph as model } from './test-graph';
 
 const bytesOf = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer());
 
