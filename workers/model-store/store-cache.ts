@@ -1,5 +1,5 @@
 import { measureSince } from '../load-timing';
-import type { ModelStore } from './model-store';
+import type { FileRecord, ModelStore } from './model-store';
 import { splitOutWeights } from './onnx-weights-split';
 
 export interface CachedFile {
@@ -41,9 +41,8 @@ export class StoreCache {
    * split; it is then served as stored.
    */
   async splitWeights(path: string): Promise<boolean> {
-    const file = this.files.get(path);
-    const record = file ? await this.store.getFile(file.key) : undefined;
-    if (!file || !record?.complete || record.size !== file.size) return false;
+    const record = await this.storedRecord(path);
+    if (!record) return false;
     const split = await splitOutWeights(await this.store.wholeBlob(record), `${path.slice(path.lastIndexOf('/') + 1)}_data`);
     if (!split) return false;
     this.made.set(path, split.graph);
@@ -61,10 +60,8 @@ export class StoreCache {
     const path = rest.slice(rest.indexOf('/') + 1);
     const made = this.made.get(path);
     if (made) return madeResponse(path, made);
-    const file = this.files.get(path);
-    if (!file) return undefined;
-    const record = await this.store.getFile(file.key);
-    if (!record?.complete || record.size !== file.size) return undefined;
+    const record = await this.storedRecord(path);
+    if (!record) return undefined;
     const store = this.store;
     const started = performance.now();
     let index = 0;
@@ -72,13 +69,20 @@ export class StoreCache {
       async pull(controller) {
         if (index >= record.chunks) {
           controller.close();
-          measureSince(`read ${file.path}`, started);
+          measureSince(`read ${path}`, started);
           return;
         }
         controller.enqueue(await store.getChunk(record.key, index++));
       },
     });
     return new Response(body, { headers: binaryHeaders(record.size) });
+  }
+
+  /** The stored record of the offered file at `path`, when it is complete and of the listed size. */
+  private async storedRecord(path: string): Promise<FileRecord | undefined> {
+    const file = this.files.get(path);
+    const record = file ? await this.store.getFile(file.key) : undefined;
+    return record?.complete && record.size === file?.size ? record : undefined;
   }
 
   /** Downloads go through the download manager only; transformers.js never fetches a model file itself. */
