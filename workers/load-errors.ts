@@ -15,6 +15,11 @@ function isNetworkFailure(error: unknown): boolean {
   return error instanceof TypeError && /fetch|network|load failed/i.test(error.message);
 }
 
+/** onnxruntime's words for an allocation that failed: C++'s `std::bad_alloc`, or its own "out of memory". */
+function isOutOfMemory(detail: string): boolean {
+  return /bad_alloc|out of memory/i.test(detail);
+}
+
 /** Decides what a failed attempt to load one device/dtype means for the next attempt. */
 export function describeLoadFailure(error: unknown, candidate: BackendCandidate, ref: RepoRef): LoadFailure {
   const detail = error instanceof Error ? error.message : String(error);
@@ -32,6 +37,19 @@ export function describeLoadFailure(error: unknown, candidate: BackendCandidate,
   if (error instanceof ModelFileNotFoundError) {
     return {
       error: new EngineError('file-not-found', `a ${candidate.dtype} weight file is missing on the hub (${detail})`),
+      fatal: false,
+      deviceBroken: false,
+    };
+  }
+  if (isOutOfMemory(detail)) {
+    const where = candidate.device === 'wasm' ? 'WebAssembly memory (at most 4 GiB a tab)' : 'memory';
+    return {
+      error: new EngineError(
+        'model-load-failed',
+        `the ${candidate.dtype} weights ran out of ${where} while the model was being prepared; smaller weights ` +
+          '(Settings → Weights (dtype)) or a smaller model may fit',
+        { cause: error },
+      ),
       fatal: false,
       deviceBroken: false,
     };
