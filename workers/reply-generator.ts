@@ -6,7 +6,7 @@ import { messageOf } from './error-text';
 import { buildPrompt } from './prompt-builder';
 import { TurnCache } from './turn-cache';
 import { DeltaStreamer } from './token-streamer';
-import { prefillQuietMs, type QuietAnnouncer } from './liveness';
+import { PrefillPace, type QuietAnnouncer } from './liveness';
 import { promptReading } from './memory-budget';
 import { keepsLastLogitOnly, readPromptInSteps, type ReadSoFar } from './prompt-steps';
 import type { CausalLM, ChatSession } from './model-loader';
@@ -51,7 +51,13 @@ export class ReplyGenerator {
     signal.addEventListener('abort', interrupt);
     // Reading the prompt is forward passes of up to a step each that block this thread; the first token ends them.
     const reading = promptReading(dimensions, prompt.ids.length, keepsLastLogitOnly(model));
-    this.quiet.expectQuiet(prefillQuietMs(Math.min(prompt.ids.length - (reused?.length ?? 0), reading.stepTokens), weightBytes));
+    const pace = new PrefillPace(weightBytes, dimensions);
+    /** The allowance for the pass that reads on from `readSoFar` tokens. */
+    const nextStepAllowance = (readSoFar: number) => {
+      const tokens = Math.min(prompt.ids.length - readSoFar, reading.stepTokens);
+      return pace.allowanceMs(tokens, readSoFar + tokens);
+    };
+    this.quiet.expectQuiet(nextStepAllowance(reused?.length ?? 0));
     const streamer = new DeltaStreamer(tokenizer, (text, generatedTokens) => onProgress({ type: 'text', text, generatedTokens }), {
       lead,
       context: continuedIds.slice(-8),
@@ -59,13 +65,20 @@ export class ReplyGenerator {
     });
     // The newest cache of this prompt: the reused one, then each step's.
     let read = reused;
+    let stepStarted = 0;
     try {
       const total = prompt.ids.length;
       read = await readPromptInSteps(model, prompt.ids, reused, reading, {
         signal,
-        onStart: () => onProgress({ type: 'prompt', read: reused?.length ?? 0, total }),
+        onStart: () => {
+          stepStarted = performance.now();
+          onProgress({ type: 'prompt', read: reused?.length ?? 0, total });
+        },
         onStep: (step) => {
+          pace.record(step.length - (read?.length ?? 0), performance.now() - stepStarted);
+          stepStarted = performance.now();
           read = step;
+          this.quiet.expectQuiet(nextStepAllowance(step.length));
           onProgress({ type: 'prompt', read: step.length, total });
         },
       });
