@@ -33,15 +33,22 @@ export function modelDimensions(config: unknown): ModelDimensions | null {
 export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
 const RUNTIME_RESERVE_BYTES = 256 * 1024 ** 2;
 /**
- * What a byte of the weights file costs in the heap, which never shrinks (the serialized model copied in to create
- * the session and the initializers built from it, as traced later). Measured with a 1.45 GB q8 model (Qwen2.5-0.5B
- * shape, float tied embedding) when prompts were read whole: a 1,200-token prompt ran and a 1,700-token one failed
- * with bad_alloc, which puts the factor at 2.26 at most (every prompt token then also held a row of logits); the upper
- * end is taken. Read in steps, the same model's 9,500-token prompt ran, close to the 9,846 tokens this allows it.
- * Since graphs are handed over with their weights split out (model-store/onnx-weights-split.ts) the heap ended at
- * about 1.4× the weights in a measurement of the bare runtime; this is kept until measured again at several sizes.
+ * What loading a model takes from the heap besides its weights, counted in float32 copies of the token embedding
+ * table (vocab × hidden × 4 bytes): the size of the output projection, which onnxruntime copies while it prepares the
+ * graph (it pre-packs float matrices for its kernels). Graphs are handed over with their weights split out
+ * (model-store/onnx-weights-split.ts), so no copy of the whole graph is counted. Measured through the app
+ * (`npm run bench:heap`, real-size twins, 2026-12-02), the heap after loading held the weights plus 1.0 table
+ * (Qwen2.5-0.5B q8 and q4, Qwen3-0.6B q4), 1.3 (Qwen3 q4f16) and 2.4–2.5 (Llama-3.2-1B q4 and q4f16, whose projection
+ * is the tied embedding table) — so 2.5 at the peak of a load. The heap never shrinks, but those copies are freed
+ * inside it: a 2,048-token prompt to either Llama left the heap as it was.
  */
-const HEAP_BYTES_PER_WEIGHT_BYTE = 2.26;
+const LOAD_PEAK_TABLE_COPIES = 2.5;
+/**
+ * What stays of those copies once loaded, beside which a conversation's keys and values must fit. An 8,400-token
+ * prompt to Llama-3.2-1B q4f16 did not grow its heap past the 3.44 GiB of its load, so at most 1.2 tables stayed;
+ * 1.5 leaves room for graphs that keep more.
+ */
+const KEPT_TABLE_COPIES = 1.5;
 /** Below this, chatting is not worth it: the model loads but a few turns would already not fit. */
 export const MIN_USEFUL_CONTEXT = 1024;
 
@@ -137,8 +144,14 @@ export function judgeMemory(
   if (!dimensions) return { fits: true, contextLimit: null };
   if (device === 'webgpu') return judgeGpuBuffer(offer, offers, dimensions, gpuBufferBytes, runnable);
   const perToken = bytesPerContextToken(dimensions);
-  const contextFor = (weights: number) =>
-    Math.floor((heapBytes - RUNTIME_RESERVE_BYTES - PROMPT_STEP_BYTES - weights * HEAP_BYTES_PER_WEIGHT_BYTE) / perToken);
+  const table = dimensions.vocab * dimensions.hidden * 4;
+  /** The heap at the peak of loading `weights`. */
+  const loadPeak = (weights: number) => RUNTIME_RESERVE_BYTES + weights + LOAD_PEAK_TABLE_COPIES * table;
+  /** The heap the loaded model keeps, with a prompt step's room: the conversation comes on top. */
+  const kept = (weights: number) => RUNTIME_RESERVE_BYTES + weights + KEPT_TABLE_COPIES * table + PROMPT_STEP_BYTES;
+  const heapNeeded = (weights: number, contextTokens: number) => Math.max(loadPeak(weights), kept(weights) + contextTokens * perToken);
+  /** The most tokens of conversation beside `weights`: none where loading them alone would not fit. */
+  const contextFor = (weights: number) => (loadPeak(weights) > heapBytes ? 0 : Math.floor((heapBytes - kept(weights)) / perToken));
   const context = contextFor(offer.bytes);
   if (context >= MIN_USEFUL_CONTEXT) return { fits: true, contextLimit: context };
   const smaller = offers.filter((other) => other.bytes < offer.bytes && contextFor(other.bytes) >= MIN_USEFUL_CONTEXT);
@@ -149,7 +162,7 @@ export function judgeMemory(
     fits: false,
     message:
       `This model's ${offer.dtype} weights (${gigabytes(offer.bytes)}) and a conversation of ${MIN_USEFUL_CONTEXT} tokens need ` +
-      `${gigabytes(offer.bytes * HEAP_BYTES_PER_WEIGHT_BYTE + MIN_USEFUL_CONTEXT * perToken + PROMPT_STEP_BYTES + RUNTIME_RESERVE_BYTES)} while it runs, more than the ${gigabytes(heapBytes)} ` +
+      `${gigabytes(heapNeeded(offer.bytes, MIN_USEFUL_CONTEXT))} while it runs, more than the ${gigabytes(heapBytes)} ` +
       `that ${heapBytes < WASM_HEAP_BYTES ? 'this deployment allows a model' : 'WebAssembly can use in a tab'}. Nothing was downloaded. ${advice}`,
   };
 }
