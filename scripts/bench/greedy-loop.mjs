@@ -51,7 +51,7 @@ function argmax(row) {
 
 /**
  * @param {{ Tensor: any }} ort onnxruntime-web's or onnxruntime-node's namespace
- * @param {{ run: (feeds: Record<string, any>) => Promise<Record<string, any>> }} session
+ * @param {{ inputNames: readonly string[], run: (feeds: Record<string, any>) => Promise<Record<string, any>> }} session
  * @param {KvShape} kv
  * @param {number[]} promptIds
  * @param {number} newTokens
@@ -74,7 +74,8 @@ export async function greedyReply(ort, session, kv, promptIds, newTokens) {
     const outputs = await session.run({
       input_ids: int64s(input),
       attention_mask: int64s(new Array(length).fill(1)),
-      position_ids: int64s(positions),
+      // onnxruntime-genai's graphs with GroupQueryAttention compute positions from the mask and take none
+      ...(session.inputNames.includes('position_ids') ? { position_ids: int64s(positions) } : {}),
       ...past,
     });
     past = {};
