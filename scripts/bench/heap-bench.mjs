@@ -18,13 +18,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { startFakeHub } from '../fake-hub.mjs';
-import { makeTwins } from '../fixtures/make-twins.mjs';
+import { makeTwins, onnxFileOf } from '../fixtures/make-twins.mjs';
+import { TWIN_ORG } from '../fixtures/twins.mjs';
 import { startAppServer } from '../serve.mjs';
 import { ask, loadModel, openApp } from './app-driver.mjs';
 import { BENCH_HUB_ROOT, launchChromiumWithProfile } from './bench-kit.mjs';
 import { loadPromptTokenizer } from './prompts.mjs';
 
-const TWIN_ORG = 'airgap-twins';
 /** Both exporter families, the dtypes a WASM user picks, 0.5–1.5 billion parameters. */
 const DEFAULT_MODELS = [
   'Qwen2.5-0.5B-Instruct:q8',
@@ -46,18 +46,18 @@ const promptTokens = Number(values['prompt-tokens']);
 const entries = values.models.split(',').map((entry) => {
   const [twin, dtype] = entry.split(':');
   if (!twin || !dtype) throw new Error(`--models lists twin:dtype, not ${entry}`);
-  return { twin, dtype, repo: `${TWIN_ORG}/${twin}` };
+  // A dtype the twin lacks is reported when its graph is not found.
+  return { twin, dtype: /** @type {import('../fixtures/twins.mjs').Dtype} */ (dtype), repo: `${TWIN_ORG}/${twin}` };
 });
 const log = (/** @type {string} */ message) => console.log(`[bench:heap] ${message}`);
 const GIB = 1024 ** 3;
 const OUT = 'bench-results/heap.json';
 
 /** The bytes of a dtype's graph and its external-data files, as the app's offer counts them. */
-async function weightBytes(/** @type {string} */ repo, /** @type {string} */ dtype) {
-  const dir = path.join(BENCH_HUB_ROOT, repo, 'onnx');
-  const suffix = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4', q4f16: '_q4f16' }[dtype];
-  if (suffix === undefined) throw new Error(`unknown dtype ${dtype}`);
-  const files = (await readdir(dir)).filter((file) => file === `model${suffix}.onnx` || file.startsWith(`model${suffix}.onnx_data`));
+async function weightBytes(/** @type {string} */ repo, /** @type {import('../fixtures/twins.mjs').Dtype} */ dtype) {
+  const graph = onnxFileOf(dtype);
+  const dir = path.join(BENCH_HUB_ROOT, repo, path.dirname(graph));
+  const files = (await readdir(dir)).filter((file) => file === path.basename(graph) || file.startsWith(`${path.basename(graph)}_data`));
   if (files.length === 0) throw new Error(`${repo} has no ${dtype} graph`);
   return (await Promise.all(files.map((file) => stat(path.join(dir, file))))).reduce((sum, { size }) => sum + size, 0);
 }
