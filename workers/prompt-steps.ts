@@ -80,7 +80,7 @@ export interface ReadSoFar {
  * (at most `reading.lastPassTokens`) from the returned cache. Each step is a one-token generation that fetches no
  * logits and whose token is thrown away: its cache covers exactly the tokens it was given (each step is a
  * `prompt:step` measure on the timeline). Stops early, with what it has read, once `signal` aborts. `onStart` hears
- * that steps are needed, before the first; `onStep` hears of each step's cache as it is made, so the caller always
+ * that steps are needed, before the first; `onStep` hears of each step's cache as it is made, and how long the step took, so the caller always
  * holds the newest one (to keep, or to free if a later step fails).
  */
 export async function readPromptInSteps(
@@ -88,7 +88,7 @@ export async function readPromptInSteps(
   promptIds: readonly number[],
   start: ReadSoFar | null,
   reading: PromptReading,
-  { signal, onStart, onStep }: { signal: AbortSignal; onStart: () => void; onStep: (read: ReadSoFar) => void },
+  { signal, onStart, onStep }: { signal: AbortSignal; onStart: () => void; onStep: (read: ReadSoFar, stepMs: number) => void },
 ): Promise<ReadSoFar | null> {
   let read = start;
   const ends = promptStepEnds(promptIds.length, start?.length ?? 0, reading);
@@ -107,9 +107,9 @@ export async function readPromptInSteps(
       }),
     )) as { past_key_values: DynamicCache };
     // On the worker's timeline for profiles and tests: which tokens each step read, and how long it took.
-    performance.measure('prompt:step', { start: started, detail: { from: read?.length ?? 0, to: end } });
+    const step = performance.measure('prompt:step', { start: started, detail: { from: read?.length ?? 0, to: end } });
     read = { cache: output.past_key_values, length: end };
-    onStep(read);
+    onStep(read, step.duration);
   }
   return read;
 }

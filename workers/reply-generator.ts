@@ -65,18 +65,13 @@ export class ReplyGenerator {
     });
     // The newest cache of this prompt: the reused one, then each step's.
     let read = reused;
-    let stepStarted = 0;
     try {
       const total = prompt.ids.length;
       read = await readPromptInSteps(model, prompt.ids, reused, reading, {
         signal,
-        onStart: () => {
-          stepStarted = performance.now();
-          onProgress({ type: 'prompt', read: reused?.length ?? 0, total });
-        },
-        onStep: (step) => {
-          pace.record(step.length - (read?.length ?? 0), performance.now() - stepStarted);
-          stepStarted = performance.now();
+        onStart: () => onProgress({ type: 'prompt', read: reused?.length ?? 0, total }),
+        onStep: (step, stepMs) => {
+          pace.record(step.length - (read?.length ?? 0), stepMs);
           read = step;
           this.quiet.expectQuiet(nextStepAllowance(step.length));
           onProgress({ type: 'prompt', read: step.length, total });
