@@ -42,16 +42,31 @@ export function kvShapeOf(config) {
   };
 }
 
-/** @param {Float32Array} row */
+/**
+ * The index of a logits row's largest value. A float16 row may come as its raw bits (a Uint16Array), whose order as
+ * integers is not the values' order, so those are decoded first.
+ * @param {ArrayLike<number>} row
+ */
 function argmax(row) {
+  const value = row instanceof Uint16Array ? (/** @type {number} */ i) => halfToFloat(row[i]) : (/** @type {number} */ i) => row[i];
   let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
+  for (let i = 1; i < row.length; i++) if (value(i) > value(best)) best = i;
   return best;
+}
+
+/** @param {number} bits an IEEE 754 half-precision number's bits */
+function halfToFloat(bits) {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
 /**
  * @param {{ Tensor: any }} ort onnxruntime-web's or onnxruntime-node's namespace
- * @param {{ inputNames: readonly string[], run: (feeds: Record<string, any>) => Promise<Record<string, any>> }} session
+ * @param {{ inputNames: readonly string[], inputMetadata?: readonly any[], run: (feeds: Record<string, any>) => Promise<Record<string, any>> }} session
  * @param {KvShape} kv
  * @param {number[]} promptIds
  * @param {number} newTokens
@@ -62,9 +77,12 @@ export async function greedyReply(ort, session, kv, promptIds, newTokens) {
   const int64s = (/** @type {number[]} */ values) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, values.length]);
   /** @type {Record<string, any>} */
   let past = {};
+  // onnxruntime-genai's fp16 and q4f16 graphs keep a float16 cache
+  const cacheType = session.inputMetadata?.find((input) => input.name === 'past_key_values.0.key')?.type ?? 'float32';
   for (let i = 0; i < kv.numLayers; i++) {
     for (const part of ['key', 'value']) {
-      past[`past_key_values.${i}.${part}`] = new ort.Tensor('float32', new Float32Array(0), [1, kv.numKvHeads, 0, kv.headDim]);
+      const empty = cacheType === 'float16' ? new Uint16Array(0) : new Float32Array(0);
+      past[`past_key_values.${i}.${part}`] = new ort.Tensor(cacheType, empty, [1, kv.numKvHeads, 0, kv.headDim]);
     }
   }
   let length = 0;
@@ -92,7 +110,7 @@ export async function greedyReply(ort, session, kv, promptIds, newTokens) {
   while (generated < newTokens) {
     const logits = await run(input);
     const vocab = logits.dims[2];
-    const last = /** @type {Float32Array} */ (logits.data).subarray((logits.dims[1] - 1) * vocab, logits.dims[1] * vocab);
+    const last = /** @type {Float32Array | Uint16Array} */ (logits.data).subarray((logits.dims[1] - 1) * vocab, logits.dims[1] * vocab);
     const token = argmax(last);
     generated++;
     if (generated === 1) firstTokenAt = performance.now();
