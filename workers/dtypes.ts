@@ -71,7 +71,7 @@ function isExternalDataOf(path: string, graphPath: string): boolean {
 /**
  * How many external-data files the dtype's graph has, in the form transformers.js' `use_external_data_format` takes.
  * Told from the listing, so a repository whose config.json does not say (or says wrongly) still loads. A graph whose
- * weights were split out of it as it is served (`StoreCache.splitWeights`) has one.
+ * weights were split out of it as it is served (`StoreCache.rewriteGraph`) has one.
  */
 export function externalDataFormat(offer: DtypeOffer, { weightsSplit = false } = {}): Record<string, number> {
   const graphName = offer.files[0].slice(offer.files[0].lastIndexOf('/') + 1);

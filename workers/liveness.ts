@@ -29,7 +29,9 @@ export function sessionStartQuietMs(weightBytes: number, runtimeStarting: boolea
  * Each prompt token also attends to every token before it, in every layer and head. Measured: Qwen3-0.6B (28 layers,
  * 16 heads of 128, onnxruntime's GroupQueryAttention) at q4 on WASM, on a 2-core machine, read steps of 243 tokens in
  * 9.7 s at the start of a prompt and 87 s at 3,645 tokens of context: about 0.085 ms more per token for each token
- * already read, or 1.5 ms per million of context × layers × heads × head size. Five times that is allowed.
+ * already read, or 1.5 ms per million of context × layers × heads × head size. Five times that is allowed. That was
+ * onnxruntime's float32 flash-attention path, which the app now keeps WASM off (model-store/attention-softcap.ts; the
+ * same steps take 8–13 s): the bound stays, as a graph may still reach a path that slow.
  */
 const ATTENTION_MS_PER_MILLION = 7.5;
 

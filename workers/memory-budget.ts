@@ -36,7 +36,7 @@ const RUNTIME_RESERVE_BYTES = 256 * 1024 ** 2;
  * What loading a model takes from the heap besides its weights, counted in float32 copies of the token embedding
  * table (vocab × hidden × 4 bytes): the size of the output projection, which onnxruntime copies while it prepares the
  * graph (it pre-packs float matrices for its kernels). Graphs are handed over with their weights split out
- * (model-store/onnx-weights-split.ts), so no copy of the whole graph is counted. Measured through the app
+ * (model-store/graph-rewrite.ts), so no copy of the whole graph is counted. Measured through the app
  * (`npm run bench:heap`, real-size twins, 2026-12-02), the heap after loading held the weights plus 1.0 table
  * (Qwen2.5-0.5B q8 and q4, Qwen3-0.6B q4), 1.3 (Qwen3 q4f16) and 2.4–2.5 (Llama-3.2-1B q4 and q4f16, whose projection
  * is the tied embedding table) — so 2.5 at the peak of a load. The heap never shrinks, but those copies are freed

@@ -6,6 +6,7 @@ import { parseGenerationDefaults } from './generation-config';
 import type { ModelSource } from './model-source';
 import type { Manifest } from './model-store/model-store';
 import type { StoreCache } from './model-store/store-cache';
+import { neutralSoftcap } from './model-store/attention-softcap';
 import { EngineError, type Device, type DownloadedModel, type DtypeOffer, type LoadedModel, type LoadParams, type LoadProgress } from '../shared/protocol';
 import { chooseChatTemplate, hasThinkingSwitch, noChatTemplate } from './chat-template';
 import { configureRuntime, needsFreshRuntime, runtimeStarting, startRuntime } from './runtime-env';
@@ -189,7 +190,8 @@ export class ModelLoader {
   /**
    * The model's session on the candidate's device, read from the stored files of the manifest's commit. A graph with
    * its weights inside is handed over with them split out into a data file: onnxruntime then never holds a copy of
-   * the whole graph in its heap (see onnx-weights-split.ts).
+   * the whole graph in its heap (see graph-rewrite.ts). On WASM, GroupQueryAttention nodes get a softcap that keeps
+   * them off a path that is slow there (see attention-softcap.ts).
    */
   private async startModel(
     manifest: Manifest,
@@ -199,13 +201,19 @@ export class ModelLoader {
     signal: AbortSignal,
   ): Promise<CausalLM> {
     startRuntime(candidate.device);
-    const weightsSplit = offer.files.length === 1 && (await timed('weights split', () => this.cache.splitWeights(offer.files[0])));
+    const { weightsMoved } = await timed('graph rewrite', () =>
+      this.cache.rewriteGraph(offer.files[0], {
+        moveWeights: offer.files.length === 1,
+        // onnxruntime's CPU kernel is the one with the slow path
+        rewriteNode: candidate.device === 'wasm' ? neutralSoftcap : undefined,
+      }),
+    );
     return guard(signal, () =>
       AutoModelForCausalLM.from_pretrained(manifest.repo, {
         revision: manifest.commit,
         device: candidate.device,
         dtype: candidate.dtype,
-        use_external_data_format: externalDataFormat(offer, { weightsSplit }),
+        use_external_data_format: externalDataFormat(offer, { weightsSplit: weightsMoved }),
         ...(modelFileName === 'model' ? {} : { model_file_name: modelFileName }),
         progress_callback: readWholeFiles,
       }),

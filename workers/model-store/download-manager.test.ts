@@ -123,8 +123,8 @@ describe('StoreCache', () => {
       return response && { length: response.headers.get('Content-Length'), bytes: new Uint8Array(await response.arrayBuffer()) };
     };
     offer();
-    expect(await cache.splitWeights('onnx/other.onnx')).toBe(false);
-    expect(await cache.splitWeights(target.path)).toBe(true);
+    expect(await cache.rewriteGraph('onnx/other.onnx', { moveWeights: true })).toEqual({ weightsMoved: false });
+    expect(await cache.rewriteGraph(target.path, { moveWeights: true })).toEqual({ weightsMoved: true });
     const served = (await read('onnx/model.onnx'))!;
     expect(served.length).toBe(String(served.bytes.length));
     const [weight] = onnx.ModelProto.decode(served.bytes).graph!.initializer!;

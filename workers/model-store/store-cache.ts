@@ -1,6 +1,6 @@
 import { measureSince } from '../load-timing';
 import type { FileRecord, ModelStore } from './model-store';
-import { splitOutWeights } from './onnx-weights-split';
+import { type NodeRewrite, rewriteGraph } from './graph-rewrite';
 
 export interface CachedFile {
   path: string;
@@ -23,7 +23,7 @@ export interface CachedModel {
 export class StoreCache {
   private resolvePrefix = '';
   private files = new Map<string, CachedFile>();
-  /** Files served from Blobs made here rather than as stored: a graph split from its weights, and the weights. */
+  /** Files served from Blobs made here rather than as stored: a rewritten graph, and the weights moved out of it. */
   private made = new Map<string, Blob>();
 
   constructor(private readonly store: ModelStore) {}
@@ -36,18 +36,19 @@ export class StoreCache {
   }
 
   /**
-   * Serves the offered graph at `path` with its weights moved to `{path}_data` (see onnx-weights-split.ts), as
-   * transformers.js asks for them when told the graph has one external-data file. False when the graph cannot be
-   * split; it is then served as stored.
+   * Serves the offered graph at `path` rewritten as it is read (graph-rewrite.ts): its weights moved to `{path}_data`
+   * when asked, as transformers.js asks for them when told the graph has one external-data file, and its nodes
+   * rewritten by `rewriteNode`. Says whether the weights moved. A graph that cannot be read is served as stored.
    */
-  async splitWeights(path: string): Promise<boolean> {
+  async rewriteGraph(path: string, { moveWeights, rewriteNode }: { moveWeights: boolean; rewriteNode?: NodeRewrite }): Promise<{ weightsMoved: boolean }> {
     const record = await this.storedRecord(path);
-    if (!record) return false;
-    const split = await splitOutWeights(await this.store.wholeBlob(record), `${path.slice(path.lastIndexOf('/') + 1)}_data`);
-    if (!split) return false;
-    this.made.set(path, split.graph);
-    this.made.set(`${path}_data`, split.data);
-    return true;
+    if (!record) return { weightsMoved: false };
+    const weightsFile = moveWeights ? `${path.slice(path.lastIndexOf('/') + 1)}_data` : null;
+    const rewritten = await rewriteGraph(await this.store.wholeBlob(record), { weightsFile, rewriteNode });
+    if (!rewritten) return { weightsMoved: false };
+    this.made.set(path, rewritten.graph);
+    if (rewritten.data) this.made.set(`${path}_data`, rewritten.data);
+    return { weightsMoved: rewritten.data !== null };
   }
 
   /**

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { splitOutWeights } from './onnx-weights-split';
+import { rewriteGraph } from './graph-rewrite';
 import { onnx, testGraph as model } from './test-graph';
 
 const bytesOf = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer());
@@ -13,13 +13,15 @@ async function run(graph: Uint8Array, externalData?: { path: string; data: Uint8
   return Array.from(Y.data as Float32Array);
 }
 
-describe('splitOutWeights', () => {
+const moveWeights = (graph: Blob) => rewriteGraph(graph, { weightsFile: 'model.onnx_data' });
+
+describe('rewriteGraph', () => {
   it('moves large weights to the data file, with references in their place, and keeps everything else', async () => {
     const original = model();
-    const split = await splitOutWeights(new Blob([original as Uint8Array<ArrayBuffer>]), 'model.onnx_data');
+    const split = await moveWeights(new Blob([original as Uint8Array<ArrayBuffer>]));
     expect(split).not.toBeNull();
     const graph = onnx.ModelProto.decode(await bytesOf(split!.graph));
-    const data = await bytesOf(split!.data);
+    const data = await bytesOf(split!.data!);
     const [w, b] = graph.graph!.initializer!;
     expect(w.rawData?.length ?? 0).toBe(0);
     expect(w.dataLocation).toBe(onnx.TensorProto.DataLocation.EXTERNAL);
@@ -36,14 +38,31 @@ describe('splitOutWeights', () => {
 
   it('gives a graph that onnxruntime runs to the same outputs', async () => {
     const original = model();
-    const split = (await splitOutWeights(new Blob([original as Uint8Array<ArrayBuffer>]), 'model.onnx_data'))!;
-    const outputs = await run(await bytesOf(split.graph), [{ path: 'model.onnx_data', data: await bytesOf(split.data) }]);
+    const split = (await moveWeights(new Blob([original as Uint8Array<ArrayBuffer>])))!;
+    const outputs = await run(await bytesOf(split.graph), [{ path: 'model.onnx_data', data: await bytesOf(split.data!) }]);
     expect(outputs).toEqual(await run(original));
   });
 
   it('leaves a graph whose weights are external already, or that is not a graph, as it is', async () => {
-    const split = (await splitOutWeights(new Blob([model() as Uint8Array<ArrayBuffer>]), 'model.onnx_data'))!;
-    expect(await splitOutWeights(split.graph, 'model.onnx_data')).toBeNull();
-    expect(await splitOutWeights(new Blob(['<!doctype html><title>Not found</title>']), 'model.onnx_data')).toBeNull();
+    const split = (await moveWeights(new Blob([model() as Uint8Array<ArrayBuffer>])))!;
+    expect(await moveWeights(split.graph)).toBeNull();
+    expect(await moveWeights(new Blob(['<!doctype html><title>Not found</title>']))).toBeNull();
+  });
+
+  it('replaces the nodes a rewrite gives, keeping the weights in place when not asked to move them', async () => {
+    const original = new Blob([model() as Uint8Array<ArrayBuffer>]);
+    const renamed = await rewriteGraph(original, {
+      weightsFile: null,
+      rewriteNode: async (node) => {
+        const decoded = onnx.NodeProto.decode(node);
+        if (decoded.opType !== 'Add') return null;
+        return new Uint8Array(onnx.NodeProto.encode({ ...decoded, name: 'bias' }).finish());
+      },
+    });
+    expect(renamed!.data).toBeNull();
+    const graph = onnx.ModelProto.decode(await bytesOf(renamed!.graph)).graph!;
+    expect(graph.node!.map((node) => node.name)).toEqual(['matmul', 'bias']);
+    expect(graph.initializer).toEqual(onnx.ModelProto.decode(model()).graph!.initializer);
+    expect(await rewriteGraph(original, { weightsFile: null, rewriteNode: async () => null })).toBeNull();
   });
 });
