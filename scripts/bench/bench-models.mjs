@@ -52,6 +52,13 @@ export const BENCH_MODELS = [
     twin: 'Qwen2.5-0.5B-Instruct',
     variant: 'q8',
   },
+  {
+    // onnxruntime-genai's family (GroupQueryAttention), the catalog's default, at the dtype WASM picks for it
+    id: 'airgap-twins/Qwen3-0.6B-ONNX',
+    label: 'Qwen3-0.6B-ONNX twin, q8',
+    twin: 'Qwen3-0.6B-ONNX',
+    variant: 'q8',
+  },
 ];
 
 const SEED = 20261130;

@@ -107,7 +107,7 @@ describe('StoreCache', () => {
     expect(await cache.match('https://hub.test/org/other/resolve/main/onnx/model.onnx')).toBeUndefined();
   });
 
-  it('serves a stored graph with its weights split out into a data file beside it, until the next offer', async () => {
+  it('serves a stored graph with its weights split out into a data file beside it, until the next offer or rewrite', async () => {
     const graph = testGraph();
     const store = openStore();
     const target = testTarget(graph);
@@ -130,6 +130,10 @@ describe('StoreCache', () => {
     const [weight] = onnx.ModelProto.decode(served.bytes).graph!.initializer!;
     expect(weight.externalData!.find(({ key }) => key === 'location')?.value).toBe('model.onnx_data');
     expect((await read('onnx/model.onnx_data'))!.bytes).toEqual(new Uint8Array(onnx.ModelProto.decode(graph).graph!.initializer![0].rawData!));
+    // Another candidate's rewrite that changes nothing serves the graph as stored, not the earlier rewrite.
+    expect(await cache.rewriteGraph(target.path, { moveWeights: false })).toEqual({ weightsMoved: false });
+    expect((await read('onnx/model.onnx'))!.bytes).toEqual(graph);
+    expect(await read('onnx/model.onnx_data')).toBeUndefined();
     offer();
     expect((await read('onnx/model.onnx'))!.bytes).toEqual(graph);
     expect(await read('onnx/model.onnx_data')).toBeUndefined();

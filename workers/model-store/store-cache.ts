@@ -41,6 +41,9 @@ export class StoreCache {
    * rewritten by `rewriteNode`. Says whether the weights moved. A graph that cannot be read is served as stored.
    */
   async rewriteGraph(path: string, { moveWeights, rewriteNode }: { moveWeights: boolean; rewriteNode?: NodeRewrite }): Promise<{ weightsMoved: boolean }> {
+    // what an earlier candidate's rewrite made is not this one's
+    this.made.delete(path);
+    this.made.delete(`${path}_data`);
     const record = await this.storedRecord(path);
     if (!record) return { weightsMoved: false };
     const weightsFile = moveWeights ? `${path.slice(path.lastIndexOf('/') + 1)}_data` : null;
