@@ -6,11 +6,13 @@
  * WebAssembly the cache size reads as 0 (Emscripten's libc has no `_SC_LEVEL2_CACHE_SIZE`), so the tiles are 1×1 and
  * every query row walks every key one at a time. A non-zero softcap (or float16, which has no flash path there)
  * takes the blocked path instead: one GEMM per head. Measured with onnxruntime-web 1.31 on 2 threads (2026-12-02):
- * one such node reading 300 tokens after 1,850 took 3.3 s on the flash path and 0.5 s on the blocked one (the WebAssembly build, run in Node);
- * through the app in Chromium, the Qwen3-0.6B-shaped q8 twin read a 2,048-token prompt in 42 s instead of 200 s
- * (docs/performance.md). On a float16 cache, which never takes the flash path there, it changed nothing measurable.
+ * one such node reading 300 tokens after 1,850 took 3.3 s on the flash path and 0.5 s on the blocked one (its
+ * WebAssembly build, run in Node); through the app in Chromium, the Qwen3-0.6B-shaped q8 twin read a 2,048-token
+ * prompt in 42 s instead of 200 s (docs/performance.md). On a float16 cache, which never takes the flash path there,
+ * it changed nothing measurable.
  *
- * softcap·tanh(score/softcap) with softcap 10⁶ equals the score to float32 precision for any score below a thousand.
+ * softcap·tanh(score/softcap) with softcap 10⁶ differs from the score by less than a millionth of it for any score
+ * below a thousand.
  */
 import {
   type Field,
