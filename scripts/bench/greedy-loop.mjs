@@ -7,6 +7,8 @@
  * after the first.
  */
 
+import { float16Value } from '../fixtures/float16.mjs';
+
 /**
  * The prompt is read in forward passes of at most this many tokens, the longest step the app takes
  * (workers/memory-budget.ts): read whole, a 2,048-token prompt's logits (2,048 rows of 151,936 floats) do not fit
@@ -48,20 +50,10 @@ export function kvShapeOf(config) {
  * @param {ArrayLike<number>} row
  */
 function argmax(row) {
-  const value = row instanceof Uint16Array ? (/** @type {number} */ i) => halfToFloat(row[i]) : (/** @type {number} */ i) => row[i];
+  const value = row instanceof Uint16Array ? (/** @type {number} */ i) => float16Value(row[i]) : (/** @type {number} */ i) => row[i];
   let best = 0;
   for (let i = 1; i < row.length; i++) if (value(i) > value(best)) best = i;
   return best;
-}
-
-/** @param {number} bits an IEEE 754 half-precision number's bits */
-function halfToFloat(bits) {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
 /**
