@@ -80,8 +80,8 @@ export interface ReadSoFar {
  * (at most `reading.lastPassTokens`) from the returned cache. Each step is a one-token generation that fetches no
  * logits and whose token is thrown away: its cache covers exactly the tokens it was given (each step is a
  * `prompt:step` measure on the timeline). Stops early, with what it has read, once `signal` aborts. `onStart` hears
- * that steps are needed, before the first; `onStep` hears of each step's cache as it is made, and how long the step took, so the caller always
- * holds the newest one (to keep, or to free if a later step fails).
+ * that steps are needed, before the first; `onStep` hears of each step's cache as it is made, and how long the step
+ * took, so the caller always holds the newest one (to keep, or to free if a later step fails).
  */
 export async function readPromptInSteps(
   model: PromptReader,
