@@ -131,10 +131,11 @@ async function emptyBrowserPss() {
 }
 
 /**
- * One repetition of the app: cold load, the planned replies, the 500-token stream, then a warm load in a new tab.
- * @param {{ appUrl: string, model: BenchModel, prompts: ReturnType<typeof promptsFor>, streamPrompt: string }} params
+ * One repetition of the app: cold load, the planned replies, the 500-token stream, then a warm load in a new tab and
+ * the first reply there (a returning user's: the browser may hold the runtime's optimised code by then).
+ * @param {{ appUrl: string, model: BenchModel, prompts: ReturnType<typeof promptsFor>, streamPrompt: string, warmPrompt: string }} params
  */
-async function appRepetition({ appUrl, model, prompts, streamPrompt }) {
+async function appRepetition({ appUrl, model, prompts, streamPrompt, warmPrompt }) {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'airgap-bench-profile-'));
   const context = await launchChromiumWithProfile(profile);
   const pss = samplePss();
@@ -173,10 +174,13 @@ async function appRepetition({ appUrl, model, prompts, streamPrompt }) {
     heaps = await sampleJsHeaps(page);
     const warm = await loadModel(page, model.id);
     const warmHeaps = await heaps.stop();
+    const warmFirstReply = await unsampled([pss], () => ask(page, warmPrompt, { maxNewTokens: PLAN[0].newTokens }));
+    log(`  app first reply in the new tab: ${warmFirstReply.stats}`);
     await page.close();
     return {
       loadMs: cold.wallMs,
       warmLoadMs: warm.wallMs,
+      warmFirstReply,
       appReportedLoadMs: { cold: cold.appLoadMs, warm: warm.appLoadMs },
       backend: cold.backend,
       runtimeFiles: [...runtimeFiles],
@@ -262,8 +266,9 @@ async function benchModel(model, { hubUrl, appUrl, pagesUrl, tokenizer }, save) 
   const streamPrompt = tokenizer.make(32, 99).text;
   for (let repetition = 0; repetition < repetitions; repetition++) {
     const prompts = promptsFor(tokenizer, repetition);
+    const warmPrompt = tokenizer.make(PLAN[0].promptTokens, 1000 * (repetition + 1) + PLAN.length).text;
     log(`${model.id}: app, repetition ${repetition + 1}/${repetitions}`);
-    const app = await appRepetition({ appUrl, model, prompts, streamPrompt });
+    const app = await appRepetition({ appUrl, model, prompts, streamPrompt, warmPrompt });
     runs.app.push(app);
     await save(result);
     log(`  ${brief(app)}; warm load ${app.warmLoadMs} ms; ${app.backend}; runtime files ${app.runtimeFiles.join(', ')}`);

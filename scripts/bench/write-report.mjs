@@ -98,7 +98,7 @@ function reportParts(raw) {
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB; Chromium ${machine.chromium}; ${machine.date.slice(0, 16).replace('T', ' ')} UTC.`,
     `Load average (1 min) during the run: ${loadAverage.min}–${loadAverage.max}, median ${loadAverage.median} — other jobs shared the two cores, so compare ratios within this run.`,
     `Medians over ${repetitions} repetition(s); each bare-runtime repetition in a fresh browser. TTFT 32 is a later reply's (the first reply's in brackets); ` +
-      `"decode first" is the first reply after a load, "decode later" a later one, over ${plan[0].newTokens} tokens ` +
+      `"decode first" is the first reply after a load ("new tab": the app's first reply after its warm load), "decode later" a later one, over ${plan[0].newTokens} tokens ` +
       `(the longer prompts' replies are ${plan[2].newTokens} tokens${quick ? '; a quick run has no 2,048-token prompt' : ''}); every reply is a new prompt in a new chat.`,
     "Load: the app's cold load is hub → store → ready through the UI (download included), the warm load store → ready in a new tab; " +
       'bare runtimes fetch the bytes from the hub over loopback and create the session; onnxruntime-node reads the file and creates the session.',
