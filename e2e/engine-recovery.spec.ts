@@ -3,7 +3,11 @@ import { referenceReply } from '../scripts/fixtures/reference.mjs';
 import { expect, HUB_ROOT, test, TINY_CHAT, tinyChatReference, type ChatPage, type RequestWatch } from './fixtures';
 
 const PROMPT = 'Write a long story';
-const MAX_NEW_TOKENS = 300;
+/**
+ * Long enough that the harm lands mid-reply: the tiny model writes about 400 tokens a second, and a 300-token reply
+ * once ended before the harm reached the worker (it then hung idle, and nothing was left to interrupt).
+ */
+const MAX_NEW_TOKENS = 1500;
 
 /** Starts a long reply and, once some of it is on screen, does `harm` to the engine's worker. */
 async function harmMidReply(chat: ChatPage, harm: string) {
@@ -11,12 +15,13 @@ async function harmMidReply(chat: ChatPage, harm: string) {
   await chat.waitForLoaded(TINY_CHAT);
   await chat.showPlainText();
   await chat.useGreedySampling(MAX_NEW_TOKENS);
+  const worker = await chat.engineWorker();
   await chat.message.fill(PROMPT);
   await chat.sendButton.click();
   const reply = chat.assistantMessages().last();
   await expect(reply.locator('.content')).toHaveText(/.{20}/s);
   // Not awaited: a worker that closes or spins never answers the evaluation.
-  void (await chat.engineWorker()).evaluate(harm).catch(() => {});
+  void worker.evaluate(harm).catch(() => {});
   return { reply, harmedAt: Date.now() };
 }
 
