@@ -65,4 +65,12 @@ describe('rewriteGraph', () => {
     expect(graph.initializer).toEqual(onnx.ModelProto.decode(model()).graph!.initializer);
     expect(await rewriteGraph(original, { weightsFile: null, rewriteNode: async () => null })).toBeNull();
   });
+
+  it('does not read the graph when asked for nothing', async () => {
+    const unread = new Blob([model() as Uint8Array<ArrayBuffer>]);
+    unread.slice = () => {
+      throw new Error('read');
+    };
+    expect(await rewriteGraph(unread, { weightsFile: null })).toBeNull();
+  });
 });

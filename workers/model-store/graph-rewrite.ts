@@ -48,10 +48,12 @@ const externalDataEntry = (key: string, value: string) =>
   lengthDelimited(TENSOR_EXTERNAL_DATA, [...lengthDelimited(1, [utf8(key)]), ...lengthDelimited(2, [utf8(value)])]);
 
 /**
- * The graph in `file` rewritten as asked, or null when nothing changed (no weight to move — they are external
- * already, or small — and no node rewritten) or the file is not a graph this can read.
+ * The graph in `file` rewritten as asked, or null when nothing was asked or nothing changed (no weight to move — they
+ * are external already, or small — and no node rewritten) or the file is not a graph this can read.
  */
 export async function rewriteGraph(file: Blob, { weightsFile, rewriteNode }: GraphRewrite): Promise<RewrittenGraph | null> {
+  // nothing asked (WebGPU, weights external already): not a pass over the graph for nothing
+  if (!weightsFile && !rewriteNode) return null;
   const reader = new WindowReader(file);
   const dataParts: Blob[] = [];
   let dataBytes = 0;
